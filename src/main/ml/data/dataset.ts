@@ -1,0 +1,94 @@
+import { EMOTIONS, NUM_CLASSES } from '../../../shared/emotions';
+import { FACE_PIXELS } from './image';
+
+/** Splits a dataset can have. `privateTest` only comes from fer2013.csv. */
+export const SPLITS = ['train', 'test', 'privateTest'] as const;
+export type SplitName = (typeof SPLITS)[number];
+
+/** Images of one split: `images` holds FACE_PIXELS bytes per face, `labels` one class index each. */
+export interface FaceSplit {
+  images: Uint8Array;
+  labels: Uint8Array;
+}
+
+export interface SkippedItem {
+  /** File path, or `file.csv:LINE` for a CSV row. */
+  where: string;
+  reason: string;
+}
+
+export interface ValidationReport {
+  source: string;
+  format: 'folder' | 'csv';
+  /** Per split, images per class in label order. */
+  counts: Partial<Record<SplitName, number[]>>;
+  totalImages: number;
+  skippedCount: number;
+  /** The first skipped items (the list is capped; skippedCount has them all). */
+  skipped: SkippedItem[];
+  /** Notes that are not errors, such as image sizes that were converted. */
+  notes: string[];
+}
+
+export interface FaceDataset {
+  splits: Partial<Record<SplitName, FaceSplit>>;
+  report: ValidationReport;
+  /** Hash of the decoded pixels and labels: identifies the data a model was trained on. */
+  fingerprint: string;
+}
+
+export class DatasetError extends Error {}
+
+export const MAX_LISTED_SKIPS = 500;
+
+export function splitSize(split: FaceSplit | undefined): number {
+  return split ? split.labels.length : 0;
+}
+
+/** Collects faces of one split as they are read. */
+export class SplitBuilder {
+  private chunks: Uint8Array[] = [];
+  private labelList: number[] = [];
+  readonly counts = new Array<number>(NUM_CLASSES).fill(0);
+
+  add(face: Uint8Array, label: number): void {
+    this.chunks.push(face);
+    this.labelList.push(label);
+    this.counts[label]++;
+  }
+
+  get size(): number {
+    return this.labelList.length;
+  }
+
+  build(): FaceSplit {
+    const images = new Uint8Array(this.chunks.length * FACE_PIXELS);
+    this.chunks.forEach((chunk, i) => images.set(chunk, i * FACE_PIXELS));
+    return { images, labels: Uint8Array.from(this.labelList) };
+  }
+}
+
+export class SkipList {
+  readonly items: SkippedItem[] = [];
+  count = 0;
+
+  add(where: string, reason: string): void {
+    this.count++;
+    if (this.items.length < MAX_LISTED_SKIPS) this.items.push({ where, reason });
+  }
+}
+
+export function formatReport(report: ValidationReport): string {
+  const header = ['split', ...EMOTIONS, 'total'].map((s) => s.padStart(9)).join('');
+  const rows = Object.entries(report.counts).map(([split, counts]) =>
+    [split, ...counts, counts.reduce((a, b) => a + b, 0)].map((v) => String(v).padStart(9)).join(''),
+  );
+  const lines = [`${report.source} (${report.format}): ${report.totalImages} images`, header, ...rows];
+  if (report.skippedCount > 0) {
+    lines.push(`skipped ${report.skippedCount}:`);
+    for (const item of report.skipped.slice(0, 20)) lines.push(`  ${item.where}: ${item.reason}`);
+    if (report.skippedCount > 20) lines.push(`  ... and ${report.skippedCount - 20} more`);
+  }
+  lines.push(...report.notes);
+  return lines.join('\n');
+}

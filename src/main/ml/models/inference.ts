@@ -1,0 +1,54 @@
+import * as tf from '@tensorflow/tfjs';
+import { FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
+import { FACE_PIXELS } from '../data/image';
+
+export interface PredictOptions {
+  batchSize?: number;
+  /** Average with the prediction for the mirrored face. */
+  testTimeFlip?: boolean;
+}
+
+/** A batch of faces as model input: [n, 48, 48, 1] floats in [0, 1]. */
+export function facesToTensor(faces: Float32Array | Uint8Array, count: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const raw = tf.tensor4d(faces.subarray(0, count * FACE_PIXELS), [count, FACE_SIZE, FACE_SIZE, 1], 'float32');
+    return faces instanceof Uint8Array ? tf.div(raw, 255) : raw;
+  });
+}
+
+/** Class probabilities for `faces` (FACE_PIXELS values per face), NUM_CLASSES per face. */
+export async function predictProbabilities(
+  model: tf.LayersModel,
+  faces: Float32Array | Uint8Array,
+  options: PredictOptions = {},
+): Promise<Float32Array> {
+  const count = faces.length / FACE_PIXELS;
+  const batchSize = options.batchSize ?? 128;
+  const out = new Float32Array(count * NUM_CLASSES);
+  for (let start = 0; start < count; start += batchSize) {
+    const size = Math.min(batchSize, count - start);
+    const probabilities = tf.tidy(() => {
+      const x = facesToTensor(faces.subarray(start * FACE_PIXELS, (start + size) * FACE_PIXELS), size);
+      const p = model.predict(x) as tf.Tensor;
+      if (!options.testTimeFlip) return p;
+      return tf.div(tf.add(p, model.predict(tf.reverse(x, 2)) as tf.Tensor), 2);
+    });
+    out.set(await probabilities.data(), start * NUM_CLASSES);
+    probabilities.dispose();
+  }
+  return out;
+}
+
+/** Index of the largest of each row of NUM_CLASSES values. */
+export function argmaxRows(probabilities: Float32Array): Uint8Array {
+  const count = probabilities.length / NUM_CLASSES;
+  const out = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    let best = 0;
+    for (let c = 1; c < NUM_CLASSES; c++) {
+      if (probabilities[i * NUM_CLASSES + c] > probabilities[i * NUM_CLASSES + best]) best = c;
+    }
+    out[i] = best;
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+import { FACE_SIZE } from '../../../shared/emotions';
+import { FACE_PIXELS } from '../data/image';
+import type { Random } from './random';
+
+export interface AugmentOptions {
+  /** Largest shift, in pixels, along each axis. */
+  maxShift: number;
+  /** Largest rotation, in degrees. */
+  maxRotation: number;
+  /** Scale drawn from [1 - maxZoom, 1 + maxZoom]. */
+  maxZoom: number;
+  flip: boolean;
+  /** Probability of erasing one random rectangle (random erasing, Zhong et al. 2017). */
+  eraseProbability: number;
+  /** Largest brightness / contrast change, as a fraction. */
+  maxIntensity: number;
+}
+
+export const DEFAULT_AUGMENT: AugmentOptions = {
+  maxShift: 4,
+  maxRotation: 10,
+  maxZoom: 0.1,
+  flip: true,
+  eraseProbability: 0.5,
+  maxIntensity: 0.2,
+};
+
+/** Copies a face to floats in [0, 1] unchanged. */
+export function faceToFloats(source: Uint8Array, offset: number, out: Float32Array, outOffset: number): void {
+  for (let i = 0; i < FACE_PIXELS; i++) out[outOffset + i] = source[offset + i] / 255;
+}
+
+/**
+ * Writes one randomly transformed face (floats in [0, 1]) into `out`: one affine warp (shift,
+ * rotation, zoom, mirror) with bilinear sampling and edge clamping, then brightness/contrast
+ * jitter and random erasing.
+ */
+export function augmentFace(
+  source: Uint8Array,
+  offset: number,
+  out: Float32Array,
+  outOffset: number,
+  random: Random,
+  options: AugmentOptions,
+): void {
+  const centre = (FACE_SIZE - 1) / 2;
+  const angle = (random.uniform(-options.maxRotation, options.maxRotation) * Math.PI) / 180;
+  const scale = 1 + random.uniform(-options.maxZoom, options.maxZoom);
+  const flip = options.flip && random.next() < 0.5 ? -1 : 1;
+  const dx = random.uniform(-options.maxShift, options.maxShift);
+  const dy = random.uniform(-options.maxShift, options.maxShift);
+  // Inverse map: for each output pixel, where to sample in the source.
+  const cos = Math.cos(angle) / scale;
+  const sin = Math.sin(angle) / scale;
+  const gain = 1 + random.uniform(-options.maxIntensity, options.maxIntensity);
+  const bias = random.uniform(-options.maxIntensity, options.maxIntensity) / 2;
+  const last = FACE_SIZE - 1;
+  for (let y = 0; y < FACE_SIZE; y++) {
+    const ry = y - centre - dy;
+    for (let x = 0; x < FACE_SIZE; x++) {
+      const rx = (x - centre - dx) * flip;
+      let sx = cos * rx + sin * ry + centre;
+      let sy = -sin * rx + cos * ry + centre;
+      sx = sx < 0 ? 0 : sx > last ? last : sx;
+      sy = sy < 0 ? 0 : sy > last ? last : sy;
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const x1 = x0 < last ? x0 + 1 : last;
+      const y1 = y0 < last ? y0 + 1 : last;
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const row0 = offset + y0 * FACE_SIZE;
+      const row1 = offset + y1 * FACE_SIZE;
+      const top = source[row0 + x0] + (source[row0 + x1] - source[row0 + x0]) * fx;
+      const bottom = source[row1 + x0] + (source[row1 + x1] - source[row1 + x0]) * fx;
+      const value = ((top + (bottom - top) * fy) / 255 - 0.5) * gain + 0.5 + bias;
+      out[outOffset + y * FACE_SIZE + x] = value < 0 ? 0 : value > 1 ? 1 : value;
+    }
+  }
+  if (random.next() < options.eraseProbability) {
+    const area = random.uniform(0.02, 0.2) * FACE_PIXELS;
+    const aspect = Math.exp(random.uniform(Math.log(0.3), Math.log(3.3)));
+    const h = Math.min(FACE_SIZE, Math.round(Math.sqrt(area * aspect)));
+    const w = Math.min(FACE_SIZE, Math.round(Math.sqrt(area / aspect)));
+    const top = random.int(FACE_SIZE - h + 1);
+    const left = random.int(FACE_SIZE - w + 1);
+    for (let y = top; y < top + h; y++) {
+      for (let x = left; x < left + w; x++) out[outOffset + y * FACE_SIZE + x] = random.next();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type { BackendChoice } from '../runtime/backend';
+import type { ModelMetadata } from '../models/model-io';
+import type { Recipe } from './recipes';
+
+/** What a training worker is given at start. Image arrays live in SharedArrayBuffers. */
+export interface WorkerInit {
+  recipe: Recipe;
+  /** Same on every worker, so every replica starts from identical weights. */
+  initSeed: number;
+  /** Differs per worker: dropout masks. */
+  workerSeed: number;
+  trainImages: Uint8Array;
+  trainLabels: Uint8Array;
+  valImages: Uint8Array;
+  valLabels: Uint8Array;
+  /** Model folder to start from (a checkpoint), instead of fresh weights. */
+  resumeFrom?: string;
+  backendCandidates?: BackendChoice[];
+}
+
+export type ToWorker =
+  | { type: 'step'; indices: Int32Array; augmentSeed: number }
+  | { type: 'apply'; gradients: Float32Array; learningRate: number }
+  | { type: 'predict'; start: number; end: number; testTimeFlip: boolean }
+  | { type: 'save'; dir: string; metadata: ModelMetadata; withOptimizer: boolean }
+  | { type: 'stats' };
+
+export type FromWorker =
+  | { type: 'ready'; backend: BackendChoice; parameters: number; gradientLength: number }
+  | { type: 'gradients'; gradients: Float32Array; lossSum: number; correct: number; count: number }
+  | { type: 'predictions'; probabilities: Float32Array }
+  | { type: 'saved' }
+  | { type: 'stats'; tensors: number; bytes: number }
+  | { type: 'error'; message: string };
+
+export const OPTIMIZER_FILE = 'optimizer.bin';
+export const OPTIMIZER_MANIFEST = 'optimizer.json';

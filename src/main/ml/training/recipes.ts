@@ -1,0 +1,63 @@
+import type { Architecture } from '../models/architectures';
+import { DEFAULT_AUGMENT, type AugmentOptions } from './augment';
+
+export interface Recipe {
+  architecture: Architecture;
+  epochs: number;
+  batchSize: number;
+  /** Adam's base learning rate. */
+  learningRate: number;
+  /**
+   * `keras-decay`: lr / (1 + decay * iterations), as Keras' Adam(decay=...) did.
+   * `warmup-cosine`: linear warm-up over `warmupEpochs`, then cosine decay to zero.
+   */
+  schedule: { kind: 'keras-decay'; decay: number } | { kind: 'warmup-cosine'; warmupEpochs: number };
+  /** Adam epsilon (Keras' default is 1e-7). */
+  epsilon: number;
+  /** null trains on the images as they are. */
+  augment: AugmentOptions | null;
+  labelSmoothing: number;
+  /** Average predictions over the face and its mirror image when validating. */
+  testTimeFlip: boolean;
+}
+
+/** The original Keras recipe, verbatim: Adam 1e-4 with decay 1e-6, batch 64, 50 epochs, no augmentation. */
+export const SEED_RECIPE: Recipe = {
+  architecture: 'seed',
+  epochs: 50,
+  batchSize: 64,
+  learningRate: 1e-4,
+  schedule: { kind: 'keras-decay', decay: 1e-6 },
+  epsilon: 1e-7,
+  augment: null,
+  labelSmoothing: 0,
+  testTimeFlip: false,
+};
+
+/** Ours: augmentation, a warm-up + cosine schedule, label smoothing and mirrored test-time averaging. */
+export const DEFAULT_RECIPE: Recipe = {
+  architecture: 'default',
+  epochs: 40,
+  batchSize: 128,
+  learningRate: 2e-3,
+  schedule: { kind: 'warmup-cosine', warmupEpochs: 2 },
+  epsilon: 1e-7,
+  augment: DEFAULT_AUGMENT,
+  labelSmoothing: 0.1,
+  testTimeFlip: true,
+};
+
+export function recipeFor(architecture: Architecture): Recipe {
+  return structuredClone(architecture === 'seed' ? SEED_RECIPE : DEFAULT_RECIPE);
+}
+
+/** The learning rate for optimizer step `step` (0-based) of a run with `stepsPerEpoch` steps an epoch. */
+export function learningRateAt(recipe: Recipe, step: number, stepsPerEpoch: number): number {
+  const { schedule } = recipe;
+  if (schedule.kind === 'keras-decay') return recipe.learningRate / (1 + schedule.decay * step);
+  const warmup = schedule.warmupEpochs * stepsPerEpoch;
+  if (step < warmup) return (recipe.learningRate * (step + 1)) / warmup;
+  const total = recipe.epochs * stepsPerEpoch;
+  const progress = Math.min(1, (step - warmup) / Math.max(1, total - warmup));
+  return recipe.learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
+}

@@ -1,0 +1,165 @@
+/**
+ * One data-parallel training replica. Each worker owns a TensorFlow.js runtime and a full copy of
+ * the model; per step it computes gradients for its share of the batch, and every replica applies
+ * the same averaged gradients, so the copies stay identical (batch-norm statistics aside).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { FACE_PIXELS } from '../data/image';
+import { initBackend } from '../runtime/backend';
+import { buildModel } from '../models/architectures';
+import { facesToTensor, predictProbabilities } from '../models/inference';
+import { loadModel, saveModel } from '../models/model-io';
+import { augmentFace, faceToFloats } from './augment';
+import { OPTIMIZER_FILE, OPTIMIZER_MANIFEST, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
+import { Random } from './random';
+import { NUM_CLASSES } from '../../../shared/emotions';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const send = (message: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+
+/**
+ * tf.js draws weight initialisers and dropout masks from Math.random when no seed is given;
+ * seeding it in this thread (which runs nothing else) makes runs reproducible.
+ */
+function seedMathRandom(seed: number): void {
+  const random = new Random(seed);
+  Math.random = () => random.next();
+}
+
+async function start() {
+  const report = await initBackend({ candidates: init.backendCandidates });
+  seedMathRandom(init.initSeed);
+  const model = init.resumeFrom ? (await loadModel(init.resumeFrom)).model : buildModel(init.recipe.architecture);
+  seedMathRandom(init.workerSeed);
+  const optimizer = tf.train.adam(init.recipe.learningRate, 0.9, 0.999, init.recipe.epsilon);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const sizes = variables.map((v) => v.size);
+  const gradientLength = sizes.reduce((a, b) => a + b, 0);
+  if (init.resumeFrom) await restoreOptimizer(optimizer, init.resumeFrom);
+  return { report, model, optimizer, variables, sizes, gradientLength };
+}
+
+async function restoreOptimizer(optimizer: tf.Optimizer, dir: string): Promise<void> {
+  const manifest = JSON.parse(await readFile(path.join(dir, OPTIMIZER_MANIFEST), 'utf8')) as { name: string; shape: number[] }[];
+  const bytes = await readFile(path.join(dir, OPTIMIZER_FILE));
+  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  let offset = 0;
+  const weights = manifest.map(({ name, shape }) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const tensor = tf.tensor(values.subarray(offset, offset + size), shape);
+    offset += size;
+    return { name, tensor };
+  });
+  await optimizer.setWeights(weights);
+}
+
+async function saveOptimizer(optimizer: tf.Optimizer, dir: string): Promise<void> {
+  const weights = await optimizer.getWeights();
+  const manifest = weights.map((w) => ({ name: w.name, shape: w.tensor.shape }));
+  const arrays = await Promise.all(weights.map((w) => w.tensor.data() as Promise<Float32Array>));
+  const total = arrays.reduce((a, b) => a + b.length, 0);
+  const all = new Float32Array(total);
+  let offset = 0;
+  for (const array of arrays) {
+    all.set(array, offset);
+    offset += array.length;
+  }
+  await writeFile(path.join(dir, OPTIMIZER_FILE), new Uint8Array(all.buffer));
+  await writeFile(path.join(dir, OPTIMIZER_MANIFEST), JSON.stringify(manifest));
+}
+
+const ready = start();
+
+function makeBatch(indices: Int32Array, augmentSeed: number): Float32Array {
+  const batch = new Float32Array(indices.length * FACE_PIXELS);
+  const random = new Random(augmentSeed);
+  const augment = init.recipe.augment;
+  indices.forEach((index, i) => {
+    if (augment) augmentFace(init.trainImages, index * FACE_PIXELS, batch, i * FACE_PIXELS, random, augment);
+    else faceToFloats(init.trainImages, index * FACE_PIXELS, batch, i * FACE_PIXELS);
+  });
+  return batch;
+}
+
+async function handle(message: ToWorker): Promise<void> {
+  const { model, optimizer, variables, sizes, gradientLength } = await ready;
+  switch (message.type) {
+    case 'step': {
+      const count = message.indices.length;
+      const labels = Int32Array.from(message.indices, (i) => init.trainLabels[i]);
+      let correct = 0;
+      let lossSum = 0;
+      const gradients = new Float32Array(gradientLength);
+      const grads = tf.tidy(() => {
+        const x = facesToTensor(makeBatch(message.indices, message.augmentSeed), count);
+        const labelTensor = tf.tensor1d(labels, 'int32');
+        const smoothing = init.recipe.labelSmoothing;
+        const target = tf.add(tf.mul(tf.oneHot(labelTensor, NUM_CLASSES), 1 - smoothing), smoothing / NUM_CLASSES);
+        const { value, grads } = tf.variableGrads(() => {
+          const p = model.apply(x, { training: true }) as tf.Tensor;
+          const perSample = tf.neg(tf.sum(tf.mul(target, tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7))), -1));
+          correct = tf.sum(tf.cast(tf.equal(tf.argMax(p, -1), labelTensor), 'int32')).arraySync() as number;
+          return tf.mean(perSample) as tf.Scalar;
+        }, variables);
+        lossSum = (value.arraySync() as number) * count;
+        return variables.map((v) => grads[v.name]);
+      });
+      let offset = 0;
+      for (let i = 0; i < grads.length; i++) {
+        gradients.set(grads[i].dataSync() as Float32Array, offset);
+        offset += sizes[i];
+      }
+      tf.dispose(grads);
+      // The coordinator averages over the whole batch: send sums, not this worker's mean.
+      for (let i = 0; i < gradients.length; i++) gradients[i] *= count;
+      send({ type: 'gradients', gradients, lossSum, correct, count }, [gradients.buffer]);
+      return;
+    }
+    case 'apply': {
+      // Keras-style schedules change the rate per step; tf.js's Adam reads this field every step.
+      (optimizer as unknown as { learningRate: number }).learningRate = message.learningRate;
+      let offset = 0;
+      const named = variables.map((v, i) => {
+        const tensor = tf.tensor(message.gradients.subarray(offset, offset + sizes[i]), v.shape);
+        offset += sizes[i];
+        return { name: v.name, tensor };
+      });
+      optimizer.applyGradients(named);
+      tf.dispose(named.map((n) => n.tensor));
+      return;
+    }
+    case 'predict': {
+      const images = init.valImages.subarray(message.start * FACE_PIXELS, message.end * FACE_PIXELS);
+      const probabilities = await predictProbabilities(model, images, { testTimeFlip: message.testTimeFlip });
+      send({ type: 'predictions', probabilities }, [probabilities.buffer]);
+      return;
+    }
+    case 'save': {
+      await saveModel(message.dir, model, message.metadata);
+      if (message.withOptimizer) await saveOptimizer(optimizer, message.dir);
+      send({ type: 'saved' });
+      return;
+    }
+    case 'stats': {
+      const memory = tf.memory();
+      send({ type: 'stats', tensors: memory.numTensors, bytes: memory.numBytes });
+      return;
+    }
+  }
+}
+
+// Messages are handled strictly in order: an 'apply' must finish before the next 'step'.
+let queue: Promise<void> = ready.then(
+  ({ report, model, gradientLength }) =>
+    send({ type: 'ready', backend: report.backend, parameters: model.countParams(), gradientLength }),
+  (error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+);
+port.on('message', (message: ToWorker) => {
+  queue = queue
+    .then(() => handle(message))
+    .catch((error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+});

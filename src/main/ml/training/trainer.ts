@@ -1,0 +1,337 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { EMOTIONS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
+import { FACE_PIXELS } from '../data/image';
+import type { FaceDataset, FaceSplit } from '../data/dataset';
+import { evaluatePredictions, type EvaluationReport } from '../evaluation/metrics';
+import { argmaxRows } from '../models/inference';
+import type { EpochRecord, ModelMetadata } from '../models/model-io';
+import type { BackendChoice } from '../runtime/backend';
+import { nextMessage, siblingModule, spawnWorker } from '../runtime/spawn-worker';
+import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+import { Random } from './random';
+import { learningRateAt, type Recipe } from './recipes';
+
+export type TrainProgress =
+  | {
+      type: 'start';
+      backend: BackendChoice;
+      workers: number;
+      parameters: number;
+      trainImages: number;
+      validationImages: number;
+      startEpoch: number;
+      epochs: number;
+      stepsPerEpoch: number;
+    }
+  | {
+      type: 'batch';
+      epoch: number;
+      batch: number;
+      batches: number;
+      loss: number;
+      accuracy: number;
+      imagesPerSecond: number;
+      etaSeconds: number;
+      learningRate: number;
+    }
+  | { type: 'epoch'; record: EpochRecord; tensors: number; etaSeconds: number }
+  | { type: 'checkpoint'; epoch: number; dir: string };
+
+export interface TrainOptions {
+  dataset: FaceDataset;
+  recipe: Recipe;
+  /** The finished model is written here; its checkpoint in `<outDir>/checkpoint`. */
+  outDir: string;
+  seed?: number;
+  /** Continue from `<outDir>/checkpoint` if there is one. */
+  resume?: boolean;
+  workers?: number;
+  signal?: AbortSignal;
+  onProgress?: (event: TrainProgress) => void;
+  /** Fraction of train held out (stratified) when the dataset has no test split. */
+  holdout?: number;
+  /** Stop each epoch after this many batches (benchmarks and tests). */
+  maxBatchesPerEpoch?: number;
+  backendCandidates?: BackendChoice[];
+  /** Model name written into its metadata. */
+  name?: string;
+}
+
+export interface TrainResult {
+  cancelled: boolean;
+  epochsTrained: number;
+  history: EpochRecord[];
+  evaluation?: EvaluationReport;
+  outDir: string;
+  trainingSeconds: number;
+}
+
+export class TrainingCancelled extends Error {}
+
+interface CheckpointState {
+  epoch: number;
+  step: number;
+  seed: number;
+  history: EpochRecord[];
+  trainingSeconds: number;
+  fingerprint: string;
+  recipe: Recipe;
+}
+
+export const CHECKPOINT_DIR = 'checkpoint';
+const STATE_FILE = 'state.json';
+
+function toShared(array: Uint8Array): Uint8Array {
+  const shared = new Uint8Array(new SharedArrayBuffer(array.byteLength));
+  shared.set(array);
+  return shared;
+}
+
+/** Stratified split of `split` into train and validation parts (`fraction` of each class held out). */
+export function holdOut(split: FaceSplit, fraction: number, seed: number): { train: FaceSplit; validation: FaceSplit } {
+  const random = new Random(seed);
+  const byClass = Array.from({ length: NUM_CLASSES }, () => [] as number[]);
+  split.labels.forEach((label, i) => byClass[label].push(i));
+  const held = new Set<number>();
+  for (const members of byClass) {
+    random.shuffle(members);
+    members.slice(0, Math.round(members.length * fraction)).forEach((i) => held.add(i));
+  }
+  const pick = (keep: (i: number) => boolean): FaceSplit => {
+    const indices = [...split.labels.keys()].filter(keep);
+    const images = new Uint8Array(indices.length * FACE_PIXELS);
+    indices.forEach((src, dst) => images.set(split.images.subarray(src * FACE_PIXELS, (src + 1) * FACE_PIXELS), dst * FACE_PIXELS));
+    return { images, labels: Uint8Array.from(indices, (i) => split.labels[i]) };
+  };
+  return { train: pick((i) => !held.has(i)), validation: pick((i) => held.has(i)) };
+}
+
+class WorkerPool {
+  private constructor(readonly workers: Worker[]) {}
+
+  static async start(inits: WorkerInit[]): Promise<{ pool: WorkerPool; ready: Extract<FromWorker, { type: 'ready' }> }> {
+    const workers = inits.map((init) => spawnWorker(siblingModule(import.meta.url, 'train-worker'), { workerData: init }));
+    const pool = new WorkerPool(workers);
+    const replies = await Promise.all(workers.map((w) => pool.receive(w)));
+    return { pool, ready: replies[0] as Extract<FromWorker, { type: 'ready' }> };
+  }
+
+  async receive(worker: Worker): Promise<FromWorker> {
+    const message = await nextMessage<FromWorker>(worker);
+    if (message.type === 'error') throw new Error(`training worker: ${message.message}`);
+    return message;
+  }
+
+  post(worker: Worker, message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    worker.postMessage(message, transfer);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+async function readCheckpoint(dir: string): Promise<CheckpointState | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(dir, STATE_FILE), 'utf8')) as CheckpointState;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Trains a model with data-parallel worker threads (one per core by default), validating after
+ * every epoch and checkpointing so that a cancelled or crashed run can resume.
+ */
+export async function trainModel(options: TrainOptions): Promise<TrainResult> {
+  const { dataset, recipe, outDir } = options;
+  const seed = options.seed ?? 1;
+  const checkpointDir = path.join(outDir, CHECKPOINT_DIR);
+  let state: CheckpointState = { epoch: 0, step: 0, seed, history: [], trainingSeconds: 0, fingerprint: dataset.fingerprint, recipe };
+  let resumeFrom: string | undefined;
+  if (options.resume) {
+    const saved = await readCheckpoint(checkpointDir);
+    if (saved) {
+      if (saved.fingerprint !== dataset.fingerprint) throw new Error('The checkpoint was trained on a different dataset; start a new run instead.');
+      if (saved.recipe.architecture !== recipe.architecture) {
+        throw new Error(`The checkpoint is a ${saved.recipe.architecture} model, not ${recipe.architecture}.`);
+      }
+      state = { ...saved, recipe: { ...saved.recipe, epochs: recipe.epochs } };
+      resumeFrom = checkpointDir;
+    }
+  }
+  const activeRecipe = state.recipe;
+
+  const train = dataset.splits.train!;
+  const split = dataset.splits.test ? { train, validation: dataset.splits.test } : holdOut(train, options.holdout ?? 0.1, state.seed);
+  const trainCount = split.train.labels.length;
+  const validationCount = split.validation.labels.length;
+  const workerCount = Math.max(1, Math.min(options.workers ?? availableParallelism(), activeRecipe.batchSize));
+  const shared = {
+    trainImages: toShared(split.train.images),
+    trainLabels: toShared(split.train.labels),
+    valImages: toShared(split.validation.images),
+    valLabels: toShared(split.validation.labels),
+  };
+  const seeds = new Random(state.seed);
+  const initSeed = seeds.fork();
+  const { pool, ready } = await WorkerPool.start(
+    Array.from({ length: workerCount }, (_, i) => ({
+      recipe: activeRecipe,
+      initSeed,
+      workerSeed: initSeed + 7919 * (i + 1) + state.epoch,
+      ...shared,
+      resumeFrom,
+      backendCandidates: options.backendCandidates,
+    })),
+  );
+  const [lead] = pool.workers;
+
+  const batchesPerEpoch = Math.min(Math.floor(trainCount / activeRecipe.batchSize), options.maxBatchesPerEpoch ?? Infinity);
+  if (batchesPerEpoch < 1) throw new Error(`Need at least one batch of ${activeRecipe.batchSize} training images, found ${trainCount}.`);
+  const stepsPerEpoch = Math.floor(trainCount / activeRecipe.batchSize);
+  const emit = options.onProgress ?? (() => undefined);
+  emit({
+    type: 'start',
+    backend: ready.backend,
+    workers: workerCount,
+    parameters: ready.parameters,
+    trainImages: trainCount,
+    validationImages: validationCount,
+    startEpoch: state.epoch,
+    epochs: activeRecipe.epochs,
+    stepsPerEpoch: batchesPerEpoch,
+  });
+
+  const validate = async (testTimeFlip: boolean) => {
+    const per = Math.ceil(validationCount / workerCount);
+    const parts = await Promise.all(
+      pool.workers.map(async (worker, i) => {
+        const start = Math.min(validationCount, i * per);
+        const end = Math.min(validationCount, start + per);
+        pool.post(worker, { type: 'predict', start, end, testTimeFlip });
+        return ((await pool.receive(worker)) as Extract<FromWorker, { type: 'predictions' }>).probabilities;
+      }),
+    );
+    const probabilities = new Float32Array(validationCount * NUM_CLASSES);
+    let offset = 0;
+    for (const part of parts) {
+      probabilities.set(part, offset);
+      offset += part.length;
+    }
+    let lossSum = 0;
+    split.validation.labels.forEach((label, i) => (lossSum -= Math.log(Math.max(1e-7, probabilities[i * NUM_CLASSES + label]))));
+    return { report: evaluatePredictions(split.validation.labels, argmaxRows(probabilities), testTimeFlip), loss: lossSum / validationCount };
+  };
+
+  const metadataFor = (epochsTrained: number, evaluation?: EvaluationReport): ModelMetadata => ({
+    formatVersion: 1,
+    name: options.name ?? activeRecipe.architecture,
+    architecture: activeRecipe.architecture,
+    labels: [...EMOTIONS],
+    input: { width: FACE_SIZE, height: FACE_SIZE, channels: 1, normalisation: 'pixel / 255' },
+    recipe: activeRecipe,
+    epochsTrained,
+    dataset: { source: dataset.report.source, fingerprint: dataset.fingerprint, trainImages: trainCount, validationImages: validationCount },
+    evaluation: evaluation && { ...evaluation, split: dataset.splits.test ? 'test' : 'held-out train' },
+    history: state.history,
+    backend: ready.backend,
+    trainingSeconds: Math.round(state.trainingSeconds),
+    createdAt: new Date().toISOString(),
+    weightsDtype: 'float32',
+  });
+
+  const gradientSum = new Float32Array(ready.gradientLength);
+  let cancelled = false;
+  try {
+    for (let epoch = state.epoch; epoch < activeRecipe.epochs; epoch++) {
+      const epochStart = performance.now();
+      const order = new Random(state.seed + 104729 * (epoch + 1)).shuffle(Int32Array.from({ length: trainCount }, (_, i) => i));
+      const augmentSeeds = new Random(state.seed ^ (epoch * 2654435761));
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let learningRate = 0;
+      for (let batch = 0; batch < batchesPerEpoch; batch++) {
+        if (options.signal?.aborted) throw new TrainingCancelled();
+        const indices = order.subarray(batch * activeRecipe.batchSize, (batch + 1) * activeRecipe.batchSize);
+        const per = Math.ceil(indices.length / workerCount);
+        const replies = await Promise.all(
+          pool.workers.map(async (worker, i) => {
+            pool.post(worker, { type: 'step', indices: indices.slice(i * per, (i + 1) * per), augmentSeed: augmentSeeds.fork() });
+            return (await pool.receive(worker)) as Extract<FromWorker, { type: 'gradients' }>;
+          }),
+        );
+        gradientSum.fill(0);
+        for (const reply of replies) {
+          for (let k = 0; k < gradientSum.length; k++) gradientSum[k] += reply.gradients[k];
+          lossSum += reply.lossSum;
+          correct += reply.correct;
+          seen += reply.count;
+        }
+        for (let k = 0; k < gradientSum.length; k++) gradientSum[k] /= indices.length;
+        learningRate = learningRateAt(activeRecipe, state.step, stepsPerEpoch);
+        for (const worker of pool.workers) pool.post(worker, { type: 'apply', gradients: gradientSum, learningRate });
+        state.step++;
+        const elapsed = (performance.now() - epochStart) / 1000;
+        const imagesPerSecond = seen / elapsed;
+        const remainingBatches = batchesPerEpoch - batch - 1 + (activeRecipe.epochs - epoch - 1) * batchesPerEpoch;
+        emit({
+          type: 'batch',
+          epoch: epoch + 1,
+          batch: batch + 1,
+          batches: batchesPerEpoch,
+          loss: lossSum / seen,
+          accuracy: correct / seen,
+          imagesPerSecond,
+          etaSeconds: (remainingBatches * activeRecipe.batchSize) / imagesPerSecond,
+          learningRate,
+        });
+      }
+      const validation = await validate(false);
+      const seconds = (performance.now() - epochStart) / 1000;
+      state.trainingSeconds += seconds;
+      const record: EpochRecord = {
+        epoch: epoch + 1,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        valLoss: validation.loss,
+        valAccuracy: validation.report.accuracy,
+        seconds,
+        learningRate,
+      };
+      state.history.push(record);
+      state.epoch = epoch + 1;
+      pool.post(lead, { type: 'stats' });
+      const stats = (await pool.receive(lead)) as Extract<FromWorker, { type: 'stats' }>;
+      emit({ type: 'epoch', record, tensors: stats.tensors, etaSeconds: seconds * (activeRecipe.epochs - epoch - 1) });
+
+      // Checkpoint: model + optimizer written first, state last, so a crash mid-write keeps the old one usable.
+      await mkdir(checkpointDir, { recursive: true });
+      pool.post(lead, { type: 'save', dir: checkpointDir, metadata: metadataFor(state.epoch), withOptimizer: true });
+      await pool.receive(lead);
+      await writeFile(path.join(checkpointDir, STATE_FILE), JSON.stringify(state));
+      emit({ type: 'checkpoint', epoch: state.epoch, dir: checkpointDir });
+    }
+  } catch (error) {
+    if (!(error instanceof TrainingCancelled)) {
+      await pool.close();
+      throw error;
+    }
+    cancelled = true;
+  }
+
+  let evaluation: EvaluationReport | undefined;
+  if (!cancelled) {
+    evaluation = (await validate(activeRecipe.testTimeFlip)).report;
+    const metadata = { ...metadataFor(state.epoch, evaluation), weightsDtype: 'float16' as const };
+    pool.post(lead, { type: 'save', dir: outDir, metadata, withOptimizer: false });
+    await pool.receive(lead);
+    await rm(checkpointDir, { recursive: true, force: true });
+  }
+  await pool.close();
+  return { cancelled, epochsTrained: state.epoch, history: state.history, evaluation, outDir, trainingSeconds: state.trainingSeconds };
+}

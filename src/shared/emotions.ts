@@ -1,0 +1,13 @@
+/** The seven FER2013 classes, in the dataset's label order (label = index). */
+export const EMOTIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'] as const;
+
+export type Emotion = (typeof EMOTIONS)[number];
+
+export const NUM_CLASSES = EMOTIONS.length;
+
+/** Side of the square grayscale face crop every model takes. */
+export const FACE_SIZE = 48;
+
+export function isEmotion(value: string): value is Emotion {
+  return (EMOTIONS as readonly string[]).includes(value);
+}
