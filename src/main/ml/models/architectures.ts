@@ -55,8 +55,15 @@ export function buildDefaultModel(widths: readonly number[] = DEFAULT_WIDTHS): t
   return tf.sequential({
     name: 'default',
     layers: [
-      tf.layers.inputLayer({ inputShape: [FACE_SIZE, FACE_SIZE, 1] }),
-      ...convBlock(w48),
+      // No batch norm at full resolution: its reductions over 48x48 maps cost more than the conv.
+      tf.layers.conv2d({
+        inputShape: [FACE_SIZE, FACE_SIZE, 1],
+        filters: w48,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: 'heNormal',
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       ...convBlock(w24),
       ...convBlock(w24),

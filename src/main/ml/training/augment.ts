@@ -21,7 +21,7 @@ export const DEFAULT_AUGMENT: AugmentOptions = {
   maxRotation: 10,
   maxZoom: 0.1,
   flip: true,
-  eraseProbability: 0.5,
+  eraseProbability: 0.25,
   maxIntensity: 0.2,
 };
 

@@ -37,10 +37,10 @@ export const SEED_RECIPE: Recipe = {
 /** Ours: augmentation, a warm-up + cosine schedule, label smoothing and mirrored test-time averaging. */
 export const DEFAULT_RECIPE: Recipe = {
   architecture: 'default',
-  epochs: 40,
+  epochs: 24,
   batchSize: 128,
   learningRate: 2e-3,
-  schedule: { kind: 'warmup-cosine', warmupEpochs: 2 },
+  schedule: { kind: 'warmup-cosine', warmupEpochs: 1 },
   epsilon: 1e-7,
   augment: DEFAULT_AUGMENT,
   labelSmoothing: 0.1,

@@ -55,6 +55,7 @@ async function restoreOptimizer(optimizer: tf.Optimizer, dir: string): Promise<v
     return { name, tensor };
   });
   await optimizer.setWeights(weights);
+  tf.dispose(weights.map((w) => w.tensor)); // setWeights copies them into variables
 }
 
 async function saveOptimizer(optimizer: tf.Optimizer, dir: string): Promise<void> {
