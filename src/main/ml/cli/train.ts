@@ -63,7 +63,9 @@ await runCli(USAGE, async () => {
     onProgress: progressPrinter(),
   });
   if (result.cancelled) {
-    console.error(`Cancelled after ${result.epochsTrained} complete epoch(s). Resume with the same command and --resume.`);
+    console.error(
+      `Cancelled after ${result.epochsTrained} complete epoch(s). Resume with the same command and --resume.`,
+    );
     process.exitCode = 130;
     return;
   }

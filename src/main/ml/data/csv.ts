@@ -41,7 +41,8 @@ export function parsePixels(text: string): Uint8Array | string {
   const face = new Uint8Array(FACE_PIXELS);
   for (let i = 0; i < FACE_PIXELS; i++) {
     const value = Number(parts[i]);
-    if (!Number.isInteger(value) || value < 0 || value > 255) return `pixel ${i + 1} is not an integer 0-255 ("${parts[i]}")`;
+    if (!Number.isInteger(value) || value < 0 || value > 255)
+      return `pixel ${i + 1} is not an integer 0-255 ("${parts[i]}")`;
     face[i] = value;
   }
   return face;
@@ -52,10 +53,7 @@ export function parsePixels(text: string): Uint8Array | string {
  * PublicTest the test split and PrivateTest a second, held-back test split. Without a Usage
  * column every row is training data.
  */
-export async function readCsvDataset(
-  file: string,
-  skips: SkipList,
-): Promise<Partial<Record<SplitName, SplitBuilder>>> {
+export async function readCsvDataset(file: string, skips: SkipList): Promise<Partial<Record<SplitName, SplitBuilder>>> {
   const builders: Partial<Record<SplitName, SplitBuilder>> = {};
   const input = createReadStream(file, { encoding: 'utf8' });
   const opened = new Promise<void>((resolve, reject) => {

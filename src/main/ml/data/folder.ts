@@ -27,7 +27,10 @@ export interface ImageFile {
 
 async function subfolders(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
 }
 
 function classIndex(folderName: string): number {
@@ -90,7 +93,10 @@ export async function listFolderDataset(root: string, skips: SkipList): Promise<
  * Reads and decodes files on worker threads (one per core, as decoding is CPU-bound).
  * Returns the faces in input order and, per file, null or why it could not be used.
  */
-export async function decodeFiles(files: ImageFile[], threads = Math.max(1, availableParallelism())): Promise<DecodeResult> {
+export async function decodeFiles(
+  files: ImageFile[],
+  threads = Math.max(1, availableParallelism()),
+): Promise<DecodeResult> {
   const count = Math.min(threads, Math.max(1, Math.ceil(files.length / 256)));
   const chunk = Math.ceil(files.length / count);
   const parts = await Promise.all(

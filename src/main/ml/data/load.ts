@@ -65,7 +65,10 @@ function buildDataset(
     notes: [],
   };
   if (totalImages === 0) {
-    const why = skips.count > 0 ? ` (${skips.count} items skipped, first: ${skips.items[0].where}: ${skips.items[0].reason})` : '';
+    const why =
+      skips.count > 0
+        ? ` (${skips.count} items skipped, first: ${skips.items[0].where}: ${skips.items[0].reason})`
+        : '';
     throw new DatasetError(`No usable images in ${source}${why}`);
   }
   if (!splits.train) throw new DatasetError(`${source} has no training images`);
@@ -110,7 +113,9 @@ async function readCache(file: string): Promise<FaceDataset | undefined> {
 }
 
 async function writeCache(file: string, dataset: FaceDataset): Promise<void> {
-  const sizes = Object.fromEntries(SPLITS.filter((s) => dataset.splits[s]).map((s) => [s, dataset.splits[s]!.labels.length]));
+  const sizes = Object.fromEntries(
+    SPLITS.filter((s) => dataset.splits[s]).map((s) => [s, dataset.splits[s]!.labels.length]),
+  );
   const header = Buffer.from(JSON.stringify({ report: dataset.report, fingerprint: dataset.fingerprint, sizes }));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
@@ -165,7 +170,8 @@ export async function loadDataset(source: string, options: LoadOptions = {}): Pr
     files.forEach((file, i) => {
       const error = decoded.errors[i];
       if (error) skips.add(file.path, error);
-      else (builders[file.split] ??= new SplitBuilder()).add(decoded.faces.subarray(i * 2304, (i + 1) * 2304), file.label);
+      else
+        (builders[file.split] ??= new SplitBuilder()).add(decoded.faces.subarray(i * 2304, (i + 1) * 2304), file.label);
     });
     dataset = buildDataset(absolute, 'folder', builders, skips);
   } else {

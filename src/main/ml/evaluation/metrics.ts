@@ -30,7 +30,11 @@ export interface EvaluationReport {
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
 /** Accuracy, per-class precision/recall/F1 and the confusion matrix (scikit-learn's definitions, 0 for 0/0). */
-export function evaluatePredictions(labels: ArrayLike<number>, predictions: ArrayLike<number>, testTimeFlip = false): EvaluationReport {
+export function evaluatePredictions(
+  labels: ArrayLike<number>,
+  predictions: ArrayLike<number>,
+  testTimeFlip = false,
+): EvaluationReport {
   if (labels.length !== predictions.length) throw new Error('labels and predictions differ in length');
   const confusion = Array.from({ length: NUM_CLASSES }, () => new Array<number>(NUM_CLASSES).fill(0));
   let correct = 0;
@@ -50,7 +54,11 @@ export function evaluatePredictions(labels: ArrayLike<number>, predictions: Arra
   const average = (weight: (m: ClassMetrics) => number): AverageMetrics => {
     const weights = perClass.map(weight);
     const sum = weights.reduce((a, b) => a + b, 0);
-    const mean = (key: 'precision' | 'recall' | 'f1') => ratio(perClass.reduce((s, m, i) => s + m[key] * weights[i], 0), sum);
+    const mean = (key: 'precision' | 'recall' | 'f1') =>
+      ratio(
+        perClass.reduce((s, m, i) => s + m[key] * weights[i], 0),
+        sum,
+      );
     return { precision: mean('precision'), recall: mean('recall'), f1: mean('f1'), support: total };
   };
   const macroAverage = average(() => 1);

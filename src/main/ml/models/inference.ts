@@ -21,7 +21,7 @@ export async function predictProbabilities(
   model: tf.LayersModel,
   faces: Float32Array | Uint8Array,
   options: PredictOptions = {},
-): Promise<Float32Array> {
+): Promise<Float32Array<ArrayBuffer>> {
   const count = faces.length / FACE_PIXELS;
   const batchSize = options.batchSize ?? 128;
   const out = new Float32Array(count * NUM_CLASSES);

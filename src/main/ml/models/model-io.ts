@@ -84,7 +84,7 @@ export async function saveModel(dir: string, model: tf.LayersModel, metadata: Mo
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       let specs = artifacts.weightSpecs ?? [];
-      let weightBytes = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
+      let weightBytes: Uint8Array = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
       if (metadata.weightsDtype === 'float16') {
         const floats = new Float32Array(weightBytes.buffer, weightBytes.byteOffset, weightBytes.byteLength / 4);
         if (specs.some((s) => s.dtype !== 'float32')) throw new Error('float16 storage needs float32 weights');
@@ -119,7 +119,8 @@ export async function readMetadata(dir: string): Promise<ModelMetadata> {
   } catch {
     throw new ModelLoadError(`${path.join(dir, METADATA_FILE)} is not valid JSON`);
   }
-  if (metadata.formatVersion !== 1) throw new ModelLoadError(`unsupported model format version ${String(metadata.formatVersion)}`);
+  if (metadata.formatVersion !== 1)
+    throw new ModelLoadError(`unsupported model format version ${String(metadata.formatVersion)}`);
   if (!Array.isArray(metadata.labels) || metadata.labels.join() !== EMOTIONS.join()) {
     throw new ModelLoadError(`model labels ${JSON.stringify(metadata.labels)} do not match ${EMOTIONS.join(', ')}`);
   }
@@ -138,7 +139,7 @@ function expectedWeightBytes(specs: tf.io.WeightsManifestEntry[]): number {
 /** Loads a model folder, checking every file before TensorFlow.js sees it. */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const metadata = await readMetadata(dir);
-  let manifest: { modelTopology?: object; weightsManifest?: tf.io.WeightsManifestGroupConfig[] };
+  let manifest: { modelTopology?: object; weightsManifest?: tf.io.WeightsManifestConfig };
   try {
     manifest = JSON.parse(await readFile(path.join(dir, MODEL_FILE), 'utf8'));
   } catch (error) {
@@ -146,7 +147,8 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     throw new ModelLoadError(`${path.join(dir, MODEL_FILE)} is ${missing ? 'missing' : 'not valid JSON'}`);
   }
   const specs = (manifest.weightsManifest ?? []).flatMap((group) => group.weights);
-  if (!manifest.modelTopology || specs.length === 0) throw new ModelLoadError(`${MODEL_FILE} has no topology or weights manifest`);
+  if (!manifest.modelTopology || specs.length === 0)
+    throw new ModelLoadError(`${MODEL_FILE} has no topology or weights manifest`);
   let weights: Buffer;
   try {
     weights = await readFile(path.join(dir, WEIGHTS_FILE));
@@ -155,7 +157,9 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   }
   const expected = expectedWeightBytes(specs);
   if (weights.length !== expected) {
-    throw new ModelLoadError(`${WEIGHTS_FILE} has ${weights.length} bytes where the manifest needs ${expected}: the file is truncated or does not belong to this model`);
+    throw new ModelLoadError(
+      `${WEIGHTS_FILE} has ${weights.length} bytes where the manifest needs ${expected}: the file is truncated or does not belong to this model`,
+    );
   }
   let model: tf.LayersModel;
   try {
@@ -167,13 +171,17 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
       }),
     );
   } catch (error) {
-    throw new ModelLoadError(`TensorFlow.js could not build the model: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ModelLoadError(
+      `TensorFlow.js could not build the model: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const input = model.inputs[0].shape;
   const output = model.outputs[0].shape;
   if (input.join() !== [null, FACE_SIZE, FACE_SIZE, 1].join() || output.join() !== [null, NUM_CLASSES].join()) {
     model.dispose();
-    throw new ModelLoadError(`model shape ${JSON.stringify(input)} -> ${JSON.stringify(output)} is not faces -> ${NUM_CLASSES} emotions`);
+    throw new ModelLoadError(
+      `model shape ${JSON.stringify(input)} -> ${JSON.stringify(output)} is not faces -> ${NUM_CLASSES} emotions`,
+    );
   }
   return { model, metadata };
 }

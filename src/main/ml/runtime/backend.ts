@@ -65,27 +65,29 @@ async function tryBackend(choice: BackendChoice, options: BackendOptions): Promi
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
 }
 
-/**
- * Picks the fastest TensorFlow.js backend that loads here and says why the faster ones did not.
- * Idempotent: later calls return the first report.
- */
-export async function initBackend(options: BackendOptions = {}): Promise<BackendReport> {
-  if (active) return active;
+/** Tries the candidates in order and switches tf.js to the first that starts. */
+export async function selectBackend(options: BackendOptions = {}): Promise<BackendReport> {
   const attempts: BackendAttempt[] = [];
   for (const choice of options.candidates ?? BACKEND_PREFERENCE) {
     try {
       await tryBackend(choice, options);
       await tf.ready();
       attempts.push({ backend: choice, ok: true });
-      active = { backend: choice, tfBackend: tf.getBackend(), attempts };
-      return active;
+      return { backend: choice, tfBackend: tf.getBackend(), attempts };
     } catch (error) {
       attempts.push({ backend: choice, ok: false, reason: describe(error) });
     }
   }
-  throw new Error(
-    `No TensorFlow.js backend could start: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`,
-  );
+  throw new Error(`No TensorFlow.js backend could start: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
+}
+
+/**
+ * Picks the fastest TensorFlow.js backend that loads here and says why the faster ones did not.
+ * Once per thread: later calls return the first report.
+ */
+export async function initBackend(options: BackendOptions = {}): Promise<BackendReport> {
+  active ??= await selectBackend(options);
+  return active;
 }
 
 export function activeBackend(): BackendReport | undefined {

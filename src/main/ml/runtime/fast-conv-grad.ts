@@ -31,7 +31,12 @@ type Explicit4 = [[number, number], [number, number], [number, number], [number,
 let installed = false;
 let stockBackpropInput: tf.KernelConfig | undefined;
 
-function runKernel(name: string, inputs: Record<string, TensorInfo>, attrs: object, backend: KernelBackend): TensorInfo {
+function runKernel(
+  name: string,
+  inputs: Record<string, TensorInfo>,
+  attrs: object,
+  backend: KernelBackend,
+): TensorInfo {
   const kernel = tf.getKernel(name, BACKEND);
   if (!kernel) throw new Error(`wasm kernel ${name} is missing`);
   return kernel.kernelFunc({ inputs, attrs: attrs as NamedAttrMap, backend }) as TensorInfo;
@@ -172,7 +177,13 @@ function maxPoolGrad({
           const max = y[o];
           const p = topLeft + c;
           const at =
-            x[p] === max ? p : x[p + channels] === max ? p + channels : x[p + rowStride] === max ? p + rowStride : p + rowStride + channels;
+            x[p] === max
+              ? p
+              : x[p + channels] === max
+                ? p + channels
+                : x[p + rowStride] === max
+                  ? p + rowStride
+                  : p + rowStride + channels;
           out[at] = g[o];
         }
       }

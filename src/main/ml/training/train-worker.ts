@@ -44,7 +44,10 @@ async function start() {
 }
 
 async function restoreOptimizer(optimizer: tf.Optimizer, dir: string): Promise<void> {
-  const manifest = JSON.parse(await readFile(path.join(dir, OPTIMIZER_MANIFEST), 'utf8')) as { name: string; shape: number[] }[];
+  const manifest = JSON.parse(await readFile(path.join(dir, OPTIMIZER_MANIFEST), 'utf8')) as {
+    name: string;
+    shape: number[];
+  }[];
   const bytes = await readFile(path.join(dir, OPTIMIZER_FILE));
   const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   let offset = 0;
@@ -162,5 +165,7 @@ let queue: Promise<void> = ready.then(
 port.on('message', (message: ToWorker) => {
   queue = queue
     .then(() => handle(message))
-    .catch((error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+    .catch((error: unknown) =>
+      send({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+    );
 });

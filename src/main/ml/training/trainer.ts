@@ -103,7 +103,9 @@ export function holdOut(split: FaceSplit, fraction: number, seed: number): { tra
   const pick = (keep: (i: number) => boolean): FaceSplit => {
     const indices = [...split.labels.keys()].filter(keep);
     const images = new Uint8Array(indices.length * FACE_PIXELS);
-    indices.forEach((src, dst) => images.set(split.images.subarray(src * FACE_PIXELS, (src + 1) * FACE_PIXELS), dst * FACE_PIXELS));
+    indices.forEach((src, dst) =>
+      images.set(split.images.subarray(src * FACE_PIXELS, (src + 1) * FACE_PIXELS), dst * FACE_PIXELS),
+    );
     return { images, labels: Uint8Array.from(indices, (i) => split.labels[i]) };
   };
   return { train: pick((i) => !held.has(i)), validation: pick((i) => held.has(i)) };
@@ -112,8 +114,12 @@ export function holdOut(split: FaceSplit, fraction: number, seed: number): { tra
 class WorkerPool {
   private constructor(readonly workers: Worker[]) {}
 
-  static async start(inits: WorkerInit[]): Promise<{ pool: WorkerPool; ready: Extract<FromWorker, { type: 'ready' }> }> {
-    const workers = inits.map((init) => spawnWorker(siblingModule(import.meta.url, 'train-worker'), { workerData: init }));
+  static async start(
+    inits: WorkerInit[],
+  ): Promise<{ pool: WorkerPool; ready: Extract<FromWorker, { type: 'ready' }> }> {
+    const workers = inits.map((init) =>
+      spawnWorker(siblingModule(import.meta.url, 'train-worker'), { workerData: init }),
+    );
     const pool = new WorkerPool(workers);
     const replies = await Promise.all(workers.map((w) => pool.receive(w)));
     return { pool, ready: replies[0] as Extract<FromWorker, { type: 'ready' }> };
@@ -150,12 +156,21 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const { dataset, recipe, outDir } = options;
   const seed = options.seed ?? 1;
   const checkpointDir = path.join(outDir, CHECKPOINT_DIR);
-  let state: CheckpointState = { epoch: 0, step: 0, seed, history: [], trainingSeconds: 0, fingerprint: dataset.fingerprint, recipe };
+  let state: CheckpointState = {
+    epoch: 0,
+    step: 0,
+    seed,
+    history: [],
+    trainingSeconds: 0,
+    fingerprint: dataset.fingerprint,
+    recipe,
+  };
   let resumeFrom: string | undefined;
   if (options.resume) {
     const saved = await readCheckpoint(checkpointDir);
     if (saved) {
-      if (saved.fingerprint !== dataset.fingerprint) throw new Error('The checkpoint was trained on a different dataset; start a new run instead.');
+      if (saved.fingerprint !== dataset.fingerprint)
+        throw new Error('The checkpoint was trained on a different dataset; start a new run instead.');
       if (saved.recipe.architecture !== recipe.architecture) {
         throw new Error(`The checkpoint is a ${saved.recipe.architecture} model, not ${recipe.architecture}.`);
       }
@@ -166,7 +181,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const activeRecipe = state.recipe;
 
   const train = dataset.splits.train!;
-  const split = dataset.splits.test ? { train, validation: dataset.splits.test } : holdOut(train, options.holdout ?? 0.1, state.seed);
+  const split = dataset.splits.test
+    ? { train, validation: dataset.splits.test }
+    : holdOut(train, options.holdout ?? 0.1, state.seed);
   const trainCount = split.train.labels.length;
   const validationCount = split.validation.labels.length;
   const workerCount = Math.max(1, Math.min(options.workers ?? availableParallelism(), activeRecipe.batchSize));
@@ -190,8 +207,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   );
   const [lead] = pool.workers;
 
-  const batchesPerEpoch = Math.min(Math.floor(trainCount / activeRecipe.batchSize), options.maxBatchesPerEpoch ?? Infinity);
-  if (batchesPerEpoch < 1) throw new Error(`Need at least one batch of ${activeRecipe.batchSize} training images, found ${trainCount}.`);
+  const batchesPerEpoch = Math.min(
+    Math.floor(trainCount / activeRecipe.batchSize),
+    options.maxBatchesPerEpoch ?? Infinity,
+  );
+  if (batchesPerEpoch < 1)
+    throw new Error(`Need at least one batch of ${activeRecipe.batchSize} training images, found ${trainCount}.`);
   const stepsPerEpoch = Math.floor(trainCount / activeRecipe.batchSize);
   const emit = options.onProgress ?? (() => undefined);
   emit({
@@ -223,8 +244,13 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       offset += part.length;
     }
     let lossSum = 0;
-    split.validation.labels.forEach((label, i) => (lossSum -= Math.log(Math.max(1e-7, probabilities[i * NUM_CLASSES + label]))));
-    return { report: evaluatePredictions(split.validation.labels, argmaxRows(probabilities), testTimeFlip), loss: lossSum / validationCount };
+    split.validation.labels.forEach(
+      (label, i) => (lossSum -= Math.log(Math.max(1e-7, probabilities[i * NUM_CLASSES + label]))),
+    );
+    return {
+      report: evaluatePredictions(split.validation.labels, argmaxRows(probabilities), testTimeFlip),
+      loss: lossSum / validationCount,
+    };
   };
 
   const metadataFor = (epochsTrained: number, evaluation?: EvaluationReport): ModelMetadata => ({
@@ -235,7 +261,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     input: { width: FACE_SIZE, height: FACE_SIZE, channels: 1, normalisation: 'pixel / 255' },
     recipe: activeRecipe,
     epochsTrained,
-    dataset: { source: dataset.report.source, fingerprint: dataset.fingerprint, trainImages: trainCount, validationImages: validationCount },
+    dataset: {
+      source: dataset.report.source,
+      fingerprint: dataset.fingerprint,
+      trainImages: trainCount,
+      validationImages: validationCount,
+    },
     evaluation: evaluation && { ...evaluation, split: dataset.splits.test ? 'test' : 'held-out train' },
     history: state.history,
     backend: ready.backend,
@@ -249,7 +280,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   try {
     for (let epoch = state.epoch; epoch < activeRecipe.epochs; epoch++) {
       const epochStart = performance.now();
-      const order = new Random(state.seed + 104729 * (epoch + 1)).shuffle(Int32Array.from({ length: trainCount }, (_, i) => i));
+      const order = new Random(state.seed + 104729 * (epoch + 1)).shuffle(
+        Int32Array.from({ length: trainCount }, (_, i) => i),
+      );
       const augmentSeeds = new Random(state.seed ^ (epoch * 2654435761));
       let lossSum = 0;
       let correct = 0;
@@ -261,7 +294,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         const per = Math.ceil(indices.length / workerCount);
         const replies = await Promise.all(
           pool.workers.map(async (worker, i) => {
-            pool.post(worker, { type: 'step', indices: indices.slice(i * per, (i + 1) * per), augmentSeed: augmentSeeds.fork() });
+            pool.post(worker, {
+              type: 'step',
+              indices: indices.slice(i * per, (i + 1) * per),
+              augmentSeed: augmentSeeds.fork(),
+            });
             return (await pool.receive(worker)) as Extract<FromWorker, { type: 'gradients' }>;
           }),
         );
@@ -333,5 +370,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     await rm(checkpointDir, { recursive: true, force: true });
   }
   await pool.close();
-  return { cancelled, epochsTrained: state.epoch, history: state.history, evaluation, outDir, trainingSeconds: state.trainingSeconds };
+  return {
+    cancelled,
+    epochsTrained: state.epoch,
+    history: state.history,
+    evaluation,
+    outDir,
+    trainingSeconds: state.trainingSeconds,
+  };
 }

@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { csvRow, encodeJpegGray, encodePng, patternPixel, SHARED_FER2013, temporaryDir, writeFiles } from '../test-support/fixtures';
+import { DatasetError } from './dataset';
+import { loadDataset } from './load';
+import { splitCsvLine } from './csv';
+
+async function folderFixture(): Promise<string> {
+  const root = await temporaryDir();
+  await writeFiles(root, {
+    'train/happy/a.jpg': encodeJpegGray(48, 48, 1),
+    'train/happy/b.png': encodePng(64, 64, () => [10, 20, 30]),
+    'train/Angry/c.jpg': encodeJpegGray(48, 48, 2),
+    'train/sad/broken.jpg': encodeJpegGray(48, 48, 3).subarray(0, 100),
+    'train/sad/notes.txt': 'not an image',
+    'train/sad/.DS_Store': 'ignored',
+    'train/contempt/d.jpg': encodeJpegGray(48, 48, 4),
+    'test/neutral/e.jpg': encodeJpegGray(48, 48, 5),
+    'extras/f.jpg': encodeJpegGray(48, 48, 6),
+  });
+  return root;
+}
+
+describe('loadDataset: Kaggle folder layout', () => {
+  it('reads splits and classes (any case), converts sizes and colours, and reports what it skipped', async () => {
+    const root = await folderFixture();
+    const dataset = await loadDataset(root, { cacheDir: false });
+    const { report } = dataset;
+    expect(report.format).toBe('folder');
+    expect(report.counts.train).toEqual([1, 0, 0, 2, 0, 0, 0]);
+    expect(report.counts.test).toEqual([0, 0, 0, 0, 0, 0, 1]);
+    expect(report.totalImages).toBe(4);
+    const reasons = Object.fromEntries(report.skipped.map((s) => [path.relative(root, s.where), s.reason]));
+    expect(reasons['train/sad/broken.jpg']).toMatch(/corrupt/);
+    expect(reasons['train/sad/notes.txt']).toMatch(/not a \.jpg/);
+    expect(reasons['train/contempt']).toMatch(/unknown class folder "contempt"/);
+    expect(reasons['extras']).toMatch(/unknown split folder/);
+    expect(report.skippedCount).toBe(4);
+    const train = dataset.splits.train!;
+    // Files are read in sorted order: Angry/c.jpg first (label 0), then happy/a.jpg, happy/b.png.
+    expect(Array.from(train.labels)).toEqual([0, 3, 3]);
+    expect(Math.abs(train.images[2304] - patternPixel(0, 0, 1))).toBeLessThanOrEqual(4);
+    expect(train.images[2 * 2304]).toBe(Math.round(0.299 * 10 + 0.587 * 20 + 0.114 * 30));
+  });
+
+  it('treats a folder of class folders as a training set without a test split', async () => {
+    const root = await temporaryDir();
+    await writeFiles(root, { 'fear/a.jpg': encodeJpegGray(48, 48, 1), 'surprise/b.jpg': encodeJpegGray(48, 48, 2) });
+    const dataset = await loadDataset(root, { cacheDir: false });
+    expect(dataset.report.counts).toEqual({ train: [0, 0, 1, 0, 0, 1, 0] });
+    expect(dataset.splits.test).toBeUndefined();
+    expect(dataset.report.notes.join()).toMatch(/held out/);
+  });
+
+  it('fails clearly on a missing, empty or unusable folder', async () => {
+    await expect(loadDataset('/no/such/folder', { cacheDir: false })).rejects.toThrow(/Dataset not found/);
+    const empty = await temporaryDir();
+    await expect(loadDataset(empty, { cacheDir: false })).rejects.toThrow(DatasetError);
+    const unusable = await temporaryDir();
+    await writeFiles(unusable, { 'train/happy/x.jpg': Buffer.from('garbage') });
+    await expect(loadDataset(unusable, { cacheDir: false })).rejects.toThrow(/No usable images.*not a JPEG or PNG/);
+    const onlyTest = await temporaryDir();
+    await writeFiles(onlyTest, { 'test/happy/x.jpg': encodeJpegGray(48, 48, 1) });
+    await expect(loadDataset(onlyTest, { cacheDir: false })).rejects.toThrow(/no training images/);
+  });
+
+  it('caches decoded data, reuses it unchanged, and rebuilds when files change or the cache is damaged', async () => {
+    const root = await folderFixture();
+    const cacheDir = await temporaryDir();
+    const first = await loadDataset(root, { cacheDir });
+    const cacheFiles = await readdir(path.join(cacheDir, 'datasets'));
+    expect(cacheFiles).toHaveLength(1);
+    const second = await loadDataset(root, { cacheDir });
+    expect(second.fingerprint).toBe(first.fingerprint);
+    expect(Buffer.from(second.splits.train!.images).equals(Buffer.from(first.splits.train!.images))).toBe(true);
+    expect(second.report).toEqual(first.report);
+
+    await writeFile(path.join(cacheDir, 'datasets', cacheFiles[0]), 'damaged');
+    const rebuilt = await loadDataset(root, { cacheDir });
+    expect(rebuilt.fingerprint).toBe(first.fingerprint);
+
+    await writeFiles(root, { 'train/fear/new.jpg': encodeJpegGray(48, 48, 9) });
+    const changed = await loadDataset(root, { cacheDir });
+    expect(changed.report.counts.train![2]).toBe(1);
+    expect(changed.fingerprint).not.toBe(first.fingerprint);
+  });
+});
+
+describe('loadDataset: fer2013.csv', () => {
+  it('reads Training, PublicTest and PrivateTest rows and reports malformed rows by line', async () => {
+    const dir = await temporaryDir();
+    const file = path.join(dir, 'fer2013.csv');
+    const lines = [
+      'emotion,pixels,Usage',
+      csvRow(3, 1, 'Training'),
+      csvRow(0, 2, 'Training'),
+      csvRow(6, 3, 'PublicTest'),
+      csvRow(5, 4, 'PrivateTest'),
+      '9,1 2 3,Training', // bad label
+      csvRow(2, 5, 'Training').replace(/ \d+,Training$/, ',Training'), // 2303 pixels
+      csvRow(2, 6, 'Validation'), // unknown usage
+      '4,only-two-columns',
+      csvRow(1, 7, 'Training').replace(' 0 ', ' x '), // non-numeric pixel
+      `"4","${csvRow(4, 8, 'Training').split(',')[1]}","Training"`, // quoted fields are fine
+      '',
+    ];
+    await writeFile(file, lines.join('\r\n'));
+    const dataset = await loadDataset(file, { cacheDir: false });
+    expect(dataset.report.format).toBe('csv');
+    expect(dataset.report.counts).toEqual({
+      train: [1, 0, 0, 1, 1, 0, 0],
+      test: [0, 0, 0, 0, 0, 0, 1],
+      privateTest: [0, 0, 0, 0, 0, 1, 0],
+    });
+    const skipped = dataset.report.skipped.map((s) => `${s.where.split(':').pop()} ${s.reason}`);
+    expect(skipped).toEqual([
+      expect.stringMatching(/^6 emotion "9" is not a label 0-6/),
+      expect.stringMatching(/^7 expected 2304 pixel values, found 2303/),
+      expect.stringMatching(/^8 unknown Usage "Validation"/),
+      expect.stringMatching(/^9 expected 3 columns, found 2/),
+      expect.stringMatching(/^10 pixel \d+ is not an integer 0-255 \("x"\)/),
+    ]);
+    expect(dataset.splits.train!.images[0]).toBe(patternPixel(0, 0, 1));
+  });
+
+  it('fails clearly on an empty file or one that is not a FER2013 CSV', async () => {
+    const dir = await temporaryDir();
+    await writeFile(path.join(dir, 'empty.csv'), '');
+    await writeFile(path.join(dir, 'other.csv'), 'a,b,c\n1,2,3\n');
+    await writeFile(path.join(dir, 'header-only.csv'), 'emotion,pixels,Usage\n');
+    await expect(loadDataset(path.join(dir, 'empty.csv'), { cacheDir: false })).rejects.toThrow(/is empty/);
+    await expect(loadDataset(path.join(dir, 'other.csv'), { cacheDir: false })).rejects.toThrow(/not a FER2013 CSV/);
+    await expect(loadDataset(path.join(dir, 'header-only.csv'), { cacheDir: false })).rejects.toThrow(/No usable images/);
+  });
+
+  it('splits quoted CSV fields per RFC 4180', () => {
+    expect(splitCsvLine('1,"a,b","say ""hi"""')).toEqual(['1', 'a,b', 'say "hi"']);
+  });
+});
+
+describe.runIf(existsSync(SHARED_FER2013))('the shared FER2013 copy', () => {
+  it('loads all 28,709 train and 3,589 test images with the documented class counts', async () => {
+    const dataset = await loadDataset(SHARED_FER2013, { cacheDir: await temporaryDir() });
+    expect(dataset.report.counts.train).toEqual([3995, 436, 4097, 7215, 4830, 3171, 4965]);
+    expect(dataset.report.counts.test).toEqual([467, 56, 496, 895, 653, 415, 607]);
+    expect(dataset.report.skippedCount).toBe(0);
+  });
+});
