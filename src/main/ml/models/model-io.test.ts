@@ -50,7 +50,7 @@ describe('model folders', () => {
     const loaded16 = await loadModel(dir16);
     const half = await predictProbabilities(loaded16.model, faces);
     half.forEach((p, i) => expect(p).toBeCloseTo(expected[i], 2));
-    tf.dispose([model, loaded32.model, loaded16.model]);
+    [model, loaded32.model, loaded16.model].forEach((m) => m.dispose());
   });
 
   it('refuses missing, truncated and mismatched model folders with the reason', async () => {

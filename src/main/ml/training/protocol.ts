@@ -21,6 +21,7 @@ export interface WorkerInit {
 export type ToWorker =
   | { type: 'step'; indices: Int32Array; augmentSeed: number }
   | { type: 'apply'; gradients: Float32Array; learningRate: number }
+  | { type: 'recalibrate'; seed: number }
   | { type: 'predict'; start: number; end: number; testTimeFlip: boolean }
   | { type: 'save'; dir: string; metadata: ModelMetadata; withOptimizer: boolean }
   | { type: 'stats' };
@@ -28,6 +29,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; backend: BackendChoice; parameters: number; gradientLength: number }
   | { type: 'gradients'; gradients: Float32Array; lossSum: number; correct: number; count: number }
+  | { type: 'recalibrated' }
   | { type: 'predictions'; probabilities: Float32Array }
   | { type: 'saved' }
   | { type: 'stats'; tensors: number; bytes: number }

@@ -37,7 +37,7 @@ export const SEED_RECIPE: Recipe = {
 /** Ours: augmentation, a warm-up + cosine schedule, label smoothing and mirrored test-time averaging. */
 export const DEFAULT_RECIPE: Recipe = {
   architecture: 'default',
-  epochs: 24,
+  epochs: 20,
   batchSize: 128,
   learningRate: 2e-3,
   schedule: { kind: 'warmup-cosine', warmupEpochs: 1 },

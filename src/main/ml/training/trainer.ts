@@ -227,7 +227,14 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     stepsPerEpoch: batchesPerEpoch,
   });
 
-  const validate = async (testTimeFlip: boolean) => {
+  const validate = async (testTimeFlip: boolean, recalibrationSeed: number) => {
+    // Every replica re-estimates batch-norm statistics from the same faces, so they agree.
+    await Promise.all(
+      pool.workers.map(async (worker) => {
+        pool.post(worker, { type: 'recalibrate', seed: recalibrationSeed });
+        await pool.receive(worker);
+      }),
+    );
     const per = Math.ceil(validationCount / workerCount);
     const parts = await Promise.all(
       pool.workers.map(async (worker, i) => {
@@ -328,7 +335,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
           learningRate,
         });
       }
-      const validation = await validate(false);
+      const validation = await validate(false, state.seed + epoch);
       const seconds = (performance.now() - epochStart) / 1000;
       state.trainingSeconds += seconds;
       const record: EpochRecord = {
@@ -363,7 +370,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
 
   let evaluation: EvaluationReport | undefined;
   if (!cancelled) {
-    evaluation = (await validate(activeRecipe.testTimeFlip)).report;
+    evaluation = (await validate(activeRecipe.testTimeFlip, state.seed + state.epoch)).report;
     const metadata = { ...metadataFor(state.epoch, evaluation), weightsDtype: 'float16' as const };
     pool.post(lead, { type: 'save', dir: outDir, metadata, withOptimizer: false });
     await pool.receive(lead);

@@ -1,0 +1,50 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { SPLITS, type SplitName } from '../data/dataset';
+import { loadDataset } from '../data/load';
+import { formatEvaluation } from '../evaluation/metrics';
+import { evaluateModel } from '../evaluation/evaluate-model';
+import { loadModel } from '../models/model-io';
+import { formatBackendReport, initBackend } from '../runtime/backend';
+import { runCli, UsageError } from './run';
+
+const USAGE = `Usage: npm run evaluate -- --model <model folder> --data <folder|fer2013.csv> [options]
+  --split NAME   train, test or privateTest (default: test)
+  --tta          average each face with its mirror image (default: as the model's recipe says)
+  --no-tta       never average with the mirror image
+  --json FILE    also write the report as JSON`;
+
+await runCli(USAGE, async () => {
+  const { values } = parseArgs({
+    options: {
+      model: { type: 'string' },
+      data: { type: 'string' },
+      split: { type: 'string', default: 'test' },
+      tta: { type: 'boolean' },
+      'no-tta': { type: 'boolean' },
+      json: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return console.log(USAGE);
+  if (!values.model) throw new UsageError('--model is required');
+  if (!values.data) throw new UsageError('--data is required');
+  if (!(SPLITS as readonly string[]).includes(values.split!)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}`);
+  const backend = await initBackend();
+  console.error(formatBackendReport(backend));
+  const { model, metadata } = await loadModel(values.model);
+  const dataset = await loadDataset(values.data);
+  const split = dataset.splits[values.split as SplitName];
+  if (!split) throw new Error(`${values.data} has no ${values.split} split`);
+  const testTimeFlip = values['no-tta'] ? false : (values.tta ?? metadata.recipe.testTimeFlip);
+  const started = performance.now();
+  const report = await evaluateModel(model, split, { testTimeFlip });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${metadata.name} (${metadata.architecture}) on ${values.split} of ${values.data}${testTimeFlip ? ', mirrored test-time averaging' : ''}`);
+  console.log(formatEvaluation(report));
+  console.error(`${report.images} images in ${seconds.toFixed(1)} s`);
+  if (values.json) {
+    await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    console.error(`Report written to ${values.json}`);
+  }
+});

@@ -1,0 +1,14 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { FaceSplit } from '../data/dataset';
+import { argmaxRows, predictProbabilities } from '../models/inference';
+import { evaluatePredictions, type EvaluationReport } from './metrics';
+
+/** Classifies every face of a split and scores the predictions against its labels. */
+export async function evaluateModel(
+  model: tf.LayersModel,
+  split: FaceSplit,
+  options: { testTimeFlip?: boolean } = {},
+): Promise<EvaluationReport> {
+  const probabilities = await predictProbabilities(model, split.images, { testTimeFlip: options.testTimeFlip });
+  return evaluatePredictions(split.labels, argmaxRows(probabilities), options.testTimeFlip ?? false);
+}
