@@ -29,7 +29,8 @@ await runCli(USAGE, async () => {
   if (values.help) return console.log(USAGE);
   if (!values.model) throw new UsageError('--model is required');
   if (!values.data) throw new UsageError('--data is required');
-  if (!(SPLITS as readonly string[]).includes(values.split!)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}`);
+  if (!(SPLITS as readonly string[]).includes(values.split!))
+    throw new UsageError(`--split must be one of ${SPLITS.join(', ')}`);
   const backend = await initBackend();
   console.error(formatBackendReport(backend));
   const { model, metadata } = await loadModel(values.model);
@@ -40,7 +41,9 @@ await runCli(USAGE, async () => {
   const started = performance.now();
   const report = await evaluateModel(model, split, { testTimeFlip });
   const seconds = (performance.now() - started) / 1000;
-  console.log(`${metadata.name} (${metadata.architecture}) on ${values.split} of ${values.data}${testTimeFlip ? ', mirrored test-time averaging' : ''}`);
+  console.log(
+    `${metadata.name} (${metadata.architecture}) on ${values.split} of ${values.data}${testTimeFlip ? ', mirrored test-time averaging' : ''}`,
+  );
   console.log(formatEvaluation(report));
   console.error(`${report.images} images in ${seconds.toFixed(1)} s`);
   if (values.json) {

@@ -26,7 +26,9 @@ export interface ValidationReport {
   skippedCount: number;
   /** The first skipped items (the list is capped; skippedCount has them all). */
   skipped: SkippedItem[];
-  /** Notes that are not errors, such as image sizes that were converted. */
+  /** Per split, the median sharpness of its faces (see sharpness.ts): splits should match. */
+  sharpness: Partial<Record<SplitName, number>>;
+  /** Notes that are not errors, such as a missing test split or splits that look different. */
   notes: string[];
 }
 

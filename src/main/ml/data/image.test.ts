@@ -8,7 +8,8 @@ describe('decodeFace', () => {
     expect(face).toHaveLength(FACE_PIXELS);
     // JPEG is lossy even at quality 100: allow a few levels.
     let worst = 0;
-    for (let y = 0; y < 48; y++) for (let x = 0; x < 48; x++) worst = Math.max(worst, Math.abs(face[y * 48 + x] - patternPixel(x, y, 3)));
+    for (let y = 0; y < 48; y++)
+      for (let x = 0; x < 48; x++) worst = Math.max(worst, Math.abs(face[y * 48 + x] - patternPixel(x, y, 3)));
     expect(worst).toBeLessThanOrEqual(4);
   });
 
@@ -20,7 +21,9 @@ describe('decodeFace', () => {
 
   it('resizes larger images by area averaging, after a centre crop', () => {
     // 96x144 image: the centre 96x96 is a left/right split, top and bottom bands are white.
-    const png = encodePng(96, 144, (x, y) => (y < 24 || y >= 120 ? [255, 255, 255] : x < 48 ? [0, 0, 0] : [200, 200, 200]));
+    const png = encodePng(96, 144, (x, y) =>
+      y < 24 || y >= 120 ? [255, 255, 255] : x < 48 ? [0, 0, 0] : [200, 200, 200],
+    );
     const face = decodeFace(png);
     expect(face[0]).toBe(0);
     expect(face[47]).toBe(200);

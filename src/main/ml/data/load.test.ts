@@ -2,7 +2,15 @@ import { existsSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvRow, encodeJpegGray, encodePng, patternPixel, SHARED_FER2013, temporaryDir, writeFiles } from '../test-support/fixtures';
+import {
+  csvRow,
+  encodeJpegGray,
+  encodePng,
+  patternPixel,
+  SHARED_FER2013,
+  temporaryDir,
+  writeFiles,
+} from '../test-support/fixtures';
 import { DatasetError } from './dataset';
 import { loadDataset } from './load';
 import { splitCsvLine } from './csv';
@@ -132,7 +140,9 @@ describe('loadDataset: fer2013.csv', () => {
     await writeFile(path.join(dir, 'header-only.csv'), 'emotion,pixels,Usage\n');
     await expect(loadDataset(path.join(dir, 'empty.csv'), { cacheDir: false })).rejects.toThrow(/is empty/);
     await expect(loadDataset(path.join(dir, 'other.csv'), { cacheDir: false })).rejects.toThrow(/not a FER2013 CSV/);
-    await expect(loadDataset(path.join(dir, 'header-only.csv'), { cacheDir: false })).rejects.toThrow(/No usable images/);
+    await expect(loadDataset(path.join(dir, 'header-only.csv'), { cacheDir: false })).rejects.toThrow(
+      /No usable images/,
+    );
   });
 
   it('splits quoted CSV fields per RFC 4180', () => {
@@ -146,5 +156,23 @@ describe.runIf(existsSync(SHARED_FER2013))('the shared FER2013 copy', () => {
     expect(dataset.report.counts.train).toEqual([3995, 436, 4097, 7215, 4830, 3171, 4965]);
     expect(dataset.report.counts.test).toEqual([467, 56, 496, 895, 653, 415, 607]);
     expect(dataset.report.skippedCount).toBe(0);
+  });
+});
+
+describe('split sharpness check', () => {
+  it('warns when the training images are much blurrier than the test images', async () => {
+    const root = await temporaryDir();
+    const sharp = (seed: number) => encodePng(48, 48, (x, y) => ((x + y + seed) % 2 ? [255, 255, 255] : [0, 0, 0]));
+    const flat = (seed: number) => encodePng(48, 48, () => [100 + seed, 100 + seed, 100 + seed]);
+    await writeFiles(root, {
+      'train/happy/a.png': flat(1),
+      'train/sad/b.png': flat(2),
+      'test/happy/c.png': sharp(0),
+      'test/sad/d.png': sharp(1),
+    });
+    const dataset = await loadDataset(root, { cacheDir: false });
+    expect(dataset.report.sharpness.train).toBe(0);
+    expect(dataset.report.sharpness.test).toBe(255);
+    expect(dataset.report.notes.join('\n')).toMatch(/training images are blurred/);
   });
 });

@@ -15,9 +15,14 @@ import {
   type ValidationReport,
 } from './dataset';
 import { decodeFiles, listFolderDataset } from './folder';
+import { medianSharpness } from './sharpness';
 
-/** Bump when the decoded form changes, so old cache files are ignored. */
-const CACHE_FORMAT = 1;
+/** Bump when the decoded form or the report changes, so old cache files are ignored. */
+const CACHE_FORMAT = 2;
+/** Splits whose median sharpness differs by more than this factor get a warning. */
+const SHARPNESS_MISMATCH = 1.5;
+
+const round = (value: number) => Math.round(value * 100) / 100;
 const MAGIC = 'EMDATA';
 
 export interface LoadOptions {
@@ -62,6 +67,9 @@ function buildDataset(
     totalImages,
     skippedCount: skips.count,
     skipped: skips.items,
+    sharpness: Object.fromEntries(
+      Object.entries(splits).map(([name, split]) => [name, round(medianSharpness(split.images))]),
+    ),
     notes: [],
   };
   if (totalImages === 0) {
@@ -73,6 +81,18 @@ function buildDataset(
   }
   if (!splits.train) throw new DatasetError(`${source} has no training images`);
   if (!splits.test) report.notes.push('No test split: a stratified part of train will be held out for validation.');
+  const { train: trainSharpness, test: testSharpness } = report.sharpness;
+  if (
+    trainSharpness !== undefined &&
+    testSharpness !== undefined &&
+    Math.max(trainSharpness, testSharpness) > SHARPNESS_MISMATCH * Math.min(trainSharpness, testSharpness)
+  ) {
+    report.notes.push(
+      `Warning: train and test images differ in sharpness (median ${trainSharpness} vs ${testSharpness}): ` +
+        `the ${trainSharpness < testSharpness ? 'training images are blurred' : 'test images are blurred'}, ` +
+        'so accuracy on test will not reflect what the model learnt. Check how the dataset was exported.',
+    );
+  }
   return { splits, report, fingerprint: fingerprintOf(splits) };
 }
 

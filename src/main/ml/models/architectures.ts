@@ -76,7 +76,7 @@ export function buildDefaultModel(widths: readonly number[] = DEFAULT_WIDTHS): t
       // Keep the 3x3 layout (where the mouth is matters) rather than averaging it away.
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
-      tf.layers.dropout({ rate: 0.3 }),
+      // No dropout in front of batch norm: it would skew the statistics inference uses.
       tf.layers.dense({ units: 128, useBias: false, kernelInitializer: 'heNormal' }),
       tf.layers.batchNormalization({ momentum: 0.9 }),
       tf.layers.activation({ activation: 'relu' }),

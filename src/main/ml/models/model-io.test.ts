@@ -1,7 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
 import { EMOTIONS } from '../../../shared/emotions';
 import { initBackend } from '../runtime/backend';
 import { temporaryDir } from '../test-support/fixtures';
@@ -60,7 +59,8 @@ describe('model folders', () => {
     model.dispose();
     const copy = async (edit: (dir: string) => Promise<void>) => {
       const dir = await temporaryDir();
-      for (const file of [MODEL_FILE, WEIGHTS_FILE, METADATA_FILE]) await writeFile(path.join(dir, file), await readFile(path.join(good, file)));
+      for (const file of [MODEL_FILE, WEIGHTS_FILE, METADATA_FILE])
+        await writeFile(path.join(dir, file), await readFile(path.join(good, file)));
       await edit(dir);
       return dir;
     };

@@ -84,7 +84,9 @@ export async function saveModel(dir: string, model: tf.LayersModel, metadata: Mo
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       let specs = artifacts.weightSpecs ?? [];
-      let weightBytes: Uint8Array = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
+      let weightBytes: Uint8Array = new Uint8Array(
+        tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)),
+      );
       if (metadata.weightsDtype === 'float16') {
         const floats = new Float32Array(weightBytes.buffer, weightBytes.byteOffset, weightBytes.byteLength / 4);
         if (specs.some((s) => s.dtype !== 'float32')) throw new Error('float16 storage needs float32 weights');

@@ -78,7 +78,9 @@ export async function selectBackend(options: BackendOptions = {}): Promise<Backe
       attempts.push({ backend: choice, ok: false, reason: describe(error) });
     }
   }
-  throw new Error(`No TensorFlow.js backend could start: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`);
+  throw new Error(
+    `No TensorFlow.js backend could start: ${attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ')}`,
+  );
 }
 
 /**

@@ -62,7 +62,19 @@ describe('fast wasm gradients match the stock cpu kernels', () => {
       const b = seeded([6], 6);
       const r = seeded([3, 8, 8, 6], 7);
       return tf.grads((a: tf.Tensor, f: tf.Tensor, bias: tf.Tensor) =>
-        tf.sum(tf.mul(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: f as tf.Tensor4D, strides: 1, pad: 'same', bias, activation: 'linear' }), r)),
+        tf.sum(
+          tf.mul(
+            tf.fused.conv2d({
+              x: a as tf.Tensor4D,
+              filter: f as tf.Tensor4D,
+              strides: 1,
+              pad: 'same',
+              bias,
+              activation: 'linear',
+            }),
+            r,
+          ),
+        ),
       )([x, w, b]);
     };
     const [fast, stock] = [await on('wasm', compute), await on('cpu', compute)];

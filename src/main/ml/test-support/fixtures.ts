@@ -7,7 +7,10 @@ import { PNG } from 'pngjs';
 import { FACE_SIZE } from '../../../shared/emotions';
 
 /** The shared FER2013 copy CI places beside the repository. */
-export const SHARED_FER2013 = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fer2013');
+export const SHARED_FER2013 = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../../shared/fer2013',
+);
 
 export async function temporaryDir(prefix = 'emotion-monitor-test-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
@@ -29,7 +32,11 @@ export function encodeJpegGray(width: number, height: number, seed: number, qual
   return jpeg.encode({ data, width, height }, quality).data;
 }
 
-export function encodePng(width: number, height: number, rgb: (x: number, y: number) => [number, number, number]): Buffer {
+export function encodePng(
+  width: number,
+  height: number,
+  rgb: (x: number, y: number) => [number, number, number],
+): Buffer {
   const png = new PNG({ width, height });
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) png.data.set([...rgb(x, y), 255], (y * width + x) * 4);

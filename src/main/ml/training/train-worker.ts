@@ -74,6 +74,8 @@ async function saveOptimizer(optimizer: tf.Optimizer, dir: string): Promise<void
   }
   await writeFile(path.join(dir, OPTIMIZER_FILE), new Uint8Array(all.buffer));
   await writeFile(path.join(dir, OPTIMIZER_MANIFEST), JSON.stringify(manifest));
+  // getWeights() makes a fresh 'iter' scalar on each call; the rest are the optimizer's own variables.
+  weights.filter((w) => w.name === 'iter').forEach((w) => w.tensor.dispose());
 }
 
 const ready = start();
@@ -100,14 +102,17 @@ const RECALIBRATION_BATCH_SIZE = 128;
  */
 function recalibrateBatchNorm(model: tf.LayersModel, seed: number): void {
   // tfjs-layers reads `momentum` on every call but does not expose it in its types.
-  const norms = model.layers.filter((l) => l.getClassName() === 'BatchNormalization') as unknown as { momentum: number }[];
+  const norms = model.layers.filter((l) => l.getClassName() === 'BatchNormalization') as unknown as {
+    momentum: number;
+  }[];
   if (norms.length === 0) return;
   const saved = norms.map((n) => n.momentum);
   const random = new Random(seed);
   const count = init.trainLabels.length;
   const batch = new Float32Array(RECALIBRATION_BATCH_SIZE * FACE_PIXELS);
   for (let k = 1; k <= RECALIBRATION_BATCHES; k++) {
-    for (let i = 0; i < RECALIBRATION_BATCH_SIZE; i++) faceToFloats(init.trainImages, random.int(count) * FACE_PIXELS, batch, i * FACE_PIXELS);
+    for (let i = 0; i < RECALIBRATION_BATCH_SIZE; i++)
+      faceToFloats(init.trainImages, random.int(count) * FACE_PIXELS, batch, i * FACE_PIXELS);
     // With momentum (k-1)/k the moving value becomes the mean over the k batches seen so far.
     norms.forEach((n) => (n.momentum = (k - 1) / k));
     tf.tidy(() => {

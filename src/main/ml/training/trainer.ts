@@ -58,6 +58,8 @@ export interface TrainOptions {
   backendCandidates?: BackendChoice[];
   /** Model name written into its metadata. */
   name?: string;
+  /** Only time the training steps: no validation, checkpoints or saved model (the benchmark). */
+  stepsOnly?: boolean;
 }
 
 export interface TrainResult {
@@ -335,6 +337,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
           learningRate,
         });
       }
+      if (options.stepsOnly) {
+        state.epoch = epoch + 1;
+        continue;
+      }
       const validation = await validate(false, state.seed + epoch);
       const seconds = (performance.now() - epochStart) / 1000;
       state.trainingSeconds += seconds;
@@ -369,7 +375,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   }
 
   let evaluation: EvaluationReport | undefined;
-  if (!cancelled) {
+  if (!cancelled && !options.stepsOnly) {
     evaluation = (await validate(activeRecipe.testTimeFlip, state.seed + state.epoch)).report;
     const metadata = { ...metadataFor(state.epoch, evaluation), weightsDtype: 'float16' as const };
     pool.post(lead, { type: 'save', dir: outDir, metadata, withOptimizer: false });

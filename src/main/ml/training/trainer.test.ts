@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FaceDataset, FaceSplit } from '../data/dataset';
+import { FACE_PIXELS } from '../data/image';
+import { loadDataset } from '../data/load';
+import { loadModel } from '../models/model-io';
+import { initBackend } from '../runtime/backend';
+import { SHARED_FER2013, temporaryDir } from '../test-support/fixtures';
+import { Random } from './random';
+import { recipeFor, type Recipe } from './recipes';
+import { CHECKPOINT_DIR, holdOut, trainModel, type TrainProgress } from './trainer';
+
+function subset(split: FaceSplit, count: number, seed: number): FaceSplit {
+  const picks = new Random(seed)
+    .shuffle(Int32Array.from({ length: split.labels.length }, (_, i) => i))
+    .subarray(0, count);
+  const images = new Uint8Array(count * FACE_PIXELS);
+  picks.forEach((from, to) =>
+    images.set(split.images.subarray(from * FACE_PIXELS, (from + 1) * FACE_PIXELS), to * FACE_PIXELS),
+  );
+  return { images, labels: Uint8Array.from(picks, (i) => split.labels[i]) };
+}
+
+function quickRecipe(epochs: number): Recipe {
+  const recipe = recipeFor('default');
+  return {
+    ...recipe,
+    epochs,
+    batchSize: 64,
+    learningRate: 2e-3,
+    augment: null,
+    schedule: { kind: 'keras-decay', decay: 0 },
+  };
+}
+
+describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of FER2013', () => {
+  let small: FaceDataset;
+
+  beforeAll(async () => {
+    const full = await loadDataset(SHARED_FER2013);
+    small = {
+      ...full,
+      fingerprint: 'subset-512',
+      splits: { train: subset(full.splits.train!, 512, 1), test: subset(full.splits.test!, 256, 2) },
+    };
+    await initBackend({ candidates: ['wasm'] });
+  });
+
+  it('lowers the loss, reports progress, keeps tf.memory flat and writes a loadable model', async () => {
+    const events: TrainProgress[] = [];
+    const outDir = await temporaryDir();
+    const result = await trainModel({
+      dataset: small,
+      recipe: quickRecipe(4),
+      outDir,
+      seed: 7,
+      onProgress: (e) => events.push(e),
+    });
+    expect(result.cancelled).toBe(false);
+    expect(result.history).toHaveLength(4);
+    expect(result.history[3].loss).toBeLessThan(result.history[0].loss * 0.9);
+    const start = events.find((e) => e.type === 'start');
+    expect(start).toMatchObject({ workers: 2, trainImages: 512, validationImages: 256, stepsPerEpoch: 8 });
+    const batches = events.filter((e) => e.type === 'batch');
+    expect(batches).toHaveLength(32);
+    expect(batches.every((e) => e.imagesPerSecond > 0 && e.etaSeconds >= 0)).toBe(true);
+    const tensors = events.flatMap((e) => (e.type === 'epoch' ? [e.tensors] : []));
+    expect(new Set(tensors.slice(1)).size).toBe(1);
+    expect(existsSync(path.join(outDir, CHECKPOINT_DIR))).toBe(false);
+    const { metadata } = await loadModel(outDir);
+    expect(metadata).toMatchObject({ architecture: 'default', epochsTrained: 4, weightsDtype: 'float16' });
+    expect(metadata.evaluation?.images).toBe(256);
+    expect(metadata.history).toHaveLength(4);
+  });
+
+  it('checkpoints every epoch, stops when cancelled and resumes where it stopped', async () => {
+    const outDir = await temporaryDir();
+    const controller = new AbortController();
+    const first = await trainModel({
+      dataset: small,
+      recipe: quickRecipe(2),
+      outDir,
+      seed: 3,
+      signal: controller.signal,
+      onProgress: (e) => e.type === 'checkpoint' && controller.abort(),
+    });
+    expect(first).toMatchObject({ cancelled: true, epochsTrained: 1 });
+    expect(existsSync(path.join(outDir, CHECKPOINT_DIR, 'state.json'))).toBe(true);
+    expect(existsSync(path.join(outDir, 'model.json'))).toBe(false);
+
+    const starts: TrainProgress[] = [];
+    const resumed = await trainModel({
+      dataset: small,
+      recipe: quickRecipe(2),
+      outDir,
+      resume: true,
+      onProgress: (e) => e.type === 'start' && starts.push(e),
+    });
+    expect(starts[0]).toMatchObject({ startEpoch: 1 });
+    expect(resumed).toMatchObject({ cancelled: false, epochsTrained: 2 });
+    expect(resumed.history[0]).toEqual(first.history[0]);
+    expect((await loadModel(outDir)).metadata.epochsTrained).toBe(2);
+  });
+
+  it('refuses to resume a checkpoint made from other data', async () => {
+    const outDir = await temporaryDir();
+    const controller = new AbortController();
+    await trainModel({
+      dataset: small,
+      recipe: quickRecipe(2),
+      outDir,
+      signal: controller.signal,
+      onProgress: (e) => e.type === 'checkpoint' && controller.abort(),
+    });
+    const other = { ...small, fingerprint: 'something-else' };
+    await expect(trainModel({ dataset: other, recipe: quickRecipe(2), outDir, resume: true })).rejects.toThrow(
+      /different dataset/,
+    );
+  });
+});
+
+describe('holdOut', () => {
+  it('holds out the same fraction of every class, reproducibly', () => {
+    const labels = Uint8Array.from({ length: 700 }, (_, i) => i % 7);
+    const images = new Uint8Array(700 * FACE_PIXELS).map((_, i) => Math.floor(i / FACE_PIXELS) % 256);
+    const a = holdOut({ images, labels }, 0.2, 5);
+    const b = holdOut({ images, labels }, 0.2, 5);
+    expect(a.validation.labels.length).toBe(140);
+    for (let c = 0; c < 7; c++) expect(a.validation.labels.filter((l) => l === c).length).toBe(20);
+    expect(Array.from(a.validation.labels)).toEqual(Array.from(b.validation.labels));
+    expect(a.train.labels.length + a.validation.labels.length).toBe(700);
+    // Images travel with their labels.
+    expect(a.validation.images[0] % 7).toBe(a.validation.labels[0]);
+  });
+});
