@@ -39,7 +39,7 @@ await runCli(USAGE, async () => {
   if (!split) throw new Error(`${values.data} has no ${values.split} split`);
   const testTimeFlip = values['no-tta'] ? false : (values.tta ?? metadata.recipe.testTimeFlip);
   const started = performance.now();
-  const report = await evaluateModel(model, split, { testTimeFlip });
+  const report = await evaluateModel(model, split, { testTimeFlip, blurSigma: metadata.input.blurSigma ?? 0 });
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `${metadata.name} (${metadata.architecture}) on ${values.split} of ${values.data}${testTimeFlip ? ', mirrored test-time averaging' : ''}`,

@@ -26,7 +26,10 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, log
         stream.write(
           `Training on ${event.backend} with ${event.workers} worker(s): ${event.parameters.toLocaleString('en')} parameters, ` +
             `${event.trainImages} train / ${event.validationImages} validation images, ` +
-            `epochs ${event.startEpoch + 1}-${event.epochs}, ${event.stepsPerEpoch} batches each\n`,
+            `epochs ${event.startEpoch + 1}-${event.epochs}, ${event.stepsPerEpoch} batches each` +
+            (event.blurSigma > 0
+              ? `\nTraining faces are blurrier than validation faces: validating through a blur of sigma ${event.blurSigma}\n`
+              : '\n'),
         );
         break;
       case 'batch': {

@@ -7,8 +7,8 @@ import { evaluatePredictions, type EvaluationReport } from './metrics';
 export async function evaluateModel(
   model: tf.LayersModel,
   split: FaceSplit,
-  options: { testTimeFlip?: boolean } = {},
+  options: { testTimeFlip?: boolean; blurSigma?: number } = {},
 ): Promise<EvaluationReport> {
-  const probabilities = await predictProbabilities(model, split.images, { testTimeFlip: options.testTimeFlip });
+  const probabilities = await predictProbabilities(model, split.images, options);
   return evaluatePredictions(split.labels, argmaxRows(probabilities), options.testTimeFlip ?? false);
 }

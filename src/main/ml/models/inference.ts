@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
 import { FACE_PIXELS } from '../data/image';
+import { blurFaces } from '../data/sharpness';
 
 export interface PredictOptions {
   batchSize?: number;
   /** Average with the prediction for the mirrored face. */
   testTimeFlip?: boolean;
+  /** Gaussian blur applied first, to match a model trained on blurrier faces (metadata.input.blurSigma). */
+  blurSigma?: number;
 }
 
 /** A batch of faces as model input: [n, 48, 48, 1] floats in [0, 1]. */
@@ -22,6 +25,11 @@ export async function predictProbabilities(
   faces: Float32Array | Uint8Array,
   options: PredictOptions = {},
 ): Promise<Float32Array<ArrayBuffer>> {
+  if (options.blurSigma && options.blurSigma > 0) {
+    const blurred = blurFaces(faces, options.blurSigma);
+    if (faces instanceof Uint8Array) for (let i = 0; i < blurred.length; i++) blurred[i] /= 255;
+    faces = blurred;
+  }
   const count = faces.length / FACE_PIXELS;
   const batchSize = options.batchSize ?? 128;
   const out = new Float32Array(count * NUM_CLASSES);

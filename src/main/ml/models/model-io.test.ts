@@ -14,7 +14,7 @@ const metadata = (weightsDtype: ModelMetadata['weightsDtype']): ModelMetadata =>
   name: 'test',
   architecture: 'default',
   labels: [...EMOTIONS],
-  input: { width: 48, height: 48, channels: 1, normalisation: 'pixel / 255' },
+  input: { width: 48, height: 48, channels: 1, normalisation: 'pixel / 255', blurSigma: 0 },
   recipe: SEED_RECIPE,
   epochsTrained: 0,
   dataset: { source: 'none', fingerprint: '0', trainImages: 0, validationImages: 0 },

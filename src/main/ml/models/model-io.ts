@@ -26,7 +26,8 @@ export interface ModelMetadata {
   architecture: Architecture;
   /** Output order: labels[i] is output i. */
   labels: string[];
-  input: { width: number; height: number; channels: 1; normalisation: 'pixel / 255' };
+  /** blurSigma: Gaussian blur to apply before the model (0: none); see Recipe.matchInputSharpness. */
+  input: { width: number; height: number; channels: 1; normalisation: 'pixel / 255'; blurSigma: number };
   recipe: Recipe;
   epochsTrained: number;
   dataset: { source: string; fingerprint: string; trainImages: number; validationImages: number };

@@ -22,7 +22,7 @@ export type ToWorker =
   | { type: 'step'; indices: Int32Array; augmentSeed: number }
   | { type: 'apply'; gradients: Float32Array; learningRate: number }
   | { type: 'recalibrate'; seed: number }
-  | { type: 'predict'; start: number; end: number; testTimeFlip: boolean }
+  | { type: 'predict'; start: number; end: number; testTimeFlip: boolean; blurSigma: number }
   | { type: 'save'; dir: string; metadata: ModelMetadata; withOptimizer: boolean }
   | { type: 'stats' };
 

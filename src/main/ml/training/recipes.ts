@@ -19,6 +19,11 @@ export interface Recipe {
   labelSmoothing: number;
   /** Average predictions over the face and its mirror image when validating. */
   testTimeFlip: boolean;
+  /**
+   * When the training faces are clearly blurrier than the validation faces (a badly exported
+   * dataset), blur every face the model is shown outside training to the training sharpness.
+   */
+  matchInputSharpness: boolean;
 }
 
 /** The original Keras recipe, verbatim: Adam 1e-4 with decay 1e-6, batch 64, 50 epochs, no augmentation. */
@@ -32,6 +37,7 @@ export const SEED_RECIPE: Recipe = {
   augment: null,
   labelSmoothing: 0,
   testTimeFlip: false,
+  matchInputSharpness: false,
 };
 
 /** Ours: augmentation, a warm-up + cosine schedule, label smoothing and mirrored test-time averaging. */
@@ -45,6 +51,7 @@ export const DEFAULT_RECIPE: Recipe = {
   augment: DEFAULT_AUGMENT,
   labelSmoothing: 0.1,
   testTimeFlip: true,
+  matchInputSharpness: true,
 };
 
 export function recipeFor(architecture: Architecture): Recipe {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { EMOTIONS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
 import { FACE_PIXELS } from '../data/image';
+import { matchingBlurSigma } from '../data/sharpness';
 import type { FaceDataset, FaceSplit } from '../data/dataset';
 import { evaluatePredictions, type EvaluationReport } from '../evaluation/metrics';
 import { argmaxRows } from '../models/inference';
@@ -22,6 +23,8 @@ export type TrainProgress =
       parameters: number;
       trainImages: number;
       validationImages: number;
+      /** Blur applied to validation faces to match blurrier training faces (0: none). */
+      blurSigma: number;
       startEpoch: number;
       epochs: number;
       stepsPerEpoch: number;
@@ -187,6 +190,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     ? { train, validation: dataset.splits.test }
     : holdOut(train, options.holdout ?? 0.1, state.seed);
   const trainCount = split.train.labels.length;
+  const blurSigma = activeRecipe.matchInputSharpness
+    ? matchingBlurSigma(split.train.images, split.validation.images)
+    : 0;
   const validationCount = split.validation.labels.length;
   const workerCount = Math.max(1, Math.min(options.workers ?? availableParallelism(), activeRecipe.batchSize));
   const shared = {
@@ -224,6 +230,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     parameters: ready.parameters,
     trainImages: trainCount,
     validationImages: validationCount,
+    blurSigma,
     startEpoch: state.epoch,
     epochs: activeRecipe.epochs,
     stepsPerEpoch: batchesPerEpoch,
@@ -242,7 +249,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       pool.workers.map(async (worker, i) => {
         const start = Math.min(validationCount, i * per);
         const end = Math.min(validationCount, start + per);
-        pool.post(worker, { type: 'predict', start, end, testTimeFlip });
+        pool.post(worker, { type: 'predict', start, end, testTimeFlip, blurSigma });
         return ((await pool.receive(worker)) as Extract<FromWorker, { type: 'predictions' }>).probabilities;
       }),
     );
@@ -267,7 +274,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     name: options.name ?? activeRecipe.architecture,
     architecture: activeRecipe.architecture,
     labels: [...EMOTIONS],
-    input: { width: FACE_SIZE, height: FACE_SIZE, channels: 1, normalisation: 'pixel / 255' },
+    input: { width: FACE_SIZE, height: FACE_SIZE, channels: 1, normalisation: 'pixel / 255', blurSigma },
     recipe: activeRecipe,
     epochsTrained,
     dataset: {
