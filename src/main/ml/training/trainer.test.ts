@@ -34,7 +34,8 @@ function quickRecipe(epochs: number): Recipe {
   };
 }
 
-describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of FER2013', () => {
+// Real training on two worker threads: minutes on a busy 2-core machine, so a wide hang guard.
+describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of FER2013', { timeout: 600_000 }, () => {
   let small: FaceDataset;
 
   beforeAll(async () => {
