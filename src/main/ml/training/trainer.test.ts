@@ -121,6 +121,28 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
   });
 });
 
+describe('trainModel input checks', () => {
+  it('refuses a dataset smaller than one batch with a clear error', async () => {
+    const tiny: FaceDataset = {
+      splits: { train: { images: new Uint8Array(10 * FACE_PIXELS), labels: new Uint8Array(10) } },
+      report: {
+        source: 'tiny',
+        format: 'folder',
+        counts: {},
+        totalImages: 10,
+        skippedCount: 0,
+        skipped: [],
+        sharpness: {},
+        notes: [],
+      },
+      fingerprint: 'tiny',
+    };
+    await expect(trainModel({ dataset: tiny, recipe: quickRecipe(1), outDir: await temporaryDir() })).rejects.toThrow(
+      /Need at least one batch of 64 training images, found 9/,
+    );
+  });
+});
+
 describe('holdOut', () => {
   it('holds out the same fraction of every class, reproducibly', () => {
     const labels = Uint8Array.from({ length: 700 }, (_, i) => i % 7);

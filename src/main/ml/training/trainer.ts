@@ -190,6 +190,13 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     ? { train, validation: dataset.splits.test }
     : holdOut(train, options.holdout ?? 0.1, state.seed);
   const trainCount = split.train.labels.length;
+  // Checked before any worker starts, so a too-small dataset cannot leave threads running.
+  const batchesPerEpoch = Math.min(
+    Math.floor(trainCount / activeRecipe.batchSize),
+    options.maxBatchesPerEpoch ?? Infinity,
+  );
+  if (batchesPerEpoch < 1)
+    throw new Error(`Need at least one batch of ${activeRecipe.batchSize} training images, found ${trainCount}.`);
   const blurSigma = activeRecipe.matchInputSharpness
     ? matchingBlurSigma(split.train.images, split.validation.images)
     : 0;
@@ -215,12 +222,6 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   );
   const [lead] = pool.workers;
 
-  const batchesPerEpoch = Math.min(
-    Math.floor(trainCount / activeRecipe.batchSize),
-    options.maxBatchesPerEpoch ?? Infinity,
-  );
-  if (batchesPerEpoch < 1)
-    throw new Error(`Need at least one batch of ${activeRecipe.batchSize} training images, found ${trainCount}.`);
   const stepsPerEpoch = Math.floor(trainCount / activeRecipe.batchSize);
   const emit = options.onProgress ?? (() => undefined);
   emit({
