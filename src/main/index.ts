@@ -1,11 +1,92 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
-import { IPC_CHANNELS, type AppInfo } from '../shared/api';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell, utilityProcess } from 'electron';
+import { IPC_CHANNELS, IPC_EVENTS, type AppInfo, type InvokeMethod, type MlStatus } from '../shared/api';
+import { createApiHandlers, invokeHandler } from './api/handlers';
+import { MlHostClient, type HostChannel } from './ml/host/client';
+import type { HostResponse } from './ml/host/protocol';
+import { APP_ENTRY, APP_SCHEME, isAppUrl, isPermissionAllowed, isRequestAllowed, resolveAppFile } from './security';
+
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const rendererRoot = join(__dirname, '../renderer');
+const defaultModelDir = join(app.getAppPath(), 'resources/models/default');
+
+// Test runs feed the camera from a video file (see e2e/); the app itself never sets these.
+if (process.env.EMOTION_MONITOR_FAKE_CAMERA) {
+  app.commandLine.appendSwitch('use-fake-device-for-media-stream');
+  app.commandLine.appendSwitch('use-file-for-fake-video-capture', process.env.EMOTION_MONITOR_FAKE_CAMERA);
+}
+
+// Served like a website (standard, secure) so the page has an origin, fetch and a CSP of its own.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+function spawnUtilityHost(): HostChannel {
+  const child = utilityProcess.fork(join(__dirname, 'ml-host.js'), [], { serviceName: 'Emotion Monitor ML' });
+  return {
+    send: (request) => child.postMessage(request),
+    onMessage: (listener) => child.on('message', (message: HostResponse) => listener(message)),
+    onExit: (listener) => child.on('exit', listener),
+    kill: () => void child.kill(),
+  };
+}
+
+function broadcastStatus(status: MlStatus): void {
+  for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENTS.mlStatus, status);
+}
+
+const ml = new MlHostClient({ spawn: spawnUtilityHost, modelDir: defaultModelDir, onStatus: broadcastStatus });
+
+const handlers = createApiHandlers({
+  ml,
+  appInfo: (): AppInfo => ({
+    name: app.getName(),
+    version: app.getVersion(),
+    versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
+  }),
+});
+
+function registerIpc(): void {
+  for (const [method, channel] of Object.entries(IPC_CHANNELS) as [InvokeMethod, string][]) {
+    ipcMain.handle(channel, (event, ...args: unknown[]) => {
+      // Only the app's own page may call the API.
+      if (!event.senderFrame || !isAppUrl(event.senderFrame.url, devServerUrl)) {
+        return { ok: false, error: 'The API is only available to the app page' };
+      }
+      return invokeHandler(handlers, method, args);
+    });
+  }
+}
+
+function secureSession(): void {
+  const appSession = session.defaultSession;
+  protocol.handle(APP_SCHEME, (request) => {
+    const file = resolveAppFile(rendererRoot, request.url);
+    if (!file) return new Response('Not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+  appSession.webRequest.onBeforeRequest((details, callback) => {
+    const allowed = isRequestAllowed(details.url, devServerUrl);
+    if (!allowed) console.warn(`Blocked a request to ${details.url}`);
+    callback({ cancel: !allowed });
+  });
+  appSession.setPermissionRequestHandler((_webContents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
+    callback(isPermissionAllowed(permission, details.requestingUrl, mediaTypes, devServerUrl));
+  });
+  appSession.setPermissionCheckHandler((_webContents, permission, requestingOrigin, details) => {
+    const mediaTypes = details.mediaType ? [details.mediaType] : undefined;
+    return isPermissionAllowed(permission, details.requestingUrl ?? requestingOrigin, mediaTypes, devServerUrl);
+  });
+}
 
 function createWindow(): void {
   const window = new BrowserWindow({
     width: 1280,
     height: 800,
+    minWidth: 960,
+    minHeight: 600,
     show: false,
     title: 'Emotion Monitor',
     webPreferences: {
@@ -16,24 +97,20 @@ function createWindow(): void {
     },
   });
   window.once('ready-to-show', () => window.show());
-  // The app never navigates away from its own page or opens windows; links go to the browser.
+  // The app never navigates away from its own page or opens windows; https links go to the browser.
   window.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https:')) void shell.openExternal(url);
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event) => event.preventDefault());
-
-  if (!app.isPackaged && process.env.ELECTRON_RENDERER_URL) void window.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void window.loadFile(join(__dirname, '../renderer/index.html'));
+  window.webContents.on('did-finish-load', () => window.webContents.send(IPC_EVENTS.mlStatus, ml.status));
+  void window.loadURL(devServerUrl ?? APP_ENTRY);
 }
 
-ipcMain.handle(IPC_CHANNELS.getAppInfo, (): AppInfo => ({
-  name: app.getName(),
-  version: app.getVersion(),
-  versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
-}));
-
 void app.whenReady().then(() => {
+  secureSession();
+  registerIpc();
+  void ml.start();
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -43,3 +120,5 @@ void app.whenReady().then(() => {
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
+
+app.on('will-quit', () => ml.dispose());

@@ -1,8 +1,21 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { IPC_CHANNELS, type EmotionMonitorApi } from '../shared/api';
+import { IPC_CHANNELS, IPC_EVENTS, type EmotionMonitorApi, type IpcResult, type MlStatus } from '../shared/api';
+
+async function invoke<T>(channel: string, ...args: unknown[]): Promise<T> {
+  const result = (await ipcRenderer.invoke(channel, ...args)) as IpcResult<T>;
+  if (!result.ok) throw new Error(result.error);
+  return result.value;
+}
 
 const api: EmotionMonitorApi = {
-  getAppInfo: () => ipcRenderer.invoke(IPC_CHANNELS.getAppInfo),
+  getAppInfo: () => invoke(IPC_CHANNELS.getAppInfo),
+  classifyFaces: (request) => invoke(IPC_CHANNELS.classifyFaces, request),
+  getMlStatus: () => invoke(IPC_CHANNELS.getMlStatus),
+  onMlStatus: (listener) => {
+    const forward = (_event: unknown, status: MlStatus) => listener(status);
+    ipcRenderer.on(IPC_EVENTS.mlStatus, forward);
+    return () => ipcRenderer.off(IPC_EVENTS.mlStatus, forward);
+  },
 };
 
 contextBridge.exposeInMainWorld('api', api);

@@ -11,3 +11,6 @@ export const FACE_SIZE = 48;
 export function isEmotion(value: string): value is Emotion {
   return (EMOTIONS as readonly string[]).includes(value);
 }
+
+/** Values in one face crop: FACE_SIZE x FACE_SIZE grayscale, row by row. */
+export const FACE_PIXELS = FACE_SIZE * FACE_SIZE;

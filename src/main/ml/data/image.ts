@@ -1,8 +1,9 @@
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { FACE_SIZE } from '../../../shared/emotions';
+import { FACE_PIXELS, FACE_SIZE } from '../../../shared/emotions';
+import { rgbaToLuma } from '../../../shared/pixels';
 
-export const FACE_PIXELS = FACE_SIZE * FACE_SIZE;
+export { FACE_PIXELS };
 
 export class ImageDecodeError extends Error {}
 
@@ -70,15 +71,8 @@ export function decodeFace(bytes: Uint8Array): Uint8Array {
   }
   const { width, height, data } = image;
   if (width < 1 || height < 1) throw new ImageDecodeError('image has no pixels');
-  const pixels = width * height;
-  if (width === FACE_SIZE && height === FACE_SIZE) {
-    const out = new Uint8Array(FACE_PIXELS);
-    for (let i = 0; i < pixels; i++) {
-      out[i] = Math.round(0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2]);
-    }
-    return out;
-  }
-  const gray = new Float32Array(pixels);
-  for (let i = 0; i < pixels; i++) gray[i] = 0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2];
+  const gray = new Float32Array(width * height);
+  rgbaToLuma(data, gray);
+  if (width === FACE_SIZE && height === FACE_SIZE) return Uint8Array.from(gray, (value) => Math.round(value));
   return resizeToFace(gray, width, height);
 }

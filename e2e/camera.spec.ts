@@ -1,0 +1,28 @@
+import { expect, test } from './support/app';
+
+test.describe('no camera', () => {
+  test.use({ camera: 'none' });
+  test('says so, and offers to try again', async ({ app }) => {
+    await app.page.getByRole('button', { name: 'Start' }).click();
+    await expect(app.page.getByTestId('camera-error')).toContainText(/No camera was found|camera could not be started/);
+    await expect(app.page.getByRole('button', { name: 'Start' })).toBeEnabled();
+  });
+});
+
+test.describe('camera permission denied', () => {
+  test.use({ camera: 'denied' });
+  test('explains how to allow it', async ({ app }) => {
+    await app.page.getByRole('button', { name: 'Start' }).click();
+    await expect(app.page.getByTestId('camera-error')).toContainText('Camera access was denied');
+  });
+});
+
+test('stopping the camera clears the overlay, and the camera choice offers the fake device', async ({ app }) => {
+  const { page } = app;
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('face').first()).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Camera' }).locator('option')).not.toHaveCount(1);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByTestId('overlay')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Start' })).toBeEnabled();
+});

@@ -1,0 +1,155 @@
+import { expect, test } from './support/app';
+
+/**
+ * The fake camera (../shared/fixtures/README.md) shows segments of 4 frames at 5 fps, numbered by a
+ * 4-bit marker in its top-left corner: 0-6 one face, 7 two faces, 8 no face. The page samples what
+ * the overlay shows together with the marker of the frame on screen.
+ */
+interface Sample {
+  segment: number;
+  faces: number;
+  labelled: number;
+  noFaceShown: boolean;
+}
+
+async function sampleOverlay(page: import('@playwright/test').Page, durationMs: number): Promise<Sample[]> {
+  return page.evaluate(async (duration) => {
+    const video = document.querySelector('video')!;
+    const canvas = document.createElement('canvas');
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    const samples: Sample[] = [];
+    const end = performance.now() + duration;
+    while (performance.now() < end) {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      context.drawImage(video, 0, 0);
+      let segment = 0;
+      for (let bit = 0; bit < 4; bit++) {
+        const [r] = context.getImageData(bit * 12 + 6, 6, 1, 1).data;
+        segment = segment * 2 + (r > 128 ? 1 : 0);
+      }
+      const faces = [...document.querySelectorAll<HTMLElement>('[data-testid="face"]')];
+      samples.push({
+        segment,
+        faces: faces.length,
+        labelled: faces.filter((face) => face.dataset.emotion).length,
+        noFaceShown: document.querySelector('[data-testid="no-face"]') !== null,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    return samples;
+  }, durationMs);
+}
+
+/** The most frequent value: frames in transition may lag the marker, a majority does not. */
+function mostCommon(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1])[0][0];
+}
+
+test('labels one face, then two, then none, as the camera shows them', async ({ app }, testInfo) => {
+  const { page } = app;
+  await expect(page.getByTestId('ml-status')).toHaveAttribute('data-state', 'ready');
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('overlay')).toBeVisible();
+
+  // Two loops of the 7.2 s clip.
+  const samples = await sampleOverlay(page, 15_000);
+  for (let segment = 0; segment <= 8; segment++) {
+    const seen = samples.filter((s) => s.segment === segment);
+    expect(seen.length, `samples of segment ${segment}`).toBeGreaterThan(3);
+    const expected = segment === 8 ? 0 : segment === 7 ? 2 : 1;
+    expect(mostCommon(seen.map((s) => s.faces)), `faces shown in segment ${segment}`).toBe(expected);
+    expect(mostCommon(seen.map((s) => s.labelled)), `labelled faces in segment ${segment}`).toBe(expected);
+    if (segment === 8) expect(seen.filter((s) => s.noFaceShown).length).toBeGreaterThan(seen.length / 2);
+  }
+
+  // Frames per second and latency are on screen.
+  await expect(page.getByTestId('fps')).not.toHaveText('–');
+  await expect(page.getByTestId('latency')).toHaveText(/ms$/);
+
+  // Screenshots of a two-face frame at 1280x720 and full HD, kept as test artifacts.
+  for (const [width, height] of [
+    [1280, 720],
+    [1920, 1080],
+  ]) {
+    if (app.host === 'chromium') await page.setViewportSize({ width, height });
+    await expect(page.getByTestId('face')).toHaveCount(2, { timeout: 15_000 });
+    await expect(page.locator('[data-testid="face"][data-emotion=""]')).toHaveCount(0);
+    await page.screenshot({ path: testInfo.outputPath(`live-two-faces-${width}x${height}.png`) });
+  }
+  await expect(page.getByTestId('face')).toHaveCount(1, { timeout: 15_000 });
+  await page.screenshot({ path: testInfo.outputPath('live-one-face.png') });
+
+  expect(app.externalRequests).toEqual([]);
+});
+
+test('nothing leaves the app: remote requests are refused and none reach the network', async ({ app }) => {
+  const { page } = app;
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('face').first()).toBeVisible();
+  // MediaPipe's usage logger posts to this address; the page may not reach it, or any other host.
+  const outcomes = await page.evaluate(async () => {
+    const targets = ['https://odml.pa.googleapis.com/v1/log', 'https://example.com/', 'http://127.0.0.1:9/'];
+    return Promise.all(
+      targets.map((url) =>
+        fetch(url, { method: 'POST', body: 'frame' }).then(
+          () => `${url}: reached`,
+          () => `${url}: refused`,
+        ),
+      ),
+    );
+  });
+  expect(
+    outcomes.every((outcome) => outcome.endsWith('refused')),
+    outcomes.join('\n'),
+  ).toBe(true);
+  expect(app.externalRequests).toEqual([]);
+});
+
+test('a malformed classification payload gets a clear error, and the app keeps working', async ({ app }) => {
+  const { page } = app;
+  await expect(page.getByTestId('ml-status')).toHaveAttribute('data-state', 'ready');
+  const errors = await page.evaluate(async () => {
+    const attempts: unknown[] = [
+      { faces: new Float32Array(10) },
+      { faces: Array.from({ length: 2304 }, () => 0.5) },
+      { faces: new Float32Array(2304).fill(Number.NaN) },
+      { faces: new Float32Array(2304 * 9) },
+      'faces',
+    ];
+    const messages: string[] = [];
+    for (const payload of attempts) {
+      try {
+        await window.api.classifyFaces(payload as never);
+        messages.push('accepted');
+      } catch (error) {
+        messages.push((error as Error).message);
+      }
+    }
+    const ok = await window.api.classifyFaces({ faces: new Float32Array(2304).fill(0.5) });
+    return { messages, probabilities: ok.probabilities.length };
+  });
+  expect(errors.messages).toEqual([
+    expect.stringMatching(/1 to 8 crops of 2304 values; got 10/),
+    expect.stringMatching(/must be a Float32Array/),
+    expect.stringMatching(/faces\[0\] is NaN/),
+    expect.stringMatching(/1 to 8 crops of 2304 values; got 20736/),
+    expect.stringMatching(/expects \{ faces: Float32Array \}/),
+  ]);
+  expect(errors.probabilities).toBe(7);
+});
+
+test('the ML process is restarted after a crash and the live view keeps going', async ({ app }) => {
+  const { page } = app;
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.locator('[data-testid="face"]:not([data-emotion=""])').first()).toBeVisible();
+  await app.killMlHost();
+  await expect(page.getByTestId('ml-message')).toContainText('restarted');
+  await expect(page.getByTestId('ml-status')).toHaveAttribute('data-state', 'ready');
+  // Still labelling faces after the restart: the frame loop never stopped.
+  expect(Number(await page.getByTestId('fps').textContent())).toBeGreaterThan(0);
+  await expect(page.getByTestId('classify-error')).toHaveCount(0, { timeout: 10_000 });
+  await expect(page.locator('[data-testid="face"]:not([data-emotion=""])').first()).toBeVisible();
+});

@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MlStatus } from '../../../shared/api';
+import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
+import { MlHostClient, type HostChannel } from './client';
+import { spawnWorkerHost } from './worker-channel';
+
+const DEFAULT_MODEL = path.resolve('resources/models/default');
+
+function waitFor(statuses: MlStatus[], predicate: (status: MlStatus) => boolean): Promise<MlStatus> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = () => {
+      const found = statuses.find(predicate);
+      if (found) return resolve(found);
+      if (Date.now() - started > 60_000) return reject(new Error(`no such status in ${JSON.stringify(statuses)}`));
+      setTimeout(poll, 20);
+    };
+    poll();
+  });
+}
+
+describe('ML host client (the real host on a worker thread)', () => {
+  let client: MlHostClient | undefined;
+  afterEach(() => client?.dispose());
+
+  it('loads the bundled model and classifies a batch of faces into probabilities', async () => {
+    client = new MlHostClient({ spawn: spawnWorkerHost, modelDir: DEFAULT_MODEL });
+    const status = await client.start();
+    expect(status).toMatchObject({ state: 'ready', model: 'default' });
+    const { probabilities } = await client.classify(new Float32Array(3 * FACE_PIXELS).fill(0.5));
+    expect(probabilities).toHaveLength(3 * NUM_CLASSES);
+    for (let face = 0; face < 3; face++) {
+      const sum = probabilities.subarray(face * NUM_CLASSES, (face + 1) * NUM_CLASSES).reduce((a, b) => a + b, 0);
+      expect(sum).toBeCloseTo(1, 4);
+    }
+  });
+
+  it('restarts a host that dies, fails the call in flight clearly, and classifies again', async () => {
+    const statuses: MlStatus[] = [];
+    let channel: HostChannel | undefined;
+    client = new MlHostClient({
+      spawn: () => (channel = spawnWorkerHost()),
+      modelDir: DEFAULT_MODEL,
+      onStatus: (status) => statuses.push(status),
+      restartDelayMs: 10,
+    });
+    await client.start();
+    const inFlight = client.classify(new Float32Array(FACE_PIXELS));
+    channel!.kill();
+    await expect(inFlight).rejects.toThrow(/stopped unexpectedly/);
+    await waitFor(statuses, (s) => s.state === 'restarting' && s.restarts === 1);
+    await waitFor(statuses, (s) => s.state === 'ready' && s.restarts === 1);
+    expect((await client.classify(new Float32Array(FACE_PIXELS))).probabilities).toHaveLength(NUM_CLASSES);
+  });
+
+  it('gives up after repeated crashes and says so', async () => {
+    const statuses: MlStatus[] = [];
+    const dying = (): HostChannel => {
+      let exit: ((code: number) => void) | undefined;
+      setTimeout(() => exit?.(1), 5);
+      return {
+        send: () => undefined,
+        onMessage: () => undefined,
+        onExit: (listener) => (exit = listener),
+        kill: () => undefined,
+      };
+    };
+    client = new MlHostClient({
+      spawn: dying,
+      modelDir: DEFAULT_MODEL,
+      onStatus: (s) => statuses.push(s),
+      restartDelayMs: 1,
+      maxRestarts: 2,
+    });
+    void client.start();
+    const failed = await waitFor(statuses, (s) => s.state === 'failed');
+    expect(failed.message).toMatch(/stopped 3 times/);
+    await expect(client.classify(new Float32Array(FACE_PIXELS))).rejects.toThrow(/unavailable/);
+  });
+
+  it('reports a broken model folder as a failed state with the reason', async () => {
+    client = new MlHostClient({ spawn: spawnWorkerHost, modelDir: path.resolve('does-not-exist') });
+    const status = await client.start();
+    expect(status.state).toBe('failed');
+    expect(status.message).toMatch(/could not be loaded/);
+  });
+});

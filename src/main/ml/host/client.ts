@@ -1,0 +1,147 @@
+import type { MlStatus } from '../../../shared/api';
+import type { HostMethod, HostMethods, HostRequest, HostResponse, LoadedModelInfo } from './protocol';
+
+/** A running ML host, whatever runs it: an Electron utility process or a worker thread. */
+export interface HostChannel {
+  send(request: HostRequest): void;
+  onMessage(listener: (response: HostResponse) => void): void;
+  onExit(listener: (code: number) => void): void;
+  kill(): void;
+}
+
+export interface MlHostClientOptions {
+  spawn: () => HostChannel;
+  modelDir: string;
+  onStatus?: (status: MlStatus) => void;
+  /** Wait before a restart, so a host that dies at once does not spin. */
+  restartDelayMs?: number;
+  /** Restarts allowed within `restartWindowMs` before giving up. */
+  maxRestarts?: number;
+  restartWindowMs?: number;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The main process's side of the ML host: request/response over the channel, and supervision.
+ * If the host stops unexpectedly, calls in flight fail with a clear error, the host is started
+ * again with the same model, and the status says so.
+ */
+export class MlHostClient {
+  private channel: HostChannel | undefined;
+  private pending = new Map<number, Pending>();
+  private nextId = 1;
+  private modelDir: string;
+  private recentRestarts: number[] = [];
+  private disposed = false;
+  private current: MlStatus = { state: 'starting', restarts: 0 };
+
+  constructor(private readonly options: MlHostClientOptions) {
+    this.modelDir = options.modelDir;
+  }
+
+  get status(): MlStatus {
+    return this.current;
+  }
+
+  /** Starts the host and loads the model; resolves when it is ready (or has failed). */
+  async start(): Promise<MlStatus> {
+    await this.launch();
+    return this.current;
+  }
+
+  async classify(faces: Float32Array): Promise<HostMethods['classify']['result']> {
+    if (this.current.state !== 'ready') {
+      throw new Error(
+        this.current.state === 'failed'
+          ? `The classifier is unavailable: ${this.current.message}`
+          : 'The classifier is starting',
+      );
+    }
+    return this.call('classify', { faces });
+  }
+
+  /** Switches the active model; the host keeps the old one if the new one does not load. */
+  async useModel(modelDir: string): Promise<LoadedModelInfo> {
+    const info = await this.call('load', { modelDir });
+    this.modelDir = modelDir;
+    this.update({ state: 'ready', backend: info.backend, model: info.model, message: undefined });
+    return info;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.channel?.kill();
+    this.channel = undefined;
+    this.failPending(new Error('The app is closing'));
+  }
+
+  private update(change: Partial<MlStatus>): void {
+    this.current = { ...this.current, ...change };
+    this.options.onStatus?.(this.current);
+  }
+
+  private call<M extends HostMethod>(method: M, params: HostMethods[M]['params']): Promise<HostMethods[M]['result']> {
+    const channel = this.channel;
+    if (!channel) return Promise.reject(new Error('The ML process is not running'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      channel.send({ id, method, params } as HostRequest);
+    });
+  }
+
+  private failPending(error: Error): void {
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
+  }
+
+  private async launch(): Promise<void> {
+    const channel = this.options.spawn();
+    this.channel = channel;
+    channel.onMessage((response) => {
+      const waiting = this.pending.get(response.id);
+      if (!waiting) return;
+      this.pending.delete(response.id);
+      if (response.ok) waiting.resolve(response.value);
+      else waiting.reject(new Error(response.error));
+    });
+    channel.onExit((code) => this.onExit(channel, code));
+    try {
+      const info = await this.call('load', { modelDir: this.modelDir });
+      this.update({ state: 'ready', backend: info.backend, model: info.model, message: undefined });
+    } catch (error) {
+      if (this.channel !== channel) return; // it exited; onExit has taken over
+      this.update({ state: 'failed', message: `The model could not be loaded: ${(error as Error).message}` });
+    }
+  }
+
+  private onExit(channel: HostChannel, code: number): void {
+    if (this.channel !== channel) return;
+    this.channel = undefined;
+    if (this.disposed) return;
+    this.failPending(new Error(`The ML process stopped unexpectedly (exit code ${code})`));
+    const now = Date.now();
+    const window = this.options.restartWindowMs ?? 60_000;
+    this.recentRestarts = this.recentRestarts.filter((at) => now - at < window);
+    if (this.recentRestarts.length >= (this.options.maxRestarts ?? 3)) {
+      this.update({
+        state: 'failed',
+        message: `The ML process stopped ${this.recentRestarts.length + 1} times within ${Math.round(window / 1000)} s; classification is off until the app restarts`,
+      });
+      return;
+    }
+    this.recentRestarts.push(now);
+    this.update({
+      state: 'restarting',
+      restarts: this.current.restarts + 1,
+      message: `The ML process stopped unexpectedly (exit code ${code}) and is being restarted`,
+    });
+    setTimeout(() => {
+      if (!this.disposed) void this.launch();
+    }, this.options.restartDelayMs ?? 500);
+  }
+}

@@ -1,0 +1,54 @@
+/** Webcam access: listing, opening, and errors a user can act on. */
+
+export interface CameraInfo {
+  deviceId: string;
+  label: string;
+}
+
+export async function listCameras(): Promise<CameraInfo[]> {
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  return devices
+    .filter((device) => device.kind === 'videoinput')
+    .map((device, index) => ({ deviceId: device.deviceId, label: device.label || `Camera ${index + 1}` }));
+}
+
+/** A camera problem, worded for the user. */
+export class CameraError extends Error {}
+
+/** Turns getUserMedia's DOMExceptions into messages that say what to do. */
+export function describeCameraError(error: unknown): string {
+  const name = error instanceof DOMException || error instanceof Error ? error.name : '';
+  switch (name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return 'Camera access was denied. Allow Emotion Monitor to use the camera in your system settings, then press Start again.';
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return 'No camera was found. Connect a camera, then press Start again.';
+    case 'NotReadableError':
+    case 'AbortError':
+      return 'The camera could not be started: another app may be using it. Close that app, then press Start again.';
+    default:
+      return `The camera could not be started (${error instanceof Error ? error.message : String(error)}).`;
+  }
+}
+
+/**
+ * Opens a camera at up to 640x480. A remembered camera that is gone falls back to the default
+ * one rather than failing.
+ */
+export async function openCamera(deviceId: string | undefined): Promise<MediaStream> {
+  if (!navigator.mediaDevices?.getUserMedia) throw new CameraError('This system offers no camera access.');
+  const video = (id?: string): MediaTrackConstraints => ({
+    ...(id ? { deviceId: { exact: id } } : {}),
+    width: { ideal: 640 },
+    height: { ideal: 480 },
+  });
+  try {
+    return await navigator.mediaDevices.getUserMedia({ video: video(deviceId), audio: false });
+  } catch (error) {
+    const gone = error instanceof DOMException && ['NotFoundError', 'OverconstrainedError'].includes(error.name);
+    if (deviceId && gone) return openCamera(undefined);
+    throw new CameraError(describeCameraError(error));
+  }
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { ClassifyResult } from '../../../shared/api';
+import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
+import { LiveMonitor, type MonitorFrame, type VideoSource } from './monitor';
+import { FaceTracker } from './tracker';
+
+/** A video whose frames arrive when the test says. */
+class FakeVideo implements VideoSource {
+  videoWidth = 320;
+  videoHeight = 240;
+  private callbacks = new Map<number, (now: number) => void>();
+  private next = 1;
+  requestVideoFrameCallback(callback: (now: number) => void): number {
+    this.callbacks.set(this.next, callback);
+    return this.next++;
+  }
+  cancelVideoFrameCallback(handle: number): void {
+    this.callbacks.delete(handle);
+  }
+  /** Presents a frame: only callbacks registered before it fire. */
+  present(): number {
+    const waiting = [...this.callbacks.values()];
+    this.callbacks.clear();
+    for (const callback of waiting) callback(0);
+    return waiting.length;
+  }
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function setup(faces: number) {
+  const video = new FakeVideo();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let release: (() => void)[] = [];
+  const rendered: MonitorFrame[] = [];
+  const classified: number[] = [];
+  const monitor = new LiveMonitor(video, {
+    detect: () =>
+      Array.from({ length: faces }, (_, i) => ({
+        box: { x: 10 + 150 * i, y: 40, width: 100, height: 100 },
+        score: 0.9,
+      })),
+    crop: (_video, regions) => new Float32Array(regions.length * FACE_PIXELS),
+    classify: async (crops) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      classified.push(crops.length / FACE_PIXELS);
+      await new Promise<void>((resolve) => release.push(resolve));
+      inFlight--;
+      const probabilities = new Float32Array((crops.length / FACE_PIXELS) * NUM_CLASSES).fill(1 / NUM_CLASSES);
+      return { probabilities, model: 'test', inferenceMs: 1 } satisfies ClassifyResult;
+    },
+    tracker: new FaceTracker({ window: 3 }),
+    render: (frame) => void rendered.push(frame),
+  });
+  const finishClassification = async () => {
+    const pending = release;
+    release = [];
+    pending.forEach((resolve) => resolve());
+    await tick();
+    await tick();
+  };
+  return { video, monitor, rendered, classified, finishClassification, maxInFlight: () => maxInFlight };
+}
+
+describe('LiveMonitor', () => {
+  it('sends all faces of a frame in one call', async () => {
+    const { video, monitor, classified, finishClassification, rendered } = setup(2);
+    monitor.start();
+    video.present();
+    await finishClassification();
+    expect(classified).toEqual([2]);
+    expect(rendered[0].faces).toHaveLength(2);
+  });
+
+  it('skips the frames that arrive while a frame is being classified, and never queues them', async () => {
+    const { video, monitor, classified, finishClassification, maxInFlight, rendered } = setup(1);
+    monitor.start();
+    expect(video.present()).toBe(1); // frame 1 taken
+    await tick();
+    // Frames 2-5 arrive while frame 1 is still being classified: nobody is waiting for them.
+    for (let i = 0; i < 4; i++) expect(video.present()).toBe(0);
+    await finishClassification();
+    expect(rendered).toHaveLength(1);
+    expect(video.present()).toBe(1); // the next frame after the overlay is shown is taken
+    await finishClassification();
+    expect(classified).toEqual([1, 1]);
+    expect(maxInFlight()).toBe(1);
+  });
+
+  it('does not call the classifier for a frame without faces, and shows it as empty', async () => {
+    const { video, monitor, classified, rendered } = setup(0);
+    monitor.start();
+    video.present();
+    await tick();
+    expect(classified).toEqual([]);
+    expect(rendered[0].faces).toEqual([]);
+  });
+
+  it('shows the faces without emotions when classification fails, and keeps going', async () => {
+    const video = new FakeVideo();
+    const rendered: MonitorFrame[] = [];
+    const monitor = new LiveMonitor(video, {
+      detect: () => [{ box: { x: 10, y: 10, width: 100, height: 100 }, score: 0.9 }],
+      crop: (_video, regions) => new Float32Array(regions.length * FACE_PIXELS),
+      classify: () => Promise.reject(new Error('The ML process stopped unexpectedly')),
+      tracker: new FaceTracker({ window: 3 }),
+      render: (frame) => void rendered.push(frame),
+    });
+    monitor.start();
+    video.present();
+    await tick();
+    await tick();
+    expect(rendered[0].classifyError).toMatch(/stopped unexpectedly/);
+    expect(rendered[0].faces).toHaveLength(1);
+    expect(video.present()).toBe(1);
+  });
+
+  it('stops asking for frames once stopped', async () => {
+    const { video, monitor } = setup(0);
+    monitor.start();
+    monitor.stop();
+    expect(video.present()).toBe(0);
+  });
+});

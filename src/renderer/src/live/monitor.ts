@@ -1,0 +1,175 @@
+import { MAX_FACES_PER_CALL, type ClassifyResult } from '../../../shared/api';
+import { FACE_PIXELS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
+import { rgbaToLuma } from '../../../shared/pixels';
+import type { DetectedFace } from './face-detector';
+import { ferCrop, type Box } from './geometry';
+import type { FaceTracker, TrackedFace } from './tracker';
+
+/** The parts of a <video> element the monitor uses (a fake one in unit tests). */
+export interface VideoSource {
+  readonly videoWidth: number;
+  readonly videoHeight: number;
+  requestVideoFrameCallback(callback: (now: number) => void): number;
+  cancelVideoFrameCallback(handle: number): void;
+}
+
+export interface MonitorFrame {
+  faces: TrackedFace[];
+  width: number;
+  height: number;
+  /** Set when this frame's faces could not be classified. */
+  classifyError?: string;
+  detectMs: number;
+  classifyMs: number;
+}
+
+export interface MonitorStats {
+  /** Overlay updates in the last second. */
+  fps: number;
+  /** Median and 95th percentile time from a frame's arrival to its overlay on screen, recent frames. */
+  latencyMs: number;
+  latencyP95Ms: number;
+  frames: number;
+}
+
+export interface MonitorDependencies<V extends VideoSource> {
+  detect: (video: V, timestampMs: number) => DetectedFace[];
+  crop: (video: V, regions: Box[]) => Float32Array;
+  classify: (faces: Float32Array) => Promise<ClassifyResult>;
+  tracker: FaceTracker;
+  /** Shows a frame's result; resolves once it is on screen. */
+  render: (frame: MonitorFrame) => Promise<void> | void;
+  onStats?: (stats: MonitorStats) => void;
+  now?: () => number;
+}
+
+const RECENT = 60;
+
+/**
+ * The live loop: detect faces, crop them, classify them all in one call, show the result. At most
+ * one frame is in flight: the next frame is requested only when this one is on screen, so when
+ * classification is slower than the camera, frames are skipped rather than queued and the overlay
+ * never trails the face.
+ */
+export class LiveMonitor<V extends VideoSource> {
+  private handle: number | undefined;
+  private running = false;
+  private latencies: number[] = [];
+  private shownAt: number[] = [];
+  private frames = 0;
+  private lastTimestamp = 0;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly video: V,
+    private readonly deps: MonitorDependencies<V>,
+  ) {
+    this.now = deps.now ?? (() => performance.now());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.handle !== undefined) this.video.cancelVideoFrameCallback(this.handle);
+    this.handle = undefined;
+    this.deps.tracker.reset();
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    this.handle = this.video.requestVideoFrameCallback(() => {
+      this.handle = undefined;
+      void this.processFrame().finally(() => this.schedule());
+    });
+  }
+
+  /** One frame, from the video to the screen. */
+  async processFrame(): Promise<MonitorFrame> {
+    const arrived = this.now();
+    // MediaPipe's VIDEO mode needs strictly increasing timestamps.
+    const timestamp = Math.max(arrived, this.lastTimestamp + 1);
+    this.lastTimestamp = timestamp;
+    const { videoWidth: width, videoHeight: height } = this.video;
+    const detections = this.deps.detect(this.video, timestamp).slice(0, MAX_FACES_PER_CALL);
+    const detected = this.now();
+
+    let probabilities: Float32Array | undefined;
+    let classifyError: string | undefined;
+    if (detections.length > 0) {
+      const crops = this.deps.crop(
+        this.video,
+        detections.map((d) => ferCrop(d.box, width, height)),
+      );
+      try {
+        probabilities = (await this.deps.classify(crops)).probabilities;
+      } catch (error) {
+        classifyError = error instanceof Error ? error.message : String(error);
+      }
+    }
+    const classified = this.now();
+    if (!this.running) return { faces: [], width, height, detectMs: 0, classifyMs: 0 };
+
+    const faces = this.deps.tracker.update(
+      detections.map((d, i) => ({
+        ...d,
+        probabilities: probabilities?.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES),
+      })),
+    );
+    const frame: MonitorFrame = {
+      faces,
+      width,
+      height,
+      classifyError,
+      detectMs: detected - arrived,
+      classifyMs: classified - detected,
+    };
+    await this.deps.render(frame);
+    this.record(arrived, this.now());
+    return frame;
+  }
+
+  private record(arrived: number, shown: number): void {
+    this.frames++;
+    this.latencies.push(shown - arrived);
+    if (this.latencies.length > RECENT) this.latencies.shift();
+    this.shownAt.push(shown);
+    while (this.shownAt.length > 0 && shown - this.shownAt[0] > 1000) this.shownAt.shift();
+    const sorted = [...this.latencies].sort((a, b) => a - b);
+    this.deps.onStats?.({
+      fps: this.shownAt.length,
+      latencyMs: sorted[Math.floor(sorted.length / 2)],
+      latencyP95Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))],
+      frames: this.frames,
+    });
+  }
+}
+
+/** Cuts faces out of video frames as model inputs: 48x48 grayscale in [0, 1], back to back. */
+export class FaceCropper {
+  private readonly context: CanvasRenderingContext2D;
+
+  constructor() {
+    const canvas = document.createElement('canvas');
+    canvas.width = FACE_SIZE;
+    canvas.height = FACE_SIZE;
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) throw new Error('No 2D canvas available');
+    context.imageSmoothingQuality = 'high';
+    this.context = context;
+  }
+
+  crop(video: CanvasImageSource, regions: Box[]): Float32Array {
+    const out = new Float32Array(regions.length * FACE_PIXELS);
+    regions.forEach((region, i) => {
+      this.context.drawImage(video, region.x, region.y, region.width, region.height, 0, 0, FACE_SIZE, FACE_SIZE);
+      const { data } = this.context.getImageData(0, 0, FACE_SIZE, FACE_SIZE);
+      rgbaToLuma(data, out.subarray(i * FACE_PIXELS, (i + 1) * FACE_PIXELS), 1 / 255);
+    });
+    return out;
+  }
+}

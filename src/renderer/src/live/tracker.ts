@@ -1,0 +1,121 @@
+import { EMOTIONS, NUM_CLASSES, type Emotion } from '../../../shared/emotions';
+import { iou, type Box } from './geometry';
+
+export interface TrackedFace {
+  /** Stable across frames while the face stays in view. */
+  id: number;
+  /** Detector box, lightly smoothed so the overlay does not jitter. */
+  box: Box;
+  /** Detector confidence for this frame. */
+  score: number;
+  /** Mean of the last `window` classifications; undefined until the face is first classified. */
+  probabilities?: number[];
+  top?: { emotion: Emotion; confidence: number };
+}
+
+export interface Detection {
+  box: Box;
+  score: number;
+  /** NUM_CLASSES probabilities, or undefined when this frame's classification failed. */
+  probabilities?: ArrayLike<number>;
+}
+
+export interface TrackerOptions {
+  /** Frames averaged per face for its label (1 = no smoothing). */
+  window: number;
+  /** Least box overlap (IoU) for a detection to continue a face of the previous frames. */
+  minOverlap?: number;
+  /** Frames a face may go unseen and keep its identity (detectors miss the odd frame). */
+  maxMissed?: number;
+  /** Weight of the new box against the smoothed one, 0..1 (1 = no box smoothing). */
+  boxFollow?: number;
+}
+
+interface Track {
+  id: number;
+  box: Box;
+  history: number[][];
+  missed: number;
+}
+
+/**
+ * Keeps each face's identity across frames by box overlap, and smooths its label over a short
+ * window so it does not flicker from frame to frame.
+ */
+export class FaceTracker {
+  private tracks: Track[] = [];
+  private nextId = 1;
+
+  constructor(private options: TrackerOptions) {}
+
+  setWindow(window: number): void {
+    this.options = { ...this.options, window };
+  }
+
+  reset(): void {
+    this.tracks = [];
+  }
+
+  /** Takes one frame's detections; returns the faces of this frame, in the detections' order. */
+  update(detections: readonly Detection[]): TrackedFace[] {
+    const minOverlap = this.options.minOverlap ?? 0.3;
+    const follow = this.options.boxFollow ?? 0.6;
+    // Greedy matching, best overlaps first: faces are few, and rarely overlap one another.
+    const pairs: { track: Track; detection: number; overlap: number }[] = [];
+    for (const track of this.tracks) {
+      detections.forEach((d, detection) => {
+        const overlap = iou(track.box, d.box);
+        if (overlap >= minOverlap) pairs.push({ track, detection, overlap });
+      });
+    }
+    pairs.sort((a, b) => b.overlap - a.overlap);
+    const trackOf = new Map<number, Track>();
+    const used = new Set<Track>();
+    for (const { track, detection } of pairs) {
+      if (used.has(track) || trackOf.has(detection)) continue;
+      used.add(track);
+      trackOf.set(detection, track);
+    }
+
+    const faces = detections.map((detection, index): TrackedFace => {
+      let track = trackOf.get(index);
+      if (track) {
+        track.box = blend(track.box, detection.box, follow);
+        track.missed = 0;
+      } else {
+        track = { id: this.nextId++, box: detection.box, history: [], missed: 0 };
+        this.tracks.push(track);
+        used.add(track);
+      }
+      if (detection.probabilities) {
+        track.history.push(Array.from(detection.probabilities));
+        if (track.history.length > this.options.window)
+          track.history.splice(0, track.history.length - this.options.window);
+      }
+      return { id: track.id, box: track.box, score: detection.score, ...summarise(track.history) };
+    });
+
+    for (const track of this.tracks) if (!used.has(track)) track.missed++;
+    this.tracks = this.tracks.filter((track) => track.missed <= (this.options.maxMissed ?? 5));
+    return faces;
+  }
+}
+
+function blend(previous: Box, next: Box, follow: number): Box {
+  const mix = (a: number, b: number) => a + (b - a) * follow;
+  return {
+    x: mix(previous.x, next.x),
+    y: mix(previous.y, next.y),
+    width: mix(previous.width, next.width),
+    height: mix(previous.height, next.height),
+  };
+}
+
+function summarise(history: number[][]): Pick<TrackedFace, 'probabilities' | 'top'> {
+  if (history.length === 0) return {};
+  const probabilities = new Array<number>(NUM_CLASSES).fill(0);
+  for (const row of history) for (let c = 0; c < NUM_CLASSES; c++) probabilities[c] += row[c] / history.length;
+  let best = 0;
+  for (let c = 1; c < NUM_CLASSES; c++) if (probabilities[c] > probabilities[best]) best = c;
+  return { probabilities, top: { emotion: EMOTIONS[best], confidence: probabilities[best] } };
+}
