@@ -19,7 +19,7 @@ export default ts.config(
     },
   },
   {
-    files: ['src/renderer/**/*'],
+    files: ['src/renderer/**/*', 'e2e/support/page-bridge.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

@@ -1,4 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { electronBinary } from './e2e/support/paths';
+
+const electron = electronBinary();
+// Said once, by the runner (not by each worker), so a skipped Electron project is never a surprise.
+if (!electron.path && process.env.TEST_WORKER_INDEX === undefined) {
+  console.log(`Electron specs will be skipped: ${electron.reason}`);
+}
 
 /**
  * End-to-end specs (e2e/). The "chromium" project runs the built renderer in Debian's Chromium

@@ -4,7 +4,7 @@ test.describe('no camera', () => {
   test.use({ camera: 'none' });
   test('says so, and offers to try again', async ({ app }) => {
     await app.page.getByRole('button', { name: 'Start' }).click();
-    await expect(app.page.getByTestId('camera-error')).toContainText(/No camera was found|camera could not be started/);
+    await expect(app.page.getByTestId('camera-error')).toContainText('No camera was found');
     await expect(app.page.getByRole('button', { name: 'Start' })).toBeEnabled();
   });
 });

@@ -3,23 +3,11 @@
  * machine), and the real Electron app (where an Electron binary is installed). Both feed the
  * camera from ../shared/fixtures/faces-320x240.y4m and record every request that is not the app's own.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { _electron, chromium, test as base, type Page } from '@playwright/test';
 import { APP_ORIGIN } from '../../src/main/security';
-import { installTestBridge } from './test-bridge';
-import { CHROMIUM, electronBinary, FAKE_CAMERA_VIDEO, MAIN_ENTRY, RENDERER_DIR } from './paths';
-
-/** Where the renderer is served in Chromium: a .localhost name is a secure context, and every request to it is answered by the test itself. */
-export const CHROMIUM_APP_ORIGIN = 'http://emotion-monitor.localhost';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-  '.tflite': 'application/octet-stream',
-};
+import { appOrigin, CHROMIUM_ARGS, routeApp } from './chromium';
+import { startTestBridge } from './test-bridge';
+import { CHROMIUM, electronBinary, FAKE_CAMERA_VIDEO, MAIN_ENTRY } from './paths';
 
 export interface AppOptions {
   /** Chromium only: launch without a camera, or with camera permission refused. */
@@ -34,16 +22,6 @@ export interface AppHandle {
   /** Ends the ML process as a crash would. */
   killMlHost(): Promise<void>;
 }
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export const test = base.extend<AppOptions & { app: AppHandle }>({
   camera: ['fake', { option: true }],
@@ -85,37 +63,20 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
     }
     const browser = await chromium.launch({ executablePath: CHROMIUM, args });
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const externalRequests: string[] = [];
-    await context.route('**/*', async (route) => {
-      const url = new URL(route.request().url());
-      if (url.origin !== CHROMIUM_APP_ORIGIN) {
-        externalRequests.push(url.href);
-        return route.abort('blockedbyclient');
-      }
-      const file = path.join(RENDERER_DIR, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname));
-      if (!file.startsWith(RENDERER_DIR + path.sep)) return route.fulfill({ status: 404 });
-      try {
-        const body = await readFile(file);
-        return route.fulfill({
-          status: 200,
-          body,
-          contentType: CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
-        });
-      } catch {
-        return route.fulfill({ status: 404 });
-      }
-    });
+    const bridge = await startTestBridge();
+    const origin = appOrigin(bridge.port);
+    const externalRequests = await routeApp(context, origin);
     const page = await context.newPage();
-    const bridge = await installTestBridge(page);
-    await page.goto(`${CHROMIUM_APP_ORIGIN}/index.html`);
+    await bridge.attach(page);
+    await page.goto(`${origin}/index.html`);
     await use({
       host: 'chromium',
       page,
       externalRequests,
       killMlHost: async () => bridge.killMlHost(),
     });
-    bridge.dispose();
     await browser.close();
+    await bridge.dispose();
   },
 });
 

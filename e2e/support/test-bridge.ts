@@ -1,17 +1,23 @@
 /**
  * The e2e test bridge: runs the real main-process API (handlers, validation, the ML host with the
- * real model on a worker thread) in the test process and exposes it to a page in Chromium as
- * `window.api`, as preload does in the app. Typed arrays cross as tagged plain arrays because
- * Playwright bindings carry JSON.
+ * real model on a worker thread) in the test process and gives a page in Chromium the same
+ * `window.api` that preload gives the app (page-bridge.js). Calls travel over a WebSocket on
+ * loopback, at the page's own origin so the app's CSP (connect-src 'self') holds unchanged;
+ * Float32Arrays cross as base64 of their bytes.
  */
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppInfo, MlStatus } from '../../src/shared/api';
 import { createApiHandlers, invokeHandler, isInvokeMethod } from '../../src/main/api/handlers';
 import { MlHostClient, type HostChannel } from '../../src/main/ml/host/client';
 import { spawnWorkerHost } from '../../src/main/ml/host/worker-channel';
 import { DEFAULT_MODEL_DIR } from './paths';
 
-/** A Float32Array as it crosses the binding: its bytes in base64 (JSON of the numbers is several times slower). */
+const PAGE_BRIDGE = fileURLToPath(new URL('./page-bridge.js', import.meta.url));
+export const BRIDGE_PATH = '/__test-bridge';
+
 type Tagged = { __float32: string };
 
 function decode(value: unknown): unknown {
@@ -27,8 +33,9 @@ function decode(value: unknown): unknown {
 }
 
 function encode(value: unknown): unknown {
-  if (value instanceof Float32Array)
+  if (value instanceof Float32Array) {
     return { __float32: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  }
   if (Array.isArray(value)) return value.map(encode);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, encode(entry)]));
@@ -36,82 +43,25 @@ function encode(value: unknown): unknown {
   return value;
 }
 
-/** Runs in the page before its scripts: the same `window.api` surface preload exposes. */
-function pageBridge(): void {
-  type Listener = (status: unknown) => void;
-  const listeners = new Set<Listener>();
-  const toBase64 = (array: Float32Array): string => {
-    const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(binary);
-  };
-  const fromBase64 = (text: string): Float32Array => {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return new Float32Array(bytes.buffer);
-  };
-  const encodeArg = (value: unknown): unknown => {
-    if (value instanceof Float32Array) return { __float32: toBase64(value) };
-    if (Array.isArray(value)) return value.map(encodeArg);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, encodeArg(entry)]));
-    }
-    return value;
-  };
-  const decodeResult = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(decodeResult);
-    if (value && typeof value === 'object') {
-      if ('__float32' in value) return fromBase64((value as { __float32: string }).__float32);
-      return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, decodeResult(entry)]));
-    }
-    return value;
-  };
-  const bridge = window as unknown as {
-    __emotionMonitorInvoke: (
-      method: string,
-      args: unknown[],
-    ) => Promise<{ ok: boolean; value?: unknown; error?: string }>;
-    __emotionMonitorStatus: (status: unknown) => void;
-    api: unknown;
-  };
-  const invoke = async (method: string, args: unknown[]) => {
-    const result = await bridge.__emotionMonitorInvoke(method, args.map(encodeArg));
-    if (!result.ok) throw new Error(result.error);
-    return decodeResult(result.value);
-  };
-  bridge.__emotionMonitorStatus = (status) => listeners.forEach((listener) => listener(status));
-  bridge.api = {
-    getAppInfo: (...args: unknown[]) => invoke('getAppInfo', args),
-    classifyFaces: (...args: unknown[]) => invoke('classifyFaces', args),
-    getMlStatus: (...args: unknown[]) => invoke('getMlStatus', args),
-    onMlStatus: (listener: Listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
-
 export interface TestBridge {
+  /** The loopback port the page's origin must use, so the bridge socket is same-origin. */
+  port: number;
   ml: MlHostClient;
+  /** Serves a page: call before it loads. */
+  attach(page: Page): Promise<void>;
   /** Kills the ML host as a crash would. */
   killMlHost(): void;
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
-export async function installTestBridge(page: Page): Promise<TestBridge> {
+export async function startTestBridge(): Promise<TestBridge> {
   let channel: HostChannel | undefined;
+  const sockets = new Set<WebSocket>();
   const ml = new MlHostClient({
     spawn: () => (channel = spawnWorkerHost()),
     modelDir: DEFAULT_MODEL_DIR,
     onStatus: (status: MlStatus) => {
-      void page
-        .evaluate(
-          (s) => (window as unknown as { __emotionMonitorStatus?: (s: unknown) => void }).__emotionMonitorStatus?.(s),
-          status,
-        )
-        .catch(() => undefined);
+      for (const socket of sockets) socket.send(JSON.stringify({ event: 'mlStatus', status }));
     },
     restartDelayMs: 100,
   });
@@ -120,14 +70,31 @@ export async function installTestBridge(page: Page): Promise<TestBridge> {
     ml,
     appInfo: (): AppInfo => ({ name: 'emotion-monitor', version: 'test', versions: { node: process.versions.node } }),
   });
-  await page.exposeBinding('__emotionMonitorInvoke', async (_source, method: unknown, args: unknown) => {
-    if (!isInvokeMethod(handlers, method)) return { ok: false, error: `Unknown method ${String(method)}` };
-    return encode(await invokeHandler(handlers, method, Array.isArray(args) ? args.map(decode) : []));
+
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: BRIDGE_PATH });
+  await new Promise((resolve) => server.once('listening', resolve));
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('message', async (data) => {
+      const { id, method, args } = JSON.parse(String(data)) as { id: number; method: unknown; args: unknown };
+      const result = isInvokeMethod(handlers, method)
+        ? await invokeHandler(handlers, method, Array.isArray(args) ? args.map(decode) : [])
+        : { ok: false, error: `Unknown method ${String(method)}` };
+      socket.send(JSON.stringify({ id, result: encode(result) }));
+    });
   });
-  await page.addInitScript(pageBridge);
+
   return {
+    port: (server.address() as AddressInfo).port,
     ml,
+    // A plain script file, not a function: transpilers add helpers to functions that the page lacks.
+    attach: async (page) => void (await page.addInitScript({ path: PAGE_BRIDGE })),
     killMlHost: () => channel?.kill(),
-    dispose: () => ml.dispose(),
+    dispose: async () => {
+      ml.dispose();
+      for (const socket of sockets) socket.terminate();
+      await new Promise((resolve) => server.close(resolve));
+    },
   };
 }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FACE_PIXELS } from '../data/image';
 import { loadDataset } from '../data/load';
 import { ARCHITECTURES, buildModel, type Architecture } from '../models/architectures';
+import { fuseForInference } from '../models/fused-inference';
 import { predictProbabilities } from '../models/inference';
 import { loadModel } from '../models/model-io';
 import { formatBackendReport, initBackend } from '../runtime/backend';
@@ -47,19 +48,23 @@ async function trainingRate(
   return measuredImages / ((endedAt - measuredFrom) / 1000);
 }
 
-async function inferenceMs(architecture: Architecture, batch: number, repeats: number) {
+/** Median ms per face; `fused` is what the app runs (batch norm folded, see fused-inference.ts). */
+async function inferenceMs(architecture: Architecture, batch: number, repeats: number, fused: boolean) {
   const bundled = path.resolve('resources/models', architecture);
   const model = existsSync(path.join(bundled, 'model.json'))
     ? (await loadModel(bundled)).model
     : buildModel(architecture);
+  const fusedModel = fused ? fuseForInference(model) : undefined;
+  const predictor = fusedModel ?? model;
   const faces = new Uint8Array(batch * FACE_PIXELS).map((_, i) => (i * 31) % 256);
-  for (let i = 0; i < 5; i++) await predictProbabilities(model, faces);
+  for (let i = 0; i < 5; i++) await predictProbabilities(predictor, faces);
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const start = performance.now();
-    await predictProbabilities(model, faces);
+    await predictProbabilities(predictor, faces);
     times.push(performance.now() - start);
   }
+  fusedModel?.dispose();
   model.dispose();
   return median(times) / batch;
 }
@@ -89,9 +94,14 @@ await runCli(USAGE, async () => {
   }
   for (const architecture of ARCHITECTURES) {
     for (const batch of [1, 8]) {
-      const ms = await inferenceMs(architecture, batch, 50);
-      figures[`infer_${architecture}_b${batch}_ms_per_face`] = Math.round(ms * 100) / 100;
-      console.log(`inference ${architecture}, batch ${batch}: ${ms.toFixed(2)} ms per face`);
+      for (const fused of [true, false]) {
+        const ms = await inferenceMs(architecture, batch, 50, fused);
+        const form = fused ? '' : '_unfused';
+        figures[`infer_${architecture}_b${batch}${form}_ms_per_face`] = Math.round(ms * 100) / 100;
+        console.log(
+          `inference ${architecture}, batch ${batch}${fused ? '' : ' (layers model, unfused)'}: ${ms.toFixed(2)} ms per face`,
+        );
+      }
     }
   }
   console.log(`tf.memory: ${tf.memory().numTensors} tensors`);

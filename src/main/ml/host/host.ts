@@ -1,4 +1,5 @@
 import { FACE_PIXELS } from '../../../shared/emotions';
+import { fuseForInference, type Predictor } from '../models/fused-inference';
 import { predictProbabilities } from '../models/inference';
 import { loadModel, type LoadedModel } from '../models/model-io';
 import { initBackend } from '../runtime/backend';
@@ -9,16 +10,21 @@ import type { ClassifiedFaces, HostRequest, HostResponse, LoadedModelInfo } from
  * the Electron utility process and the Node worker thread (tests) run the same code.
  */
 export function createMlHost(): (request: HostRequest) => Promise<HostResponse> {
-  let active: LoadedModel | undefined;
+  let active: { loaded: LoadedModel; predictor: Predictor & { dispose(): void } } | undefined;
 
   async function load(modelDir: string): Promise<LoadedModelInfo> {
     const report = await initBackend();
-    const next = await loadModel(modelDir);
+    const loaded = await loadModel(modelDir);
+    const predictor = fuseForInference(loaded.model) ?? loaded.model;
     // Warm up: the first prediction compiles kernels and allocates.
-    await predictProbabilities(next.model, new Float32Array(FACE_PIXELS));
-    active?.model.dispose();
-    active = next;
-    return { model: next.metadata.name, backend: report.backend, blurSigma: next.metadata.input.blurSigma ?? 0 };
+    await predictProbabilities(predictor, new Float32Array(FACE_PIXELS));
+    if (active) {
+      if (active.predictor !== active.loaded.model) active.predictor.dispose();
+      active.loaded.model.dispose();
+    }
+    active = { loaded, predictor };
+    const { name, input } = loaded.metadata;
+    return { model: name, backend: report.backend, blurSigma: input.blurSigma ?? 0 };
   }
 
   async function classify(faces: Float32Array): Promise<ClassifiedFaces> {
@@ -26,8 +32,8 @@ export function createMlHost(): (request: HostRequest) => Promise<HostResponse> 
     const started = performance.now();
     // No mirrored second pass here: it doubles the latency for a small gain on single frames,
     // and the live view smooths over frames anyway.
-    const probabilities = await predictProbabilities(active.model, faces, {
-      blurSigma: active.metadata.input.blurSigma,
+    const probabilities = await predictProbabilities(active.predictor, faces, {
+      blurSigma: active.loaded.metadata.input.blurSigma,
       batchSize: faces.length / FACE_PIXELS,
     });
     return { probabilities, inferenceMs: performance.now() - started };

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
 import { FACE_PIXELS } from '../data/image';
 import { blurFaces } from '../data/sharpness';
+import type { Predictor } from './fused-inference';
 
 export interface PredictOptions {
   batchSize?: number;
@@ -21,7 +22,7 @@ export function facesToTensor(faces: Float32Array | Uint8Array, count: number): 
 
 /** Class probabilities for `faces` (FACE_PIXELS values per face), NUM_CLASSES per face. */
 export async function predictProbabilities(
-  model: tf.LayersModel,
+  model: Predictor,
   faces: Float32Array | Uint8Array,
   options: PredictOptions = {},
 ): Promise<Float32Array<ArrayBuffer>> {

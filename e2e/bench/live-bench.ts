@@ -1,0 +1,159 @@
+/**
+ * Live benchmark (`npm run bench:live`): the built renderer in Debian's Chromium, a fake webcam
+ * at 30 fps (320x240 and 640x480 clips of FER2013 faces made by ../shared/fixtures/make-faces-y4m.sh,
+ * which needs apt's imagemagick and ffmpeg), the real ML host behind the test bridge. Reads the
+ * monitor's per-frame User Timing entries and prints frames per second held and frame-to-overlay
+ * latency with one and with two faces, then one JSON line of the figures.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import { appOrigin, CHROMIUM_ARGS, routeApp } from '../support/chromium';
+import { CHROMIUM, FIXTURES_DIR, ROOT } from '../support/paths';
+import { startTestBridge } from '../support/test-bridge';
+
+const CAMERA_FPS = 30;
+const MEASURE_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
+const SIZES = [
+  { width: 320, height: 240, single: 200, pair: 150 },
+  { width: 640, height: 480, single: 400, pair: 300 },
+];
+
+interface FrameEntry {
+  start: number;
+  duration: number;
+  faces: number;
+  detectMs: number;
+  classifyMs: number;
+}
+
+function clip(width: number, height: number, single: number, pair: number): string {
+  const dir = path.join(process.env.EMOTION_MONITOR_CACHE ?? path.join(ROOT, '.cache'), 'bench');
+  const file = path.join(dir, `faces-${width}x${height}-${CAMERA_FPS}fps.y4m`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const env = {
+    ...process.env,
+    W: `${width}`,
+    H: `${height}`,
+    FPS: `${CAMERA_FPS}`,
+    PER_SEG: '24',
+    SINGLE: `${single}`,
+    PAIR: `${pair}`,
+  };
+  try {
+    execFileSync(
+      'bash',
+      [path.join(FIXTURES_DIR, 'make-faces-y4m.sh'), path.resolve(FIXTURES_DIR, '../fer2013/test'), file],
+      { env, stdio: 'inherit' },
+    );
+  } catch {
+    throw new Error('Making the benchmark clips needs ImageMagick and ffmpeg: apt-get install -y imagemagick ffmpeg');
+  }
+  return file;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const round = (value: number) => Math.round(value * 10) / 10;
+
+function summarise(entries: FrameEntry[], faces: number) {
+  const frames = entries.filter((e) => e.faces === faces);
+  const latencies = frames.map((e) => e.duration).sort((a, b) => a - b);
+  // Overlays per second while this many faces were in view: from the gaps between consecutive such frames.
+  const gaps: number[] = [];
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i].faces === faces && entries[i - 1].faces === faces)
+      gaps.push(entries[i].start - entries[i - 1].start);
+  }
+  const meanGap = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return {
+    frames: frames.length,
+    fps: round(1000 / meanGap),
+    latencyMedianMs: round(percentile(latencies, 0.5)),
+    latencyP95Ms: round(percentile(latencies, 0.95)),
+    detectMedianMs: round(median(frames.map((e) => e.detectMs))),
+    classifyMedianMs: round(median(frames.map((e) => e.classifyMs))),
+  };
+}
+
+async function run(size: (typeof SIZES)[number]) {
+  const video = clip(size.width, size.height, size.single, size.pair);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      ...CHROMIUM_ARGS,
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ],
+  });
+  const bridge = await startTestBridge();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const origin = appOrigin(bridge.port);
+    const externalRequests = await routeApp(context, origin);
+    const page = await context.newPage();
+    await bridge.attach(page);
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    await page.goto(`${origin}/index.html`);
+    await page.getByTestId('ml-status').and(page.locator('[data-state="ready"]')).waitFor();
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByTestId('overlay').waitFor();
+    await page.waitForTimeout(3000); // warm-up: first inferences, JIT
+    const { entries, cameraFps, videoSize } = await page.evaluate(async (duration) => {
+      const collected: FrameEntry[] = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as PerformanceMeasure[]) {
+          const detail = entry.detail as { faces: number; detectMs: number; classifyMs: number };
+          collected.push({ start: entry.startTime, duration: entry.duration, ...detail });
+        }
+      });
+      observer.observe({ entryTypes: ['measure'] });
+      // No named functions in here: tsx would wrap them in a helper the page does not have.
+      const video = document.querySelector('video')!;
+      let cameraFrames = 0;
+      const deadline = performance.now() + duration;
+      while (performance.now() < deadline) {
+        await new Promise((resolve) => video.requestVideoFrameCallback(() => resolve(undefined)));
+        cameraFrames++;
+      }
+      observer.disconnect();
+      return {
+        entries: collected.filter((e) => e.faces !== undefined),
+        cameraFps: (cameraFrames * 1000) / duration,
+        videoSize: `${video.videoWidth}x${video.videoHeight}`,
+      };
+    }, MEASURE_MS);
+    if (externalRequests.length > 0) throw new Error(`Requests left the app: ${externalRequests.join(', ')}`);
+    return {
+      video: videoSize,
+      cameraFps: round(cameraFps),
+      oneFace: summarise(entries, 1),
+      twoFaces: summarise(entries, 2),
+    };
+  } finally {
+    await browser.close();
+    await bridge.dispose();
+  }
+}
+
+const results: Record<string, Awaited<ReturnType<typeof run>>> = {};
+for (const size of SIZES) {
+  const key = `${size.width}x${size.height}`;
+  results[key] = await run(size);
+  const r = results[key];
+  for (const [label, s] of [
+    ['1 face ', r.oneFace],
+    ['2 faces', r.twoFaces],
+  ] as const) {
+    console.log(
+      `${key} (camera ${r.cameraFps} fps) ${label}: ${s.fps} fps, latency median ${s.latencyMedianMs} ms, p95 ${s.latencyP95Ms} ms ` +
+        `(detect ${s.detectMedianMs} ms, classify round trip ${s.classifyMedianMs} ms; ${s.frames} frames)`,
+    );
+  }
+}
+console.log(
+  JSON.stringify({ bench: 'live', host: 'chromium+test-bridge', measureSeconds: MEASURE_MS / 1000, ...results }),
+);

@@ -1,0 +1,71 @@
+// Runs in the page before its own scripts (see test-bridge.ts): the same `window.api` surface the
+// preload script exposes in the app, forwarded to the test process over a same-origin WebSocket.
+// Float32Arrays cross as base64 of their bytes.
+(() => {
+  const listeners = new Set();
+  const pending = new Map();
+  let nextId = 1;
+
+  const toBase64 = (array) => {
+    const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(binary);
+  };
+  const fromBase64 = (text) => {
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return new Float32Array(bytes.buffer);
+  };
+  const encode = (value) => {
+    if (value instanceof Float32Array) return { __float32: toBase64(value) };
+    if (Array.isArray(value)) return value.map(encode);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, encode(entry)]));
+    }
+    return value;
+  };
+  const decode = (value) => {
+    if (Array.isArray(value)) return value.map(decode);
+    if (value && typeof value === 'object') {
+      if ('__float32' in value) return fromBase64(value.__float32);
+      return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, decode(entry)]));
+    }
+    return value;
+  };
+
+  const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/__test-bridge`);
+  const opened = new Promise((resolve, reject) => {
+    socket.addEventListener('open', resolve);
+    socket.addEventListener('error', () => reject(new Error('The test bridge is not reachable')));
+  });
+  socket.addEventListener('message', (event) => {
+    const message = JSON.parse(event.data);
+    if (message.event === 'mlStatus') listeners.forEach((listener) => listener(message.status));
+    const waiting = pending.get(message.id);
+    if (!waiting) return;
+    pending.delete(message.id);
+    if (message.result.ok) waiting.resolve(decode(message.result.value));
+    else waiting.reject(new Error(message.result.error));
+  });
+
+  const invoke = async (method, args) => {
+    await opened;
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      socket.send(JSON.stringify({ id, method, args: args.map(encode) }));
+    });
+  };
+
+  window.api = {
+    getAppInfo: (...args) => invoke('getAppInfo', args),
+    classifyFaces: (...args) => invoke('classifyFaces', args),
+    getMlStatus: (...args) => invoke('getMlStatus', args),
+    onMlStatus: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+})();
