@@ -26,3 +26,17 @@ test('stopping the camera clears the overlay, and the camera choice offers the f
   await expect(page.getByTestId('overlay')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Start' })).toBeEnabled();
 });
+
+test('a camera that goes away mid-run stops the view with a message', async ({ app }) => {
+  const { page } = app;
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('face').first()).toBeVisible();
+  // What the browser does when the device is unplugged: the track ends.
+  await page.evaluate(() => {
+    const stream = document.querySelector('video')!.srcObject as MediaStream;
+    stream.getVideoTracks()[0].dispatchEvent(new Event('ended'));
+  });
+  await expect(page.getByTestId('camera-error')).toContainText('camera was disconnected');
+  await expect(page.getByTestId('overlay')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Start' })).toBeEnabled();
+});

@@ -1,5 +1,5 @@
 import type { MlStatus } from '../../../shared/api';
-import type { HostMethod, HostMethods, HostRequest, HostResponse, LoadedModelInfo } from './protocol';
+import type { HostMethod, HostMethods, HostRequest, HostResponse } from './protocol';
 
 /** A running ML host, whatever runs it: an Electron utility process or a worker thread. */
 export interface HostChannel {
@@ -34,14 +34,11 @@ export class MlHostClient {
   private channel: HostChannel | undefined;
   private pending = new Map<number, Pending>();
   private nextId = 1;
-  private modelDir: string;
   private recentRestarts: number[] = [];
   private disposed = false;
   private current: MlStatus = { state: 'starting', restarts: 0 };
 
-  constructor(private readonly options: MlHostClientOptions) {
-    this.modelDir = options.modelDir;
-  }
+  constructor(private readonly options: MlHostClientOptions) {}
 
   get status(): MlStatus {
     return this.current;
@@ -62,14 +59,6 @@ export class MlHostClient {
       );
     }
     return this.call('classify', { faces });
-  }
-
-  /** Switches the active model; the host keeps the old one if the new one does not load. */
-  async useModel(modelDir: string): Promise<LoadedModelInfo> {
-    const info = await this.call('load', { modelDir });
-    this.modelDir = modelDir;
-    this.update({ state: 'ready', backend: info.backend, model: info.model, message: undefined });
-    return info;
   }
 
   dispose(): void {
@@ -111,7 +100,7 @@ export class MlHostClient {
     });
     channel.onExit((code) => this.onExit(channel, code));
     try {
-      const info = await this.call('load', { modelDir: this.modelDir });
+      const info = await this.call('load', { modelDir: this.options.modelDir });
       this.update({ state: 'ready', backend: info.backend, model: info.model, message: undefined });
     } catch (error) {
       if (this.channel !== channel) return; // it exited; onExit has taken over
