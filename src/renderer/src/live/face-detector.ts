@@ -40,8 +40,12 @@ export async function createFaceDetector(minConfidence = 0.5): Promise<FrameDete
       const scale = video.videoWidth > DETECTION_WIDTH && smallContext ? DETECTION_WIDTH / video.videoWidth : 1;
       let source: HTMLVideoElement | HTMLCanvasElement = video;
       if (scale < 1 && smallContext) {
-        small.width = DETECTION_WIDTH;
-        small.height = Math.round(video.videoHeight * scale);
+        // Resizing a canvas reallocates it: only when the camera's size changes.
+        const height = Math.round(video.videoHeight * scale);
+        if (small.width !== DETECTION_WIDTH || small.height !== height) {
+          small.width = DETECTION_WIDTH;
+          small.height = height;
+        }
         smallContext.drawImage(video, 0, 0, small.width, small.height);
         source = small;
       }
