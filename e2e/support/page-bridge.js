@@ -59,13 +59,24 @@
     });
   };
 
-  window.api = {
-    getAppInfo: (...args) => invoke('getAppInfo', args),
-    classifyFaces: (...args) => invoke('classifyFaces', args),
-    getMlStatus: (...args) => invoke('getMlStatus', args),
-    onMlStatus: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+  const methods = [
+    'getAppInfo',
+    'classifyFaces',
+    'getMlStatus',
+    'startRecording',
+    'stopRecording',
+    'getRecording',
+    'recordFaces',
+    'addMarker',
+    'listSessions',
+    'getSessionDetail',
+    'updateSession',
+    'deleteSessions',
+    'exportCsv',
+  ];
+  window.api = Object.fromEntries(methods.map((method) => [method, (...args) => invoke(method, args)]));
+  window.api.onMlStatus = (listener) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   };
 })();

@@ -5,7 +5,10 @@
  * loopback, at the page's own origin so the app's CSP (connect-src 'self') holds unchanged;
  * Float32Arrays cross as base64 of their bytes.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -13,6 +16,7 @@ import type { AppInfo, MlStatus } from '../../src/shared/api';
 import { createApiHandlers, invokeHandler, isInvokeMethod } from '../../src/main/api/handlers';
 import { MlHostClient, type HostChannel } from '../../src/main/ml/host/client';
 import { spawnWorkerHost } from '../../src/main/ml/host/worker-channel';
+import { SessionService } from '../../src/main/storage/session-service';
 import { DEFAULT_MODEL_DIR } from './paths';
 
 const PAGE_BRIDGE = fileURLToPath(new URL('./page-bridge.js', import.meta.url));
@@ -47,6 +51,11 @@ export interface TestBridge {
   /** The loopback port the page's origin must use, so the bridge socket is same-origin. */
   port: number;
   ml: MlHostClient;
+  sessions: SessionService;
+  /** Where the next CSV export is saved, standing in for the save dialog (undefined: cancelled). */
+  savePath: string | undefined;
+  /** A scratch folder removed on dispose. */
+  dir: string;
   /** Serves a page: call before it loads. */
   attach(page: Page): Promise<void>;
   /** Kills the ML host as a crash would. */
@@ -66,8 +75,22 @@ export async function startTestBridge(): Promise<TestBridge> {
     restartDelayMs: 100,
   });
   await ml.start();
+  const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-e2e-'));
+  const sessions = SessionService.open(path.join(dir, 'sessions.db'), { activeModel: () => ml.status.model });
+  const bridge: TestBridge = {
+    port: 0,
+    ml,
+    sessions,
+    savePath: undefined,
+    dir,
+    attach: async () => undefined,
+    killMlHost: () => undefined,
+    dispose: async () => undefined,
+  };
   const handlers = createApiHandlers({
     ml,
+    sessions,
+    chooseSavePath: async () => bridge.savePath,
     appInfo: (): AppInfo => ({ name: 'emotion-monitor', version: 'test', versions: { node: process.versions.node } }),
   });
 
@@ -85,16 +108,17 @@ export async function startTestBridge(): Promise<TestBridge> {
     });
   });
 
-  return {
+  return Object.assign(bridge, {
     port: (server.address() as AddressInfo).port,
-    ml,
     // A plain script file, not a function: transpilers add helpers to functions that the page lacks.
-    attach: async (page) => void (await page.addInitScript({ path: PAGE_BRIDGE })),
+    attach: async (page: Page) => void (await page.addInitScript({ path: PAGE_BRIDGE })),
     killMlHost: () => channel?.kill(),
     dispose: async () => {
       ml.dispose();
+      sessions.close();
       for (const socket of sockets) socket.terminate();
       await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
     },
-  };
+  });
 }

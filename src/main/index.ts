@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, utilityProcess } from 'electron';
 import { IPC_CHANNELS, IPC_EVENTS, type AppInfo, type InvokeMethod, type MlStatus } from '../shared/api';
 import { createApiHandlers, invokeHandler } from './api/handlers';
 import { MlHostClient, type HostChannel } from './ml/host/client';
+import { SessionService } from './storage/session-service';
 import type { HostResponse } from './ml/host/protocol';
 import { APP_ENTRY, APP_SCHEME, isAppUrl, isPermissionAllowed, isRequestAllowed, resolveAppFile } from './security';
 
@@ -38,8 +39,22 @@ function broadcastStatus(status: MlStatus): void {
 
 const ml = new MlHostClient({ spawn: spawnUtilityHost, modelDir: defaultModelDir, onStatus: broadcastStatus });
 
+// Sessions live in the user-data folder; EMOTION_MONITOR_DB points elsewhere (tests, power users).
+const sessions = SessionService.open(process.env.EMOTION_MONITOR_DB ?? join(app.getPath('userData'), 'sessions.db'), {
+  activeModel: () => ml.status.model,
+});
+
 const handlers = createApiHandlers({
   ml,
+  sessions,
+  chooseSavePath: async (suggestedName) => {
+    const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+    const options = { defaultPath: suggestedName, filters: [{ name: 'CSV', extensions: ['csv'] }] };
+    const { canceled, filePath } = await (window
+      ? dialog.showSaveDialog(window, options)
+      : dialog.showSaveDialog(options));
+    return canceled ? undefined : filePath;
+  },
   appInfo: (): AppInfo => ({
     name: app.getName(),
     version: app.getVersion(),
@@ -103,7 +118,6 @@ function createWindow(): void {
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.on('did-finish-load', () => window.webContents.send(IPC_EVENTS.mlStatus, ml.status));
   void window.loadURL(devServerUrl ?? APP_ENTRY);
 }
 
@@ -121,4 +135,7 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => ml.dispose());
+app.on('will-quit', () => {
+  ml.dispose();
+  sessions.close();
+});

@@ -11,6 +11,16 @@ const api: EmotionMonitorApi = {
   getAppInfo: () => invoke(IPC_CHANNELS.getAppInfo),
   classifyFaces: (request) => invoke(IPC_CHANNELS.classifyFaces, request),
   getMlStatus: () => invoke(IPC_CHANNELS.getMlStatus),
+  startRecording: (request) => invoke(IPC_CHANNELS.startRecording, request),
+  stopRecording: () => invoke(IPC_CHANNELS.stopRecording),
+  getRecording: () => invoke(IPC_CHANNELS.getRecording),
+  recordFaces: (request) => invoke(IPC_CHANNELS.recordFaces, request),
+  addMarker: (request) => invoke(IPC_CHANNELS.addMarker, request),
+  listSessions: (filter) => invoke(IPC_CHANNELS.listSessions, filter),
+  getSessionDetail: (request) => invoke(IPC_CHANNELS.getSessionDetail, request),
+  updateSession: (request) => invoke(IPC_CHANNELS.updateSession, request),
+  deleteSessions: (request) => invoke(IPC_CHANNELS.deleteSessions, request),
+  exportCsv: (request) => invoke(IPC_CHANNELS.exportCsv, request),
   onMlStatus: (listener) => {
     const forward = (_event: unknown, status: MlStatus) => listener(status);
     ipcRenderer.on(IPC_EVENTS.mlStatus, forward);

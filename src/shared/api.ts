@@ -1,3 +1,5 @@
+import type { Marker, SampleInput, SessionFilter, SessionSummary, EmotionShare, TimelineBucket } from './sessions';
+
 /**
  * The one contract between the renderer and the main process. The preload script exposes exactly
  * this interface as `window.api`; the main process implements it and validates every payload.
@@ -41,6 +43,26 @@ export interface MlStatus {
   message?: string;
 }
 
+/** Most text a name, note or marker may hold. */
+export const MAX_TEXT_LENGTH = 10_000;
+
+export interface SessionDetail {
+  session: SessionSummary;
+  markers: Marker[];
+  /** Face ids seen in the session. */
+  faces: number[];
+  bucketMs: number;
+  timeline: TimelineBucket[];
+  distribution: EmotionShare[];
+}
+
+export interface ExportRequest {
+  /** Sessions to export; all when omitted. */
+  sessionIds?: number[];
+  /** One row per sample, or one per session with time shares and mean probabilities. */
+  kind: 'samples' | 'summary';
+}
+
 export interface EmotionMonitorApi {
   getAppInfo(): Promise<AppInfo>;
   /** Classifies the faces of one frame with the active model. */
@@ -48,6 +70,23 @@ export interface EmotionMonitorApi {
   getMlStatus(): Promise<MlStatus>;
   /** Calls `listener` whenever the ML process changes state; returns the unsubscribe function. */
   onMlStatus(listener: (status: MlStatus) => void): () => void;
+
+  /** Starts recording a session (kept by main, so it survives a reload of the page). */
+  startRecording(request: { name?: string; camera?: string }): Promise<SessionSummary>;
+  stopRecording(): Promise<SessionSummary | undefined>;
+  /** The session being recorded, if any. */
+  getRecording(): Promise<SessionSummary | undefined>;
+  /** Offers one frame's classified faces to the recording; resolves with how many were kept. */
+  recordFaces(request: { faces: SampleInput[] }): Promise<number>;
+  addMarker(request: { text: string }): Promise<Marker>;
+
+  listSessions(filter: SessionFilter): Promise<SessionSummary[]>;
+  /** A session with its timeline aggregated to buckets of `bucketMs` (all faces, or one). */
+  getSessionDetail(request: { id: number; bucketMs: number; faceId?: number }): Promise<SessionDetail>;
+  updateSession(request: { id: number; name?: string; notes?: string }): Promise<SessionSummary>;
+  deleteSessions(request: { ids: number[] }): Promise<number>;
+  /** Asks where to save, then writes the CSV; undefined when the user cancels. */
+  exportCsv(request: ExportRequest): Promise<{ path: string; rows: number } | undefined>;
 }
 
 /** Methods the renderer invokes (request/response). */
@@ -58,6 +97,16 @@ export const IPC_CHANNELS = {
   getAppInfo: 'app:get-info',
   classifyFaces: 'ml:classify-faces',
   getMlStatus: 'ml:get-status',
+  startRecording: 'sessions:start-recording',
+  stopRecording: 'sessions:stop-recording',
+  getRecording: 'sessions:get-recording',
+  recordFaces: 'sessions:record-faces',
+  addMarker: 'sessions:add-marker',
+  listSessions: 'sessions:list',
+  getSessionDetail: 'sessions:detail',
+  updateSession: 'sessions:update',
+  deleteSessions: 'sessions:delete',
+  exportCsv: 'sessions:export-csv',
 } as const satisfies Record<InvokeMethod, string>;
 
 export const IPC_EVENTS = {

@@ -1,12 +1,18 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MlStatus } from '../../shared/api';
-import { FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
+import { EMOTIONS, FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
+import { SessionService } from '../storage/session-service';
 import { createApiHandlers, invokeHandler, isInvokeMethod } from './handlers';
 
-function handlersWith(classified: Float32Array[]) {
+function handlersWith(classified: Float32Array[], savePath?: string) {
   const status: MlStatus = { state: 'ready', restarts: 0, model: 'default', backend: 'wasm' };
   return createApiHandlers({
     appInfo: () => ({ name: 'emotion-monitor', version: '1.0.0', versions: {} }),
+    sessions: SessionService.open(':memory:', { activeModel: () => 'default' }),
+    chooseSavePath: async () => savePath,
     ml: {
       status,
       classify: async (faces) => {
@@ -56,5 +62,83 @@ describe('API handlers', () => {
     expect(isInvokeMethod(handlers, 'classifyFaces')).toBe(true);
     expect(isInvokeMethod(handlers, 'constructor')).toBe(false);
     expect(isInvokeMethod(handlers, '__proto__')).toBe(false);
+  });
+});
+
+const face = (faceId: number) => ({
+  faceId,
+  probabilities: EMOTIONS.map((_, i) => (i === 3 ? 0.7 : 0.05)),
+  box: { x: 0.1, y: 0.1, width: 0.3, height: 0.3 },
+});
+
+describe('session API handlers', () => {
+  it('record a session: start, faces, a marker, stop, then list, detail and export it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-export-'));
+    try {
+      const handlers = handlersWith([], path.join(dir, 'out.csv'));
+      const started = await invokeHandler(handlers, 'startRecording', [{ name: 'Meeting, Monday' }]);
+      expect(started).toMatchObject({ ok: true, value: { name: 'Meeting, Monday', model: 'default' } });
+      expect(await invokeHandler(handlers, 'recordFaces', [{ faces: [face(1), face(2)] }])).toEqual({
+        ok: true,
+        value: 2,
+      });
+      expect(await invokeHandler(handlers, 'addMarker', [{ text: 'question 3' }])).toMatchObject({ ok: true });
+      expect(await invokeHandler(handlers, 'startRecording', [{}])).toMatchObject({
+        ok: false,
+        error: /Already recording/,
+      });
+      const stopped = await invokeHandler(handlers, 'stopRecording', []);
+      expect(stopped.ok && stopped.value?.samples).toBe(2);
+      const list = await invokeHandler(handlers, 'listSessions', [{ query: 'meeting' }]);
+      expect(list.ok && list.value.map((s) => s.name)).toEqual(['Meeting, Monday']);
+      const id = list.ok ? list.value[0].id : 0;
+      const detail = await invokeHandler(handlers, 'getSessionDetail', [{ id, bucketMs: 1000 }]);
+      expect(detail.ok && detail.value.markers.map((m) => m.text)).toEqual(['question 3']);
+      expect(detail.ok && detail.value.faces).toEqual([1, 2]);
+      const exported = await invokeHandler(handlers, 'exportCsv', [{ kind: 'samples', sessionIds: [id] }]);
+      expect(exported).toMatchObject({ ok: true, value: { rows: 2 } });
+      expect(readFileSync(path.join(dir, 'out.csv'), 'utf8')).toContain('"Meeting, Monday"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answer a cancelled save dialog with nothing written', async () => {
+    const handlers = handlersWith([], undefined);
+    expect(await invokeHandler(handlers, 'exportCsv', [{ kind: 'summary' }])).toEqual({ ok: true, value: undefined });
+  });
+
+  it.each([
+    ['recordFaces', [{ faces: 'x' }], /list of at most 8 faces/],
+    ['recordFaces', [{ faces: [{ ...face(1), probabilities: [1, 0] }] }], /must hold 7 values/],
+    [
+      'recordFaces',
+      [{ faces: [{ ...face(1), probabilities: [2, 0, 0, 0, 0, 0, 0] }] }],
+      /probabilities\[0\] must be in \[0, 1\]/,
+    ],
+    ['recordFaces', [{ faces: [{ ...face(-1) }] }], /faceId must be a whole number/],
+    ['recordFaces', [{ faces: [{ ...face(1), box: { x: 'a' } }] }], /box.x must be a number/],
+    ['addMarker', [{ text: '   ' }], /text must not be empty/],
+    ['addMarker', [{ text: 'x'.repeat(10_001) }], /longer than 10000/],
+    ['getSessionDetail', [{ id: 1, bucketMs: 0 }], /bucketMs must be a whole number/],
+    ['getSessionDetail', [{ id: 'one', bucketMs: 1000 }], /id must be a whole number/],
+    ['updateSession', [{ id: 1, name: '' }], /name must not be empty/],
+    ['deleteSessions', [{ ids: [1.5] }], /ids\[0\] must be a whole number/],
+    ['exportCsv', [{ kind: 'xlsx' }], /kind must be/],
+    ['listSessions', [null], /expects an object/],
+  ] as const)('refuse a malformed %s payload with a clear error', async (method, args, message) => {
+    const result = await invokeHandler(handlersWith([]), method, [...args]);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(message);
+  });
+
+  it('refuse markers when nothing is recorded, and a session that does not exist', async () => {
+    const handlers = handlersWith([]);
+    expect(await invokeHandler(handlers, 'addMarker', [{ text: 'hi' }])).toMatchObject({
+      error: /only be added while recording/,
+    });
+    expect(await invokeHandler(handlers, 'getSessionDetail', [{ id: 99, bucketMs: 1000 }])).toMatchObject({
+      error: 'There is no session 99',
+    });
   });
 });

@@ -1,11 +1,38 @@
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import type { AppInfo, ClassifyResult, IpcResult, InvokeMethod, EmotionMonitorApi, MlStatus } from '../../shared/api';
 import type { MlHostClient } from '../ml/host/client';
-import { expectNoPayload, parseClassifyRequest } from './validate';
+import { exportSamplesCsv, exportSummaryCsv } from '../storage/csv-export';
+import type { SessionService } from '../storage/session-service';
+import {
+  expectNoPayload,
+  expectObject,
+  integer,
+  InvalidPayloadError,
+  optionalInteger,
+  optionalText,
+  parseClassifyRequest,
+  parseRecordFaces,
+  parseSessionFilter,
+  parseSessionIds,
+  requiredText,
+} from './validate';
 
 export interface ApiDependencies {
   appInfo: () => AppInfo;
   ml: Pick<MlHostClient, 'classify' | 'status'>;
+  sessions: SessionService;
+  /** Asks the user where to save a file (the system dialog in the app); undefined when cancelled. */
+  chooseSavePath: (suggestedName: string) => Promise<string | undefined>;
 }
+
+/** The one argument of a method that takes one; more arguments are refused. */
+function single(method: string, args: unknown[]): Record<string, unknown> {
+  expectNoPayload(`${method} (after its request)`, args.slice(1));
+  return expectObject(method, args[0]);
+}
+
+const MAX_BUCKET_MS = 3_600_000;
 
 /** What main runs for each invoked method, taking the raw (unvalidated) arguments from IPC. */
 export type ApiHandlers = {
@@ -13,7 +40,7 @@ export type ApiHandlers = {
 };
 
 /** The main-process side of the contract. No electron import: the e2e test bridge serves it too. */
-export function createApiHandlers({ appInfo, ml }: ApiDependencies): ApiHandlers {
+export function createApiHandlers({ appInfo, ml, sessions, chooseSavePath }: ApiDependencies): ApiHandlers {
   return {
     getAppInfo: async (...args): Promise<AppInfo> => {
       expectNoPayload('getAppInfo', args);
@@ -28,6 +55,62 @@ export function createApiHandlers({ appInfo, ml }: ApiDependencies): ApiHandlers
     getMlStatus: async (...args): Promise<MlStatus> => {
       expectNoPayload('getMlStatus', args);
       return ml.status;
+    },
+    startRecording: async (...args) => {
+      const request = single('startRecording', args);
+      return sessions.startRecording({
+        name: optionalText('name', request.name),
+        camera: optionalText('camera', request.camera),
+      });
+    },
+    stopRecording: async (...args) => {
+      expectNoPayload('stopRecording', args);
+      return sessions.stopRecording();
+    },
+    getRecording: async (...args) => {
+      expectNoPayload('getRecording', args);
+      return sessions.recording();
+    },
+    recordFaces: async (...args) => {
+      expectNoPayload('recordFaces (after its request)', args.slice(1));
+      return sessions.recordFaces(parseRecordFaces(args[0]));
+    },
+    addMarker: async (...args) => sessions.addMarker(requiredText('text', single('addMarker', args).text)),
+    listSessions: async (...args) => {
+      expectNoPayload('listSessions (after its filter)', args.slice(1));
+      return sessions.listSessions(parseSessionFilter(args[0]));
+    },
+    getSessionDetail: async (...args) => {
+      const request = single('getSessionDetail', args);
+      return sessions.detail(
+        integer('id', request.id, 1, Number.MAX_SAFE_INTEGER),
+        integer('bucketMs', request.bucketMs, 1, MAX_BUCKET_MS),
+        optionalInteger('faceId', request.faceId, 0, Number.MAX_SAFE_INTEGER),
+      );
+    },
+    updateSession: async (...args) => {
+      const request = single('updateSession', args);
+      return sessions.update(integer('id', request.id, 1, Number.MAX_SAFE_INTEGER), {
+        name: request.name === undefined ? undefined : requiredText('name', request.name),
+        notes: optionalText('notes', request.notes),
+      });
+    },
+    deleteSessions: async (...args) =>
+      sessions.deleteSessions(parseSessionIds('ids', single('deleteSessions', args).ids)),
+    exportCsv: async (...args) => {
+      const request = single('exportCsv', args);
+      if (request.kind !== 'samples' && request.kind !== 'summary') {
+        throw new InvalidPayloadError("kind must be 'samples' or 'summary'");
+      }
+      const ids = request.sessionIds === undefined ? undefined : parseSessionIds('sessionIds', request.sessionIds);
+      const suggested = `emotion-monitor-${request.kind === 'summary' ? 'summary' : 'samples'}-${new Date().toISOString().slice(0, 10)}.csv`;
+      const path = await chooseSavePath(suggested);
+      if (!path) return undefined;
+      const out = createWriteStream(path, { encoding: 'utf8' });
+      const rows = await (request.kind === 'summary' ? exportSummaryCsv : exportSamplesCsv)(sessions.store, out, ids);
+      out.end();
+      await finished(out);
+      return { path, rows };
     },
   };
 }

@@ -1,5 +1,6 @@
-import { MAX_FACES_PER_CALL, type ClassifyRequest } from '../../shared/api';
-import { FACE_PIXELS } from '../../shared/emotions';
+import { MAX_FACES_PER_CALL, MAX_TEXT_LENGTH, type ClassifyRequest } from '../../shared/api';
+import { FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
+import type { SampleInput, SessionFilter } from '../../shared/sessions';
 
 /** A payload from the renderer that does not match the contract. */
 export class InvalidPayloadError extends Error {}
@@ -29,4 +30,92 @@ export function expectNoPayload(method: string, args: unknown[]): void {
   if (args.length > 0 && args.some((arg) => arg !== undefined)) {
     throw new InvalidPayloadError(`${method} takes no arguments`);
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The single object argument of a method, checked to be an object. */
+export function expectObject(method: string, payload: unknown): Record<string, unknown> {
+  if (!isRecord(payload)) throw new InvalidPayloadError(`${method} expects an object`);
+  return payload;
+}
+
+export function optionalText(field: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new InvalidPayloadError(`${field} must be text`);
+  if (value.length > MAX_TEXT_LENGTH)
+    throw new InvalidPayloadError(`${field} is longer than ${MAX_TEXT_LENGTH} characters`);
+  return value;
+}
+
+export function requiredText(field: string, value: unknown): string {
+  const text = optionalText(field, value);
+  if (text === undefined || !text.trim()) throw new InvalidPayloadError(`${field} must not be empty`);
+  return text;
+}
+
+export function integer(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidPayloadError(`${field} must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export function optionalInteger(field: string, value: unknown, min: number, max: number): number | undefined {
+  return value === undefined ? undefined : integer(field, value, min, max);
+}
+
+function unitInterval(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+    throw new InvalidPayloadError(`${field} must be in [0, 1]`);
+  return value;
+}
+
+function finite(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidPayloadError(`${field} must be a number`);
+  return value;
+}
+
+/** recordFaces: up to MAX_FACES_PER_CALL faces, each an id, NUM_CLASSES probabilities and a box. */
+export function parseRecordFaces(payload: unknown): SampleInput[] {
+  const { faces } = expectObject('recordFaces', payload);
+  if (!Array.isArray(faces) || faces.length > MAX_FACES_PER_CALL) {
+    throw new InvalidPayloadError(`faces must be a list of at most ${MAX_FACES_PER_CALL} faces`);
+  }
+  return faces.map((face: unknown, i) => {
+    if (!isRecord(face) || !isRecord(face.box) || !Array.isArray(face.probabilities)) {
+      throw new InvalidPayloadError(`faces[${i}] must be { faceId, probabilities, box }`);
+    }
+    if (face.probabilities.length !== NUM_CLASSES) {
+      throw new InvalidPayloadError(`faces[${i}].probabilities must hold ${NUM_CLASSES} values`);
+    }
+    const { box } = face;
+    return {
+      faceId: integer(`faces[${i}].faceId`, face.faceId, 0, Number.MAX_SAFE_INTEGER),
+      probabilities: face.probabilities.map((p: unknown, c) => unitInterval(`faces[${i}].probabilities[${c}]`, p)),
+      box: {
+        x: finite(`faces[${i}].box.x`, box.x),
+        y: finite(`faces[${i}].box.y`, box.y),
+        width: finite(`faces[${i}].box.width`, box.width),
+        height: finite(`faces[${i}].box.height`, box.height),
+      },
+    };
+  });
+}
+
+export function parseSessionFilter(payload: unknown): SessionFilter {
+  const filter = expectObject('listSessions', payload);
+  return {
+    query: optionalText('query', filter.query),
+    from: filter.from === undefined ? undefined : finite('from', filter.from),
+    to: filter.to === undefined ? undefined : finite('to', filter.to),
+  };
+}
+
+export function parseSessionIds(field: string, value: unknown): number[] {
+  if (!Array.isArray(value) || value.length > 100_000)
+    throw new InvalidPayloadError(`${field} must be a list of session ids`);
+  return value.map((id, i) => integer(`${field}[${i}]`, id, 1, Number.MAX_SAFE_INTEGER));
 }

@@ -10,6 +10,8 @@ export interface TrackedFace {
   score: number;
   /** Mean of the last `window` classifications; undefined until the face is first classified. */
   probabilities?: number[];
+  /** This frame's own classification, unsmoothed (what a recording keeps). */
+  latest?: number[];
   top?: { emotion: Emotion; confidence: number };
 }
 
@@ -92,7 +94,8 @@ export class FaceTracker {
         if (track.history.length > this.options.window)
           track.history.splice(0, track.history.length - this.options.window);
       }
-      return { id: track.id, box: track.box, score: detection.score, ...summarise(track.history) };
+      const latest = detection.probabilities ? track.history[track.history.length - 1] : undefined;
+      return { id: track.id, box: track.box, score: detection.score, latest, ...summarise(track.history) };
     });
 
     for (const track of this.tracks) if (!used.has(track)) track.missed++;

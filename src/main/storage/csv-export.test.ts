@@ -1,0 +1,96 @@
+import { PassThrough } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { EMOTIONS } from '../../shared/emotions';
+import { csvField, exportSamplesCsv, exportSummaryCsv, SAMPLE_COLUMNS, SUMMARY_COLUMNS } from './csv-export';
+import { SessionStore } from './session-store';
+import { sample } from './test-support/samples';
+
+async function capture(write: (out: PassThrough) => Promise<number>): Promise<{ rows: number; csv: string }> {
+  const out = new PassThrough();
+  const collected = text(out);
+  const rows = await write(out);
+  out.end();
+  return { rows, csv: await collected };
+}
+
+const awkwardName = 'Café "Q&A", day 1\nsecond line — ok';
+
+function storeWithSessions() {
+  const store = SessionStore.open(':memory:');
+  const first = store.createSession({ name: awkwardName, startedAt: Date.UTC(2026, 10, 24, 10, 0, 0) });
+  store.appendSamples(first.id, [
+    { ...sample(1, 'happy', 0.8), offsetMs: 0 },
+    { ...sample(2, 'sad', 0.6), offsetMs: 1250 },
+  ]);
+  const second = store.createSession({ name: 'plain', startedAt: Date.UTC(2026, 10, 24, 11) });
+  store.appendSamples(second.id, [{ ...sample(1, 'fear', 0.9), offsetMs: 100 }]);
+  return { store, first, second };
+}
+
+describe('CSV export', () => {
+  it('quotes fields per RFC 4180', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField(0.5)).toBe('0.5');
+  });
+
+  it('writes one row per sample that a CSV parser reads back exactly, names and all', async () => {
+    const { store, first } = storeWithSessions();
+    const { rows, csv } = await capture((out) => exportSamplesCsv(store, out, [first.id]));
+    expect(rows).toBe(2);
+    expect(csv.split('\r\n')[0]).toBe(SAMPLE_COLUMNS.join(','));
+    const records = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(records).toHaveLength(2);
+    expect(records[0]).toMatchObject({
+      session_id: String(first.id),
+      session_name: awkwardName,
+      timestamp: '2026-11-24T10:00:00.000Z',
+      offset_ms: '0',
+      face_id: '1',
+      top_emotion: 'happy',
+      confidence: '0.8',
+      box_x: '0.1',
+      box_height: '0.4',
+    });
+    expect(records[1]).toMatchObject({ timestamp: '2026-11-24T10:00:01.250Z', face_id: '2', top_emotion: 'sad' });
+    const probabilities = EMOTIONS.map((emotion) => Number(records[1][emotion]));
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  });
+
+  it('exports every session when none is named, and a per-session summary', async () => {
+    const { store } = storeWithSessions();
+    const all = await capture((out) => exportSamplesCsv(store, out));
+    expect(all.rows).toBe(3);
+    const summary = await capture((out) => exportSummaryCsv(store, out));
+    const records = parse(summary.csv, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(records[0])).toEqual(SUMMARY_COLUMNS);
+    expect(records.map((r) => r.session_name)).toEqual([awkwardName, 'plain']);
+    expect(Number(records[0].happy_time_share)).toBeCloseTo(0.5);
+    expect(Number(records[1].fear_time_share)).toBe(1);
+    expect(Number(records[1].fear_mean_probability)).toBeCloseTo(0.9);
+  });
+
+  it('streams: waits for a slow reader instead of buffering the whole export', async () => {
+    const store = SessionStore.open(':memory:');
+    const { id } = store.createSession({ name: 'long' });
+    store.appendSamples(
+      id,
+      Array.from({ length: 5000 }, (_, i) => ({ ...sample(1, 'neutral'), offsetMs: i * 100 })),
+    );
+    const out = new PassThrough({ highWaterMark: 1024 });
+    let maxBuffered = 0;
+    const exporting = exportSamplesCsv(store, out);
+    let received = 0;
+    out.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      maxBuffered = Math.max(maxBuffered, out.writableLength);
+    });
+    expect(await exporting).toBe(5000);
+    expect(received).toBeGreaterThan(5000 * 50);
+    expect(maxBuffered).toBeLessThan(64 * 1024);
+  });
+});

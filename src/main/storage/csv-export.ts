@@ -1,0 +1,106 @@
+import type { Writable } from 'node:stream';
+import { EMOTIONS } from '../../shared/emotions';
+import type { SessionStore } from './session-store';
+
+/** One CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break. */
+export function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const csvLine = (fields: (string | number)[]) => `${fields.map(csvField).join(',')}\r\n`;
+
+export const SAMPLE_COLUMNS = [
+  'session_id',
+  'session_name',
+  'timestamp',
+  'offset_ms',
+  'face_id',
+  'top_emotion',
+  'confidence',
+  ...EMOTIONS,
+  'box_x',
+  'box_y',
+  'box_width',
+  'box_height',
+];
+
+export const SUMMARY_COLUMNS = [
+  'session_id',
+  'session_name',
+  'started_at',
+  'duration_ms',
+  'samples',
+  'faces',
+  ...EMOTIONS.flatMap((emotion) => [`${emotion}_time_share`, `${emotion}_mean_probability`]),
+];
+
+/** Writes, waiting for the stream to drain when it asks to, so a long export never piles up in memory. */
+async function write(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+}
+
+const round = (value: number) => Number(value.toFixed(6));
+
+/**
+ * One row per sample of the given sessions (all when undefined): UTF-8, CRLF, RFC 4180 quoting,
+ * ISO-8601 UTC timestamps, probabilities in emotion-named columns, the box as fractions of the frame.
+ * Returns the number of data rows.
+ */
+export async function exportSamplesCsv(
+  store: SessionStore,
+  out: Writable,
+  sessionIds?: readonly number[],
+): Promise<number> {
+  await write(out, csvLine(SAMPLE_COLUMNS));
+  let rows = 0;
+  for (const sample of store.iterateSamples(sessionIds)) {
+    await write(
+      out,
+      csvLine([
+        sample.sessionId,
+        sample.sessionName,
+        new Date(sample.startedAt + sample.offsetMs).toISOString(),
+        sample.offsetMs,
+        sample.faceId,
+        EMOTIONS[sample.topLabel],
+        round(sample.confidence),
+        ...sample.probabilities.map(round),
+        round(sample.box.x),
+        round(sample.box.y),
+        round(sample.box.width),
+        round(sample.box.height),
+      ]),
+    );
+    rows++;
+  }
+  return rows;
+}
+
+/** One row per session: time share and mean probability per emotion. Returns the number of rows. */
+export async function exportSummaryCsv(
+  store: SessionStore,
+  out: Writable,
+  sessionIds?: readonly number[],
+): Promise<number> {
+  await write(out, csvLine(SUMMARY_COLUMNS));
+  const sessions = sessionIds
+    ? sessionIds.map((id) => store.session(id)).filter((s) => s !== undefined)
+    : store.listSessions().reverse();
+  for (const session of sessions) {
+    const shares = store.distribution(session.id);
+    await write(
+      out,
+      csvLine([
+        session.id,
+        session.name,
+        new Date(session.startedAt).toISOString(),
+        session.durationMs,
+        session.samples,
+        session.faces,
+        ...shares.flatMap((share) => [round(share.timeShare), round(share.meanProbability)]),
+      ]),
+    );
+  }
+  return sessions.length;
+}

@@ -1,0 +1,68 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Forward migrations, applied in order at start-up; PRAGMA user_version holds how many ran.
+ * Never edit a migration that has shipped: add the next one.
+ */
+export const MIGRATIONS: readonly ((db: Database) => void)[] = [
+  // 1: sessions, their samples and markers. Times are ms since the Unix epoch (UTC); sample and
+  // marker times are offsets in ms from the session start. Boxes are fractions of the frame.
+  (db) =>
+    db.exec(`
+      CREATE TABLE sessions (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT    NOT NULL,
+        started_at  INTEGER NOT NULL,
+        ended_at    INTEGER,
+        interrupted INTEGER NOT NULL DEFAULT 0,
+        camera      TEXT,
+        model       TEXT,
+        notes       TEXT    NOT NULL DEFAULT ''
+      );
+      CREATE TABLE samples (
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        offset_ms  INTEGER NOT NULL,
+        face_id    INTEGER NOT NULL,
+        angry      REAL    NOT NULL,
+        disgust    REAL    NOT NULL,
+        fear       REAL    NOT NULL,
+        happy      REAL    NOT NULL,
+        sad        REAL    NOT NULL,
+        surprise   REAL    NOT NULL,
+        neutral    REAL    NOT NULL,
+        top_label  INTEGER NOT NULL,
+        confidence REAL    NOT NULL,
+        box_x      REAL    NOT NULL,
+        box_y      REAL    NOT NULL,
+        box_w      REAL    NOT NULL,
+        box_h      REAL    NOT NULL
+      );
+      CREATE INDEX samples_by_session ON samples (session_id, offset_ms);
+      CREATE TABLE markers (
+        id         INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        offset_ms  INTEGER NOT NULL,
+        text       TEXT    NOT NULL
+      );
+      CREATE INDEX markers_by_session ON markers (session_id, offset_ms);
+    `),
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the database to SCHEMA_VERSION, each migration in its own transaction. */
+export function migrate(db: Database): number {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > SCHEMA_VERSION) {
+    throw new Error(
+      `The sessions database is from a newer Emotion Monitor (schema ${from}, this version knows ${SCHEMA_VERSION})`,
+    );
+  }
+  for (let version = from; version < SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      MIGRATIONS[version](db);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+  return from;
+}

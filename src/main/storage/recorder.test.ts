@@ -1,0 +1,65 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SessionRecorder } from './recorder';
+import { sample } from './test-support/samples';
+import { SessionStore } from './session-store';
+
+describe('SessionRecorder', () => {
+  it('keeps at most the configured samples per face per second, and writes them in batches', () => {
+    const store = SessionStore.open(':memory:');
+    let now = 1_000_000;
+    const session = store.createSession({ name: 'x', startedAt: now });
+    const recorder = new SessionRecorder(store, session, {
+      samplesPerFacePerSecond: 5,
+      flushIntervalMs: 60_000,
+      now: () => now,
+    });
+    let kept = 0;
+    for (let frame = 0; frame < 30; frame++) {
+      kept += recorder.add([sample(1, 'happy'), sample(2, 'sad')]);
+      now += 1000 / 30;
+    }
+    expect(kept).toBe(10); // 1 s of 30 fps, two faces, 5 per face
+    expect(store.session(session.id)?.samples).toBe(0); // still buffered
+    recorder.flush();
+    expect(store.session(session.id)?.samples).toBe(10);
+    const ended = recorder.stop();
+    expect(ended.endedAt).toBe(now);
+  });
+
+  it('keeps everything up to the last batch when the recording process is killed', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-crash-'));
+    const file = path.join(dir, 'sessions.db');
+    try {
+      const child = fork(path.resolve('src/main/storage/test-support/record-until-killed.ts'), [file], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      });
+      const batches = await new Promise<number>((resolve, reject) => {
+        child.on('message', (message: { flushed: number }) => {
+          if (message.flushed >= 3) resolve(message.flushed);
+        });
+        child.on('exit', (code) => reject(new Error(`recorder exited early (${code})`)));
+      });
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+
+      const store = SessionStore.open(file);
+      const [session] = store.listSessions();
+      expect(session.endedAt).toBeUndefined(); // nobody closed it
+      // Each flushed batch holds 2 faces x 5 samples; nothing flushed is lost.
+      expect(session.samples).toBeGreaterThanOrEqual(batches * 10);
+      expect(store.recoverInterrupted()).toBe(1);
+      const recovered = store.session(session.id)!;
+      expect(recovered.interrupted).toBe(true);
+      const last = store.db.prepare('SELECT max(offset_ms) FROM samples').pluck().get() as number;
+      expect(recovered.endedAt).toBe(recovered.startedAt + last);
+      store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,67 @@
+import type { SampleInput, SessionSummary } from '../../shared/sessions';
+import type { SessionStore } from './session-store';
+
+export interface RecorderOptions {
+  /** Samples kept per face per second; frames in between are dropped. */
+  samplesPerFacePerSecond?: number;
+  /** How often buffered samples are written, in one transaction. */
+  flushIntervalMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Records one session: keeps at most `samplesPerFacePerSecond` samples per face and writes them in
+ * batches, so the database sees one transaction a second rather than one per frame. A crash loses
+ * at most the batch being buffered.
+ */
+export class SessionRecorder {
+  private buffer: (SampleInput & { offsetMs: number })[] = [];
+  private lastKept = new Map<number, number>();
+  private readonly timer: ReturnType<typeof setInterval>;
+  private readonly minGapMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: SessionStore,
+    readonly session: SessionSummary,
+    options: RecorderOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.minGapMs = 1000 / (options.samplesPerFacePerSecond ?? 5);
+    this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 1000);
+    this.timer.unref?.();
+  }
+
+  /** Offers the faces of one frame; returns how many were kept. */
+  add(faces: readonly SampleInput[]): number {
+    const offsetMs = this.now() - this.session.startedAt;
+    // One sample per face per slot of 1/rate s: an even rate whatever the camera's frame timing.
+    const slot = Math.floor(offsetMs / this.minGapMs);
+    let kept = 0;
+    for (const face of faces) {
+      if (this.lastKept.get(face.faceId) === slot) continue;
+      this.lastKept.set(face.faceId, slot);
+      this.buffer.push({ ...face, offsetMs });
+      kept++;
+    }
+    return kept;
+  }
+
+  addMarker(text: string) {
+    return this.store.addMarker(this.session.id, this.now() - this.session.startedAt, text);
+  }
+
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.store.appendSamples(this.session.id, batch);
+  }
+
+  /** Writes what is buffered and closes the session. */
+  stop(): SessionSummary {
+    clearInterval(this.timer);
+    this.flush();
+    return this.store.endSession(this.session.id, this.now())!;
+  }
+}

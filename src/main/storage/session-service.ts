@@ -1,0 +1,88 @@
+import type { SessionDetail } from '../../shared/api';
+import type { Marker, SampleInput, SessionFilter, SessionSummary } from '../../shared/sessions';
+import { SessionRecorder, type RecorderOptions } from './recorder';
+import { SessionStore } from './session-store';
+
+/**
+ * What the app does with sessions: one recording at a time (held here in main, so it outlives a
+ * page reload), and the History view's queries. Opening it closes sessions a crash left open.
+ */
+export class SessionService {
+  private recorder: SessionRecorder | undefined;
+
+  constructor(
+    readonly store: SessionStore,
+    private readonly options: { activeModel: () => string | undefined; recorder?: RecorderOptions },
+  ) {
+    store.recoverInterrupted();
+  }
+
+  static open(file: string, options: SessionService['options']): SessionService {
+    return new SessionService(SessionStore.open(file), options);
+  }
+
+  startRecording(request: { name?: string; camera?: string }): SessionSummary {
+    if (this.recorder) throw new Error(`Already recording "${this.recorder.session.name}"`);
+    const session = this.store.createSession({ ...request, model: this.options.activeModel() });
+    this.recorder = new SessionRecorder(this.store, session, this.options.recorder);
+    return session;
+  }
+
+  stopRecording(): SessionSummary | undefined {
+    const ended = this.recorder?.stop();
+    this.recorder = undefined;
+    return ended;
+  }
+
+  recording(): SessionSummary | undefined {
+    return this.recorder && this.store.session(this.recorder.session.id);
+  }
+
+  recordFaces(faces: readonly SampleInput[]): number {
+    return this.recorder?.add(faces) ?? 0;
+  }
+
+  addMarker(text: string): Marker {
+    if (!this.recorder) throw new Error('Markers can only be added while recording');
+    return this.recorder.addMarker(text);
+  }
+
+  listSessions(filter: SessionFilter): SessionSummary[] {
+    this.recorder?.flush(); // the list shows what has been recorded so far
+    return this.store.listSessions(filter);
+  }
+
+  detail(id: number, bucketMs: number, faceId?: number): SessionDetail {
+    if (this.recorder?.session.id === id) this.recorder.flush();
+    const session = this.store.session(id);
+    if (!session) throw new Error(`There is no session ${id}`);
+    return {
+      session,
+      markers: this.store.markers(id),
+      faces: this.store.faces(id),
+      bucketMs,
+      timeline: this.store.timeline(id, bucketMs, faceId),
+      distribution: this.store.distribution(id, faceId),
+    };
+  }
+
+  update(id: number, change: { name?: string; notes?: string }): SessionSummary {
+    if (!this.store.session(id)) throw new Error(`There is no session ${id}`);
+    if (change.name !== undefined) this.store.rename(id, change.name);
+    if (change.notes !== undefined) this.store.setNotes(id, change.notes);
+    return this.store.session(id)!;
+  }
+
+  deleteSessions(ids: readonly number[]): number {
+    if (this.recorder && ids.includes(this.recorder.session.id)) {
+      throw new Error('Stop the recording before deleting its session');
+    }
+    return this.store.deleteSessions(ids);
+  }
+
+  /** Ends the recording (keeping what was recorded) and closes the database. */
+  close(): void {
+    this.stopRecording();
+    this.store.close();
+  }
+}

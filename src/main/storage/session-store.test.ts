@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EMOTIONS } from '../../shared/emotions';
+import { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';
+import { SessionStore } from './session-store';
+import { sample } from './test-support/samples';
+
+const dirs: string[] = [];
+function tempFile(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-db-'));
+  dirs.push(dir);
+  return path.join(dir, 'sessions.db');
+}
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+describe('migrations', () => {
+  it('build the schema from an empty file, in WAL mode with foreign keys on', () => {
+    const file = tempFile();
+    const store = SessionStore.open(file);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+    expect(tables).toEqual(['markers', 'samples', 'sessions']);
+    store.close();
+  });
+
+  it('bring every earlier version forward, keeping its data, and run nothing twice', () => {
+    for (let version = 0; version < SCHEMA_VERSION; version++) {
+      const file = tempFile();
+      const db = new Database(file);
+      for (let v = 0; v < version; v++) MIGRATIONS[v](db);
+      db.pragma(`user_version = ${version}`);
+      if (version >= 1) db.prepare("INSERT INTO sessions (name, started_at) VALUES ('kept', 1)").run();
+      db.close();
+      const store = SessionStore.open(file);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+      if (version >= 1) expect(store.listSessions().map((s) => s.name)).toEqual(['kept']);
+      expect(migrate(store.db)).toBe(SCHEMA_VERSION); // already current: nothing to do
+      store.close();
+    }
+  });
+
+  it('refuse a database from a newer version of the app', () => {
+    const file = tempFile();
+    const db = new Database(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => SessionStore.open(file)).toThrow(/newer Emotion Monitor/);
+  });
+});
+
+describe('SessionStore', () => {
+  it('summarises sessions: duration, samples, faces, dominant emotion, and searches them', () => {
+    const store = SessionStore.open(':memory:');
+    const standup = store.createSession({ name: 'Stand-up', startedAt: Date.UTC(2026, 10, 2, 9), model: 'default' });
+    store.appendSamples(standup.id, [
+      { ...sample(1, 'happy'), offsetMs: 0 },
+      { ...sample(1, 'happy'), offsetMs: 200 },
+      { ...sample(2, 'sad'), offsetMs: 400 },
+    ]);
+    store.endSession(standup.id, standup.startedAt + 60_000);
+    store.createSession({ name: 'Lecture', startedAt: Date.UTC(2026, 10, 3, 14) });
+    const [lecture, first] = store.listSessions();
+    expect(lecture.name).toBe('Lecture');
+    expect(first).toMatchObject({
+      name: 'Stand-up',
+      durationMs: 60_000,
+      samples: 3,
+      faces: 2,
+      dominant: 'happy',
+      model: 'default',
+    });
+    expect(store.listSessions({ query: 'stand' }).map((s) => s.name)).toEqual(['Stand-up']);
+    expect(store.listSessions({ from: Date.UTC(2026, 10, 3), to: Date.UTC(2026, 10, 4) }).map((s) => s.name)).toEqual([
+      'Lecture',
+    ]);
+  });
+
+  it('aggregates the timeline per bucket in SQL, for all faces or one', () => {
+    const store = SessionStore.open(':memory:');
+    const { id } = store.createSession({ name: 'x' });
+    store.appendSamples(id, [
+      { ...sample(1, 'happy', 0.9), offsetMs: 100 },
+      { ...sample(1, 'happy', 0.7), offsetMs: 900 },
+      { ...sample(2, 'sad', 0.8), offsetMs: 950 },
+      { ...sample(1, 'fear', 0.6), offsetMs: 1500 },
+    ]);
+    const all = store.timeline(id, 1000);
+    expect(all.map((b) => [b.offsetMs, b.samples])).toEqual([
+      [0, 3],
+      [1000, 1],
+    ]);
+    expect(all[0].probabilities[EMOTIONS.indexOf('happy')]).toBeCloseTo((0.9 + 0.7 + 0.2 / 6) / 3);
+    const face1 = store.timeline(id, 1000, 1);
+    expect(face1[0].probabilities[EMOTIONS.indexOf('happy')]).toBeCloseTo(0.8);
+    const shares = store.distribution(id);
+    expect(shares.find((s) => s.emotion === 'happy')?.timeShare).toBeCloseTo(0.5);
+    expect(shares.find((s) => s.emotion === 'sad')?.timeShare).toBeCloseTo(0.25);
+    expect(shares.reduce((sum, s) => sum + s.timeShare, 0)).toBeCloseTo(1);
+  });
+
+  it('renames, keeps notes and markers, and deletes a session with its samples and markers', () => {
+    const store = SessionStore.open(':memory:');
+    const { id } = store.createSession({ name: 'x' });
+    store.appendSamples(id, [{ ...sample(1, 'happy'), offsetMs: 0 }]);
+    store.addMarker(id, 500, 'question 3');
+    store.rename(id, 'Study, day 1');
+    store.setNotes(id, 'quiet room');
+    expect(store.session(id)).toMatchObject({ name: 'Study, day 1', notes: 'quiet room' });
+    expect(store.markers(id).map((m) => [m.offsetMs, m.text])).toEqual([[500, 'question 3']]);
+    expect(() => store.rename(id, '  ')).toThrow(/needs a name/);
+    expect(store.deleteSessions([id])).toBe(1);
+    expect(store.db.prepare('SELECT count(*) FROM samples').pluck().get()).toBe(0);
+    expect(store.db.prepare('SELECT count(*) FROM markers').pluck().get()).toBe(0);
+  });
+
+  it('closes sessions left open by a crash at their last sample, marked interrupted', () => {
+    const store = SessionStore.open(':memory:');
+    const open = store.createSession({ name: 'crashed', startedAt: 1_000 });
+    store.appendSamples(open.id, [{ ...sample(1, 'happy'), offsetMs: 4_200 }]);
+    const recording = store.createSession({ name: 'still recording' });
+    expect(store.recoverInterrupted(recording.id)).toBe(1);
+    expect(store.session(open.id)).toMatchObject({ endedAt: 5_200, interrupted: true, durationMs: 4_200 });
+    expect(store.session(recording.id)?.endedAt).toBeUndefined();
+  });
+});

@@ -1,0 +1,280 @@
+import Database from 'better-sqlite3';
+import { EMOTIONS, NUM_CLASSES } from '../../shared/emotions';
+import type {
+  EmotionShare,
+  Marker,
+  SampleInput,
+  SessionFilter,
+  SessionSummary,
+  TimelineBucket,
+} from '../../shared/sessions';
+import { migrate } from './migrations';
+
+/** One stored sample, as the CSV export reads it. */
+export interface StoredSample {
+  sessionId: number;
+  sessionName: string;
+  startedAt: number;
+  offsetMs: number;
+  faceId: number;
+  topLabel: number;
+  confidence: number;
+  probabilities: number[];
+  box: { x: number; y: number; width: number; height: number };
+}
+
+interface SessionRow {
+  id: number;
+  name: string;
+  started_at: number;
+  ended_at: number | null;
+  interrupted: number;
+  camera: string | null;
+  model: string | null;
+  notes: string;
+  last_offset: number | null;
+  samples: number;
+  faces: number;
+  dominant: number | null;
+}
+
+const PROBABILITY_COLUMNS = EMOTIONS.join(', ');
+const MEAN_COLUMNS = EMOTIONS.map((emotion) => `avg(${emotion}) AS ${emotion}`).join(', ');
+
+/** The query behind every session summary: the session row with its sample statistics. */
+const SUMMARY_SELECT = `
+  SELECT s.*,
+    (SELECT max(offset_ms) FROM samples WHERE session_id = s.id) AS last_offset,
+    (SELECT count(*) FROM samples WHERE session_id = s.id) AS samples,
+    (SELECT count(DISTINCT face_id) FROM samples WHERE session_id = s.id) AS faces,
+    (SELECT top_label FROM samples WHERE session_id = s.id GROUP BY top_label ORDER BY count(*) DESC, top_label LIMIT 1) AS dominant
+  FROM sessions s`;
+
+/**
+ * Sessions, samples and markers in one SQLite file (better-sqlite3; no Electron import, so tests
+ * and the command line use it directly). WAL mode: a crash loses at most the transaction in flight.
+ */
+export class SessionStore {
+  readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  /** Opens (or creates) the database at `file` and migrates it; ':memory:' for a throwaway one. */
+  static open(file: string): SessionStore {
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      // WAL makes NORMAL durable across application crashes; only a power cut can lose the last commit.
+      db.pragma('synchronous = NORMAL');
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SessionStore(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  createSession(options: { name?: string; startedAt?: number; camera?: string; model?: string }): SessionSummary {
+    const startedAt = options.startedAt ?? Date.now();
+    const name = options.name?.trim() || `Session ${new Date(startedAt).toLocaleString('en-GB')}`;
+    const { lastInsertRowid } = this.db
+      .prepare('INSERT INTO sessions (name, started_at, camera, model) VALUES (?, ?, ?, ?)')
+      .run(name, startedAt, options.camera ?? null, options.model ?? null);
+    return this.session(Number(lastInsertRowid))!;
+  }
+
+  /** Writes a batch of samples in one transaction. */
+  appendSamples(sessionId: number, samples: readonly (SampleInput & { offsetMs: number })[]): void {
+    const insert = this.db.prepare(
+      `INSERT INTO samples (session_id, offset_ms, face_id, ${PROBABILITY_COLUMNS}, top_label, confidence, box_x, box_y, box_w, box_h)
+       VALUES (?, ?, ?, ${EMOTIONS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const sample of samples) {
+        const p = sample.probabilities;
+        let top = 0;
+        for (let c = 1; c < NUM_CLASSES; c++) if (p[c] > p[top]) top = c;
+        const { x, y, width, height } = sample.box;
+        insert.run(sessionId, sample.offsetMs, sample.faceId, ...p, top, p[top], x, y, width, height);
+      }
+    })();
+  }
+
+  endSession(id: number, endedAt = Date.now()): SessionSummary | undefined {
+    this.db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(endedAt, id);
+    return this.session(id);
+  }
+
+  /**
+   * Closes sessions left open by a crash at their last sample (or their start, if none) and marks
+   * them interrupted. `except` is a session still being recorded.
+   */
+  recoverInterrupted(except?: number): number {
+    return this.db
+      .prepare(
+        `UPDATE sessions SET interrupted = 1,
+           ended_at = started_at + coalesce((SELECT max(offset_ms) FROM samples WHERE session_id = sessions.id), 0)
+         WHERE ended_at IS NULL AND id IS NOT ?`,
+      )
+      .run(except ?? null).changes;
+  }
+
+  rename(id: number, name: string): void {
+    if (!name.trim()) throw new Error('A session needs a name');
+    this.db.prepare('UPDATE sessions SET name = ? WHERE id = ?').run(name.trim(), id);
+  }
+
+  setNotes(id: number, notes: string): void {
+    this.db.prepare('UPDATE sessions SET notes = ? WHERE id = ?').run(notes, id);
+  }
+
+  deleteSessions(ids: readonly number[]): number {
+    const remove = this.db.prepare('DELETE FROM sessions WHERE id = ?');
+    return this.db.transaction(() => ids.reduce((count, id) => count + remove.run(id).changes, 0))();
+  }
+
+  session(id: number): SessionSummary | undefined {
+    const row = this.db.prepare(`${SUMMARY_SELECT} WHERE s.id = ?`).get(id) as SessionRow | undefined;
+    return row && toSummary(row);
+  }
+
+  listSessions(filter: SessionFilter = {}): SessionSummary[] {
+    const rows = this.db
+      .prepare(
+        `${SUMMARY_SELECT}
+         WHERE (:query IS NULL OR instr(lower(s.name), lower(:query)) > 0)
+           AND (:from IS NULL OR s.started_at >= :from)
+           AND (:to IS NULL OR s.started_at < :to)
+         ORDER BY s.started_at DESC`,
+      )
+      .all({ query: filter.query || null, from: filter.from ?? null, to: filter.to ?? null }) as SessionRow[];
+    return rows.map(toSummary);
+  }
+
+  addMarker(sessionId: number, offsetMs: number, text: string): Marker {
+    const { lastInsertRowid } = this.db
+      .prepare('INSERT INTO markers (session_id, offset_ms, text) VALUES (?, ?, ?)')
+      .run(sessionId, offsetMs, text);
+    return { id: Number(lastInsertRowid), sessionId, offsetMs, text };
+  }
+
+  markers(sessionId: number): Marker[] {
+    return this.db
+      .prepare(
+        'SELECT id, session_id AS sessionId, offset_ms AS offsetMs, text FROM markers WHERE session_id = ? ORDER BY offset_ms',
+      )
+      .all(sessionId) as Marker[];
+  }
+
+  faces(sessionId: number): number[] {
+    return (
+      this.db
+        .prepare('SELECT DISTINCT face_id AS id FROM samples WHERE session_id = ? ORDER BY face_id')
+        .all(sessionId) as {
+        id: number;
+      }[]
+    ).map((row) => row.id);
+  }
+
+  /** Mean probabilities per `bucketMs` of the session (all faces, or one), computed in SQL. */
+  timeline(sessionId: number, bucketMs: number, faceId?: number): TimelineBucket[] {
+    const rows = this.db
+      .prepare(
+        // JavaScript numbers bind as REAL: cast, for integer division.
+        `SELECT (offset_ms / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS offsetMs, count(*) AS samples, ${MEAN_COLUMNS}
+         FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)
+         GROUP BY 1 ORDER BY 1`,
+      )
+      .all({ bucket: Math.max(1, Math.round(bucketMs)), session: sessionId, face: faceId ?? null }) as ({
+      offsetMs: number;
+      samples: number;
+    } & Record<string, number>)[];
+    return rows.map((row) => ({
+      offsetMs: row.offsetMs,
+      samples: row.samples,
+      probabilities: EMOTIONS.map((emotion) => row[emotion]),
+    }));
+  }
+
+  /** Per emotion: the share of samples it was on top of, and its mean probability. */
+  distribution(sessionId: number, faceId?: number): EmotionShare[] {
+    const params = { session: sessionId, face: faceId ?? null };
+    const where = 'session_id = :session AND (:face IS NULL OR face_id = :face)';
+    const means = this.db.prepare(`SELECT count(*) AS n, ${MEAN_COLUMNS} FROM samples WHERE ${where}`).get(params) as {
+      n: number;
+    } & Record<string, number | null>;
+    const tops = new Map(
+      (
+        this.db
+          .prepare(`SELECT top_label AS label, count(*) AS n FROM samples WHERE ${where} GROUP BY top_label`)
+          .all(params) as {
+          label: number;
+          n: number;
+        }[]
+      ).map((row) => [row.label, row.n]),
+    );
+    return EMOTIONS.map((emotion, label) => ({
+      emotion,
+      timeShare: means.n ? (tops.get(label) ?? 0) / means.n : 0,
+      meanProbability: means[emotion] ?? 0,
+    }));
+  }
+
+  /** Every sample of the given sessions (all when undefined), in session and time order, one at a time. */
+  *iterateSamples(sessionIds?: readonly number[]): Generator<StoredSample> {
+    const ids =
+      sessionIds ?? (this.db.prepare('SELECT id FROM sessions ORDER BY started_at, id').pluck().all() as number[]);
+    const select = this.db.prepare(
+      `SELECT s.id AS sessionId, s.name AS sessionName, s.started_at AS startedAt, x.offset_ms AS offsetMs,
+              x.face_id AS faceId, x.top_label AS topLabel, x.confidence, ${EMOTIONS.map((e) => `x.${e}`).join(', ')},
+              x.box_x, x.box_y, x.box_w, x.box_h
+       FROM samples x JOIN sessions s ON s.id = x.session_id
+       WHERE x.session_id = ? ORDER BY x.offset_ms, x.face_id`,
+    );
+    for (const id of ids) {
+      for (const row of select.iterate(id) as IterableIterator<Record<string, number | string>>) {
+        yield {
+          sessionId: row.sessionId as number,
+          sessionName: row.sessionName as string,
+          startedAt: row.startedAt as number,
+          offsetMs: row.offsetMs as number,
+          faceId: row.faceId as number,
+          topLabel: row.topLabel as number,
+          confidence: row.confidence as number,
+          probabilities: EMOTIONS.map((emotion) => row[emotion] as number),
+          box: {
+            x: row.box_x as number,
+            y: row.box_y as number,
+            width: row.box_w as number,
+            height: row.box_h as number,
+          },
+        };
+      }
+    }
+  }
+}
+
+function toSummary(row: SessionRow): SessionSummary {
+  const end = row.ended_at ?? row.started_at + (row.last_offset ?? 0);
+  return {
+    id: row.id,
+    name: row.name,
+    startedAt: row.started_at,
+    endedAt: row.ended_at ?? undefined,
+    interrupted: row.interrupted === 1,
+    camera: row.camera ?? undefined,
+    model: row.model ?? undefined,
+    notes: row.notes,
+    durationMs: end - row.started_at,
+    samples: row.samples,
+    faces: row.faces,
+    dominant: row.dominant === null ? undefined : EMOTIONS[row.dominant],
+  };
+}

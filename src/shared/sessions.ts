@@ -1,0 +1,65 @@
+/** Recorded sessions, as the storage layer returns them and the History view shows them. */
+import type { Emotion } from './emotions';
+
+/** A face box as fractions of the frame (0..1), so it does not depend on the camera's resolution. */
+export interface FaceBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface SampleInput {
+  faceId: number;
+  /** NUM_CLASSES probabilities in EMOTIONS order. */
+  probabilities: number[];
+  box: FaceBox;
+}
+
+export interface SessionSummary {
+  id: number;
+  name: string;
+  /** ms since the Unix epoch. */
+  startedAt: number;
+  /** Undefined while the session is being recorded. */
+  endedAt?: number;
+  /** The app stopped before the session was: it was closed at its last sample. */
+  interrupted: boolean;
+  camera?: string;
+  model?: string;
+  notes: string;
+  durationMs: number;
+  samples: number;
+  faces: number;
+  /** The emotion that was on top most often, if any sample was recorded. */
+  dominant?: Emotion;
+}
+
+export interface SessionFilter {
+  /** Part of the name, any case. */
+  query?: string;
+  /** Sessions started in [from, to), ms since the epoch. */
+  from?: number;
+  to?: number;
+}
+
+export interface Marker {
+  id: number;
+  sessionId: number;
+  offsetMs: number;
+  text: string;
+}
+
+/** Mean probabilities over one time bucket. */
+export interface TimelineBucket {
+  offsetMs: number;
+  probabilities: number[];
+  samples: number;
+}
+
+export interface EmotionShare {
+  emotion: Emotion;
+  /** Share of samples on which this emotion was on top. */
+  timeShare: number;
+  meanProbability: number;
+}
