@@ -3,10 +3,13 @@
  * machine), and the real Electron app (where an Electron binary is installed). Both feed the
  * camera from ../shared/fixtures/faces-320x240.y4m and record every request that is not the app's own.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { _electron, chromium, test as base, type Page } from '@playwright/test';
 import { APP_ORIGIN } from '../../src/main/security';
 import { appOrigin, CHROMIUM_ARGS, routeApp } from './chromium';
-import { startTestBridge } from './test-bridge';
+import { startTestBridge, type TestBridge } from './test-bridge';
 import { CHROMIUM, electronBinary, FAKE_CAMERA_VIDEO, MAIN_ENTRY } from './paths';
 
 export interface AppOptions {
@@ -21,6 +24,8 @@ export interface AppHandle {
   externalRequests: string[];
   /** Ends the ML process as a crash would. */
   killMlHost(): Promise<void>;
+  /** In Chromium, the test bridge: its session database and the stand-in for the save dialog. */
+  bridge?: TestBridge;
 }
 
 export const test = base.extend<AppOptions & { app: AppHandle }>({
@@ -30,10 +35,15 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
       const electron = electronBinary();
       test.skip(!electron.path, `Electron specs skipped: ${electron.reason}`);
       test.skip(camera !== 'fake', 'camera states other than the fake camera are exercised in Chromium');
+      const userData = await mkdtemp(path.join(tmpdir(), 'emotion-monitor-electron-'));
       const app = await _electron.launch({
         executablePath: electron.path,
         args: [MAIN_ENTRY],
-        env: { ...process.env, EMOTION_MONITOR_FAKE_CAMERA: FAKE_CAMERA_VIDEO },
+        env: {
+          ...process.env,
+          EMOTION_MONITOR_FAKE_CAMERA: FAKE_CAMERA_VIDEO,
+          EMOTION_MONITOR_DB: path.join(userData, 'sessions.db'),
+        },
       });
       const page = await app.firstWindow();
       const externalRequests: string[] = [];
@@ -53,6 +63,7 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
         },
       });
       await app.close();
+      await rm(userData, { recursive: true, force: true });
       return;
     }
 
@@ -74,6 +85,7 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
       page,
       externalRequests,
       killMlHost: async () => bridge.killMlHost(),
+      bridge,
     });
     await browser.close();
     await bridge.dispose();

@@ -1,0 +1,44 @@
+import { EMOTIONS, type Emotion } from '../../../shared/emotions';
+
+/** One colour per emotion, in EMOTIONS order: distinct, and readable on the dark background. */
+export const EMOTION_COLORS: Record<Emotion, string> = {
+  angry: '#e5484d',
+  disgust: '#8e4ec6',
+  fear: '#f5a524',
+  happy: '#46c37b',
+  sad: '#3e8ed0',
+  surprise: '#f76ce8',
+  neutral: '#9aa5b1',
+};
+
+export const emotionColor = (index: number): string => EMOTION_COLORS[EMOTIONS[index]];
+
+/** 0:05, 12:34, 1:02:03 */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor(total / 60) % 60;
+  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(total % 60)}` : `${minutes}:${pad(total % 60)}`;
+}
+
+export function formatDate(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * The bucket size for a timeline of `durationMs` drawn `points` wide: whole seconds or minutes,
+ * so an hour-long session is aggregated in SQL to what the screen can show.
+ */
+export function bucketFor(durationMs: number, points = 1200): number {
+  const raw = Math.max(1000, durationMs / points);
+  const steps = [1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000];
+  return steps.find((step) => step >= raw) ?? Math.ceil(raw / 600_000) * 600_000;
+}
+
+/** Series for a stacked chart: each emotion's band sits on the ones before it (cumulative sums). */
+export function stack(series: number[][]): number[][] {
+  const out: number[][] = [];
+  series.forEach((values, i) => out.push(values.map((v, j) => v + (i > 0 ? out[i - 1][j] : 0))));
+  return out;
+}
