@@ -5,7 +5,7 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['out/', 'dist/', 'node_modules/', 'resources/', 'e2e/artifacts/', 'test-results/'] },
+  { ignores: ['out/', 'dist/', 'node_modules/', 'resources/', 'e2e/artifacts/', 'test-results/', '.cache/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

@@ -63,7 +63,8 @@ export interface TestBridge {
   dispose(): Promise<void>;
 }
 
-export async function startTestBridge(): Promise<TestBridge> {
+/** `dbFile`: an existing sessions database to serve (default: a fresh one in the scratch folder). */
+export async function startTestBridge(options: { dbFile?: string } = {}): Promise<TestBridge> {
   let channel: HostChannel | undefined;
   const sockets = new Set<WebSocket>();
   const ml = new MlHostClient({
@@ -76,7 +77,9 @@ export async function startTestBridge(): Promise<TestBridge> {
   });
   await ml.start();
   const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-e2e-'));
-  const sessions = SessionService.open(path.join(dir, 'sessions.db'), { activeModel: () => ml.status.model });
+  const sessions = SessionService.open(options.dbFile ?? path.join(dir, 'sessions.db'), {
+    activeModel: () => ml.status.model,
+  });
   const bridge: TestBridge = {
     port: 0,
     ml,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, utilityProcess } from 'electron';
@@ -40,8 +41,16 @@ function broadcastStatus(status: MlStatus): void {
 const ml = new MlHostClient({ spawn: spawnUtilityHost, modelDir: defaultModelDir, onStatus: broadcastStatus });
 
 // Sessions live in the user-data folder; EMOTION_MONITOR_DB points elsewhere (tests, power users).
+// better-sqlite3 compiled for Electron (npm run build:native), beside the Node build tests use.
+const sqliteForElectron = join(
+  app.getAppPath(),
+  '.cache/electron-native',
+  process.versions.electron,
+  'better_sqlite3.node',
+);
 const sessions = SessionService.open(process.env.EMOTION_MONITOR_DB ?? join(app.getPath('userData'), 'sessions.db'), {
   activeModel: () => ml.status.model,
+  nativeBinding: existsSync(sqliteForElectron) ? sqliteForElectron : undefined,
 });
 
 const handlers = createApiHandlers({

@@ -43,6 +43,9 @@ export interface MlStatus {
   message?: string;
 }
 
+/** Samples kept per face per second while recording, unless the user picks another rate (1 to 30). */
+export const DEFAULT_SAMPLES_PER_FACE_PER_SECOND = 5;
+
 /** Most text a name, note or marker may hold. */
 export const MAX_TEXT_LENGTH = 10_000;
 
@@ -72,7 +75,11 @@ export interface EmotionMonitorApi {
   onMlStatus(listener: (status: MlStatus) => void): () => void;
 
   /** Starts recording a session (kept by main, so it survives a reload of the page). */
-  startRecording(request: { name?: string; camera?: string }): Promise<SessionSummary>;
+  startRecording(request: {
+    name?: string;
+    camera?: string;
+    samplesPerFacePerSecond?: number;
+  }): Promise<SessionSummary>;
   stopRecording(): Promise<SessionSummary | undefined>;
   /** The session being recorded, if any. */
   getRecording(): Promise<SessionSummary | undefined>;

@@ -125,6 +125,11 @@ describe('session API handlers', () => {
     ['updateSession', [{ id: 1, name: '' }], /name must not be empty/],
     ['deleteSessions', [{ ids: [1.5] }], /ids\[0\] must be a whole number/],
     ['exportCsv', [{ kind: 'xlsx' }], /kind must be/],
+    [
+      'startRecording',
+      [{ samplesPerFacePerSecond: 100 }],
+      /samplesPerFacePerSecond must be a whole number from 1 to 30/,
+    ],
     ['listSessions', [null], /expects an object/],
   ] as const)('refuse a malformed %s payload with a clear error', async (method, args, message) => {
     const result = await invokeHandler(handlersWith([]), method, [...args]);

@@ -61,6 +61,7 @@ export function createApiHandlers({ appInfo, ml, sessions, chooseSavePath }: Api
       return sessions.startRecording({
         name: optionalText('name', request.name),
         camera: optionalText('camera', request.camera),
+        samplesPerFacePerSecond: optionalInteger('samplesPerFacePerSecond', request.samplesPerFacePerSecond, 1, 30),
       });
     },
     stopRecording: async (...args) => {

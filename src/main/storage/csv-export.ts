@@ -40,7 +40,7 @@ async function write(out: Writable, chunk: string): Promise<void> {
   if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
 }
 
-const round = (value: number) => Number(value.toFixed(6));
+const round = (value: number) => Math.round(value * 1e6) / 1e6;
 
 /**
  * One row per sample of the given sessions (all when undefined): UTF-8, CRLF, RFC 4180 quoting,
@@ -55,23 +55,21 @@ export async function exportSamplesCsv(
   await write(out, csvLine(SAMPLE_COLUMNS));
   let rows = 0;
   for (const sample of store.iterateSamples(sessionIds)) {
-    await write(
-      out,
-      csvLine([
-        sample.sessionId,
-        sample.sessionName,
-        new Date(sample.startedAt + sample.offsetMs).toISOString(),
-        sample.offsetMs,
-        sample.faceId,
-        EMOTIONS[sample.topLabel],
-        round(sample.confidence),
-        ...sample.probabilities.map(round),
-        round(sample.box.x),
-        round(sample.box.y),
-        round(sample.box.width),
-        round(sample.box.height),
-      ]),
-    );
+    const line = csvLine([
+      sample.sessionId,
+      sample.sessionName,
+      new Date(sample.startedAt + sample.offsetMs).toISOString(),
+      sample.offsetMs,
+      sample.faceId,
+      EMOTIONS[sample.topLabel],
+      round(sample.confidence),
+      ...sample.probabilities.map(round),
+      round(sample.box.x),
+      round(sample.box.y),
+      round(sample.box.width),
+      round(sample.box.height),
+    ]);
+    await write(out, line);
     rows++;
   }
   return rows;

@@ -1,3 +1,4 @@
+import { DEFAULT_SAMPLES_PER_FACE_PER_SECOND } from '../../shared/api';
 import type { SampleInput, SessionSummary } from '../../shared/sessions';
 import type { SessionStore } from './session-store';
 
@@ -27,7 +28,7 @@ export class SessionRecorder {
     options: RecorderOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.minGapMs = 1000 / (options.samplesPerFacePerSecond ?? 5);
+    this.minGapMs = 1000 / (options.samplesPerFacePerSecond ?? DEFAULT_SAMPLES_PER_FACE_PER_SECOND);
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 1000);
     this.timer.unref?.();
   }

@@ -17,14 +17,18 @@ export class SessionService {
     store.recoverInterrupted();
   }
 
-  static open(file: string, options: SessionService['options']): SessionService {
-    return new SessionService(SessionStore.open(file), options);
+  static open(file: string, options: SessionService['options'] & { nativeBinding?: string }): SessionService {
+    return new SessionService(SessionStore.open(file, { nativeBinding: options.nativeBinding }), options);
   }
 
-  startRecording(request: { name?: string; camera?: string }): SessionSummary {
+  startRecording(request: { name?: string; camera?: string; samplesPerFacePerSecond?: number }): SessionSummary {
     if (this.recorder) throw new Error(`Already recording "${this.recorder.session.name}"`);
-    const session = this.store.createSession({ ...request, model: this.options.activeModel() });
-    this.recorder = new SessionRecorder(this.store, session, this.options.recorder);
+    const { samplesPerFacePerSecond, ...details } = request;
+    const session = this.store.createSession({ ...details, model: this.options.activeModel() });
+    this.recorder = new SessionRecorder(this.store, session, {
+      ...this.options.recorder,
+      ...(samplesPerFacePerSecond ? { samplesPerFacePerSecond } : {}),
+    });
     return session;
   }
 

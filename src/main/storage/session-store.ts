@@ -61,9 +61,13 @@ export class SessionStore {
     this.db = db;
   }
 
-  /** Opens (or creates) the database at `file` and migrates it; ':memory:' for a throwaway one. */
-  static open(file: string): SessionStore {
-    const db = new Database(file);
+  /**
+   * Opens (or creates) the database at `file` and migrates it; ':memory:' for a throwaway one.
+   * `nativeBinding`: better-sqlite3 compiled for another runtime (the Electron build, see
+   * scripts/build-electron-sqlite.mjs).
+   */
+  static open(file: string, options: { nativeBinding?: string } = {}): SessionStore {
+    const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('foreign_keys = ON');
@@ -203,27 +207,19 @@ export class SessionStore {
     }));
   }
 
-  /** Per emotion: the share of samples it was on top of, and its mean probability. */
+  /** Per emotion: the share of samples it was on top of, and its mean probability (one pass in SQL). */
   distribution(sessionId: number, faceId?: number): EmotionShare[] {
-    const params = { session: sessionId, face: faceId ?? null };
-    const where = 'session_id = :session AND (:face IS NULL OR face_id = :face)';
-    const means = this.db.prepare(`SELECT count(*) AS n, ${MEAN_COLUMNS} FROM samples WHERE ${where}`).get(params) as {
-      n: number;
-    } & Record<string, number | null>;
-    const tops = new Map(
-      (
-        this.db
-          .prepare(`SELECT top_label AS label, count(*) AS n FROM samples WHERE ${where} GROUP BY top_label`)
-          .all(params) as {
-          label: number;
-          n: number;
-        }[]
-      ).map((row) => [row.label, row.n]),
-    );
+    const groups = this.db
+      .prepare(
+        `SELECT top_label AS label, count(*) AS n, ${EMOTIONS.map((e) => `sum(${e}) AS ${e}`).join(', ')}
+         FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face) GROUP BY top_label`,
+      )
+      .all({ session: sessionId, face: faceId ?? null }) as ({ label: number; n: number } & Record<string, number>)[];
+    const total = groups.reduce((sum, group) => sum + group.n, 0);
     return EMOTIONS.map((emotion, label) => ({
       emotion,
-      timeShare: means.n ? (tops.get(label) ?? 0) / means.n : 0,
-      meanProbability: means[emotion] ?? 0,
+      timeShare: total ? (groups.find((group) => group.label === label)?.n ?? 0) / total : 0,
+      meanProbability: total ? groups.reduce((sum, group) => sum + group[emotion], 0) / total : 0,
     }));
   }
 
