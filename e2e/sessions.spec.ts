@@ -59,3 +59,32 @@ test('a recording survives a reload of the page', async ({ app }) => {
   await page.getByRole('button', { name: 'Stop recording' }).click();
   await expect(page.getByRole('button', { name: 'Record' })).toBeVisible();
 });
+
+test('deleting a session asks first, can be undone, and is final once History is left', async ({ app }) => {
+  test.skip(!app.bridge, 'needs the test bridge to read the database');
+  const { page } = app;
+  const store = app.bridge!.sessions.store;
+  for (const name of ['Keep me', 'Delete me']) {
+    store.endSession(store.createSession({ name }).id);
+  }
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  const items = page.getByTestId('session-item');
+  await expect(items).toHaveCount(2);
+
+  await page.getByRole('button', { name: 'Delete Delete me' }).click();
+  await page.getByRole('button', { name: 'Keep', exact: true }).click(); // changed my mind
+  await expect(items).toHaveCount(2);
+
+  await page.getByRole('button', { name: 'Delete Delete me' }).click();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(items).toHaveCount(1);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(items).toHaveCount(2);
+  expect(store.listSessions()).toHaveLength(2);
+
+  await page.getByRole('button', { name: 'Delete Delete me' }).click();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  expect(store.listSessions()).toHaveLength(2); // still undoable
+  await page.getByRole('button', { name: 'Live', exact: true }).click();
+  await expect.poll(() => store.listSessions().map((s) => s.name)).toEqual(['Keep me']);
+});

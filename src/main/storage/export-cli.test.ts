@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SessionStore } from './session-store';
+import { sample } from './test-support/samples';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function exportCli(...args: string[]) {
+  return run(process.execPath, ['--import', 'tsx', path.resolve('src/main/storage/export-cli.ts'), ...args]).then(
+    (result) => ({ code: 0, ...result }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+describe('npm run export', () => {
+  const db = path.join(dir, 'sessions.db');
+  const store = SessionStore.open(db);
+  const { id } = store.createSession({ name: 'Lab, run 2', startedAt: Date.UTC(2026, 0, 1) });
+  store.appendSamples(id, [
+    { ...sample(1, 'surprise'), offsetMs: 0 },
+    { ...sample(1, 'happy'), offsetMs: 200 },
+  ]);
+  store.close();
+
+  it('writes a session as CSV, and a summary', async () => {
+    const out = path.join(dir, 'samples.csv');
+    const result = await exportCli('--db', db, '--session', String(id), '--out', out);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Wrote 2 samples');
+    const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.session_name, r.top_emotion])).toEqual([
+      ['Lab, run 2', 'surprise'],
+      ['Lab, run 2', 'happy'],
+    ]);
+    const summary = path.join(dir, 'summary.csv');
+    expect((await exportCli('--db', db, '--session', 'all', '--out', summary, '--summary')).code).toBe(0);
+    expect(readFileSync(summary, 'utf8')).toContain('"Lab, run 2"');
+  });
+
+  it('explains a wrong command line, a missing database or session, with exit code 2', async () => {
+    for (const args of [
+      ['--db', db],
+      ['--db', path.join(dir, 'nope.db'), '--session', 'all', '--out', 'x.csv'],
+      ['--db', db, '--session', '99', '--out', path.join(dir, 'x.csv')],
+      ['--db', db, '--session', 'first', '--out', path.join(dir, 'x.csv')],
+    ]) {
+      const result = await exportCli(...args);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/required|No database|No session 99|whole number/);
+      expect(result.stderr).toContain('Usage: npm run export');
+    }
+  });
+});
