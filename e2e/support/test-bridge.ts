@@ -80,20 +80,11 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
   const sessions = SessionService.open(options.dbFile ?? path.join(dir, 'sessions.db'), {
     activeModel: () => ml.status.model,
   });
-  const bridge: TestBridge = {
-    port: 0,
-    ml,
-    sessions,
-    savePath: undefined,
-    dir,
-    attach: async () => undefined,
-    killMlHost: () => undefined,
-    dispose: async () => undefined,
-  };
+  let savePath: string | undefined;
   const handlers = createApiHandlers({
     ml,
     sessions,
-    chooseSavePath: async () => bridge.savePath,
+    chooseSavePath: async () => savePath,
     appInfo: (): AppInfo => ({ name: 'emotion-monitor', version: 'test', versions: { node: process.versions.node } }),
   });
 
@@ -111,8 +102,17 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
     });
   });
 
-  return Object.assign(bridge, {
+  return {
     port: (server.address() as AddressInfo).port,
+    ml,
+    sessions,
+    dir,
+    get savePath() {
+      return savePath;
+    },
+    set savePath(file) {
+      savePath = file;
+    },
     // A plain script file, not a function: transpilers add helpers to functions that the page lacks.
     attach: async (page: Page) => void (await page.addInitScript({ path: PAGE_BRIDGE })),
     killMlHost: () => channel?.kill(),
@@ -123,5 +123,5 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
       await new Promise((resolve) => server.close(resolve));
       rmSync(dir, { recursive: true, force: true });
     },
-  });
+  };
 }
