@@ -73,6 +73,12 @@
     'updateSession',
     'deleteSessions',
     'exportCsv',
+    'listModels',
+    'activateModel',
+    'renameModel',
+    'deleteModel',
+    'importModel',
+    'exportModel',
   ];
   window.api = Object.fromEntries(methods.map((method) => [method, (...args) => invoke(method, args)]));
   window.api.onMlStatus = (listener) => {

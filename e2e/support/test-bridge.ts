@@ -16,6 +16,8 @@ import type { AppInfo, MlStatus } from '../../src/shared/api';
 import { createApiHandlers, invokeHandler, isInvokeMethod } from '../../src/main/api/handlers';
 import { MlHostClient, type HostChannel } from '../../src/main/ml/host/client';
 import { spawnWorkerHost } from '../../src/main/ml/host/worker-channel';
+import { ModelLibrary } from '../../src/main/ml/models/library';
+import { ModelService } from '../../src/main/ml/models/model-service';
 import { SessionService } from '../../src/main/storage/session-service';
 import { DEFAULT_MODEL_DIR } from './paths';
 
@@ -54,6 +56,8 @@ export interface TestBridge {
   sessions: SessionService;
   /** Where the next CSV export is saved, standing in for the save dialog (undefined: cancelled). */
   savePath: string | undefined;
+  /** The folder the next folder dialog answers with (undefined: cancelled). */
+  folder: string | undefined;
   /** A scratch folder removed on dispose. */
   dir: string;
   /** Serves a page: call before it loads. */
@@ -81,10 +85,14 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
     activeModel: () => ml.status.model,
   });
   let savePath: string | undefined;
+  let folder: string | undefined;
+  const library = new ModelLibrary(path.dirname(DEFAULT_MODEL_DIR), path.join(dir, 'models'));
   const handlers = createApiHandlers({
     ml,
     sessions,
+    models: new ModelService(library, sessions.store, ml),
     chooseSavePath: async () => savePath,
+    chooseFolder: async () => folder,
     appInfo: (): AppInfo => ({ name: 'emotion-monitor', version: 'test', versions: { node: process.versions.node } }),
   });
 
@@ -112,6 +120,12 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
     },
     set savePath(file) {
       savePath = file;
+    },
+    get folder() {
+      return folder;
+    },
+    set folder(chosen) {
+      folder = chosen;
     },
     // A plain script file, not a function: transpilers add helpers to functions that the page lacks.
     attach: async (page: Page) => void (await page.addInitScript({ path: PAGE_BRIDGE })),

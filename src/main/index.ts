@@ -5,13 +5,14 @@ import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, uti
 import { IPC_CHANNELS, IPC_EVENTS, type AppInfo, type InvokeMethod, type MlStatus } from '../shared/api';
 import { createApiHandlers, invokeHandler } from './api/handlers';
 import { MlHostClient, type HostChannel } from './ml/host/client';
+import { ModelLibrary } from './ml/models/library';
+import { DEFAULT_MODEL_ID, ModelService } from './ml/models/model-service';
 import { SessionService } from './storage/session-service';
 import type { HostResponse } from './ml/host/protocol';
 import { APP_ENTRY, APP_SCHEME, isAppUrl, isPermissionAllowed, isRequestAllowed, resolveAppFile } from './security';
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const rendererRoot = join(__dirname, '../renderer');
-const defaultModelDir = join(app.getAppPath(), 'resources/models/default');
 
 // Test runs feed the camera from a video file (see e2e/); the app itself never sets these.
 if (process.env.EMOTION_MONITOR_FAKE_CAMERA) {
@@ -38,8 +39,6 @@ function broadcastStatus(status: MlStatus): void {
   for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENTS.mlStatus, status);
 }
 
-const ml = new MlHostClient({ spawn: spawnUtilityHost, modelDir: defaultModelDir, onStatus: broadcastStatus });
-
 // Sessions live in the user-data folder; EMOTION_MONITOR_DB points elsewhere (tests, power users).
 // better-sqlite3 compiled for Electron (npm run build:native), beside the Node build tests use.
 const sqliteForElectron = join(
@@ -53,11 +52,35 @@ const sessions = SessionService.open(process.env.EMOTION_MONITOR_DB ?? join(app.
   nativeBinding: existsSync(sqliteForElectron) ? sqliteForElectron : undefined,
 });
 
+// Bundled models ship with the app; the user's own live in the user-data folder.
+const library = new ModelLibrary(join(app.getAppPath(), 'resources/models'), join(app.getPath('userData'), 'models'));
+const remembered = library.folderOf(sessions.store.setting('activeModel') ?? DEFAULT_MODEL_ID);
+// A remembered model that has gone since falls back to the bundled default.
+const startModelDir = existsSync(join(remembered, 'metadata.json')) ? remembered : library.folderOf(DEFAULT_MODEL_ID);
+const ml = new MlHostClient({ spawn: spawnUtilityHost, modelDir: startModelDir, onStatus: broadcastStatus });
+const models = new ModelService(library, sessions.store, ml);
+
+function focusedWindow(): BrowserWindow | undefined {
+  return BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+}
+
 const handlers = createApiHandlers({
   ml,
   sessions,
+  models,
+  chooseFolder: async (purpose) => {
+    const options: Electron.OpenDialogOptions = {
+      title: purpose === 'import-model' ? 'Choose a model folder to import' : 'Choose where to export the model',
+      properties: purpose === 'import-model' ? ['openDirectory'] : ['openDirectory', 'createDirectory'],
+    };
+    const window = focusedWindow();
+    const { canceled, filePaths } = await (window
+      ? dialog.showOpenDialog(window, options)
+      : dialog.showOpenDialog(options));
+    return canceled ? undefined : filePaths[0];
+  },
   chooseSavePath: async (suggestedName) => {
-    const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+    const window = focusedWindow();
     const options = { defaultPath: suggestedName, filters: [{ name: 'CSV', extensions: ['csv'] }] };
     const { canceled, filePath } = await (window
       ? dialog.showSaveDialog(window, options)

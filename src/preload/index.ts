@@ -21,6 +21,12 @@ const api: EmotionMonitorApi = {
   updateSession: (request) => invoke(IPC_CHANNELS.updateSession, request),
   deleteSessions: (request) => invoke(IPC_CHANNELS.deleteSessions, request),
   exportCsv: (request) => invoke(IPC_CHANNELS.exportCsv, request),
+  listModels: () => invoke(IPC_CHANNELS.listModels),
+  activateModel: (request) => invoke(IPC_CHANNELS.activateModel, request),
+  renameModel: (request) => invoke(IPC_CHANNELS.renameModel, request),
+  deleteModel: (request) => invoke(IPC_CHANNELS.deleteModel, request),
+  importModel: () => invoke(IPC_CHANNELS.importModel),
+  exportModel: (request) => invoke(IPC_CHANNELS.exportModel, request),
   onMlStatus: (listener) => {
     const forward = (_event: unknown, status: MlStatus) => listener(status);
     ipcRenderer.on(IPC_EVENTS.mlStatus, forward);

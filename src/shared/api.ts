@@ -1,3 +1,4 @@
+import type { ModelEntry } from './models';
 import type { Marker, SampleInput, SessionFilter, SessionSummary, EmotionShare, TimelineBucket } from './sessions';
 
 /**
@@ -94,6 +95,17 @@ export interface EmotionMonitorApi {
   deleteSessions(request: { ids: number[] }): Promise<number>;
   /** Asks where to save, then writes the CSV; undefined when the user cancels. */
   exportCsv(request: ExportRequest): Promise<{ path: string; rows: number } | undefined>;
+
+  /** The model library: bundled and the user's models, and which one is live. */
+  listModels(): Promise<{ models: ModelEntry[]; activeId: string }>;
+  /** Makes a model the live one, without a restart. */
+  activateModel(request: { id: string }): Promise<MlStatus>;
+  renameModel(request: { id: string; name: string }): Promise<ModelEntry>;
+  deleteModel(request: { id: string }): Promise<void>;
+  /** Asks for a model folder, checks it and adds it to the library; undefined when cancelled. */
+  importModel(): Promise<ModelEntry | undefined>;
+  /** Asks for a destination folder and copies the model there; undefined when cancelled. */
+  exportModel(request: { id: string }): Promise<string | undefined>;
 }
 
 /** Methods the renderer invokes (request/response). */
@@ -114,6 +126,12 @@ export const IPC_CHANNELS = {
   updateSession: 'sessions:update',
   deleteSessions: 'sessions:delete',
   exportCsv: 'sessions:export-csv',
+  listModels: 'models:list',
+  activateModel: 'models:activate',
+  renameModel: 'models:rename',
+  deleteModel: 'models:delete',
+  importModel: 'models:import',
+  exportModel: 'models:export',
 } as const satisfies Record<InvokeMethod, string>;
 
 export const IPC_EVENTS = {

@@ -1,18 +1,35 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { MlStatus } from '../../shared/api';
 import { EMOTIONS, FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
+import { ModelLibrary } from '../ml/models/library';
+import { ModelService } from '../ml/models/model-service';
 import { SessionService } from '../storage/session-service';
 import { createApiHandlers, invokeHandler, isInvokeMethod } from './handlers';
 
-function handlersWith(classified: Float32Array[], savePath?: string) {
+const BUNDLED_MODELS = path.resolve('resources/models');
+const scratch = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-handlers-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function handlersWith(classified: Float32Array[], savePath?: string, folder?: string, usedModels: string[] = []) {
   const status: MlStatus = { state: 'ready', restarts: 0, model: 'default', backend: 'wasm' };
+  const sessions = SessionService.open(':memory:', { activeModel: () => 'default' });
+  const userModels = mkdtempSync(path.join(scratch, 'user-models-'));
+  const library = new ModelLibrary(BUNDLED_MODELS, userModels);
+  const ml = {
+    useModel: async (dir: string) => {
+      usedModels.push(dir);
+      return status;
+    },
+  };
   return createApiHandlers({
     appInfo: () => ({ name: 'emotion-monitor', version: '1.0.0', versions: {} }),
-    sessions: SessionService.open(':memory:', { activeModel: () => 'default' }),
+    sessions,
+    models: new ModelService(library, sessions.store, ml),
     chooseSavePath: async () => savePath,
+    chooseFolder: async () => folder,
     ml: {
       status,
       classify: async (faces) => {
@@ -144,6 +161,50 @@ describe('session API handlers', () => {
     });
     expect(await invokeHandler(handlers, 'getSessionDetail', [{ id: 99, bucketMs: 1000 }])).toMatchObject({
       error: 'There is no session 99',
+    });
+  });
+});
+
+describe('model API handlers', () => {
+  it('list the library, import a folder, activate it live and remember it, and refuse to delete it while active', async () => {
+    const used: string[] = [];
+    const handlers = handlersWith([], undefined, path.join(BUNDLED_MODELS, 'default'), used);
+    const listed = await invokeHandler(handlers, 'listModels', []);
+    expect(listed).toMatchObject({
+      ok: true,
+      value: { activeId: 'bundled:default', models: [{ id: 'bundled:default' }] },
+    });
+    const imported = await invokeHandler(handlers, 'importModel', []);
+    expect(imported).toMatchObject({ ok: true, value: { id: 'user:default', bundled: false } });
+    expect(await invokeHandler(handlers, 'activateModel', [{ id: 'user:default' }])).toMatchObject({ ok: true });
+    expect(used).toHaveLength(1);
+    expect(used[0]).toMatch(/default$/);
+    const after = await invokeHandler(handlers, 'listModels', []);
+    expect(after.ok && after.value.activeId).toBe('user:default');
+    expect(await invokeHandler(handlers, 'deleteModel', [{ id: 'user:default' }])).toMatchObject({
+      ok: false,
+      error: /active one/,
+    });
+    expect(await invokeHandler(handlers, 'deleteModel', [{ id: 'bundled:default' }])).toMatchObject({
+      ok: false,
+      error: /cannot be deleted/,
+    });
+  });
+
+  it('do nothing when the folder dialog is cancelled, and refuse unknown models', async () => {
+    const handlers = handlersWith([], undefined, undefined);
+    expect(await invokeHandler(handlers, 'importModel', [])).toEqual({ ok: true, value: undefined });
+    expect(await invokeHandler(handlers, 'activateModel', [{ id: 'user:nope' }])).toMatchObject({
+      ok: false,
+      error: /metadata.json is missing/,
+    });
+    expect(await invokeHandler(handlers, 'exportModel', [{ id: '../x' }])).toMatchObject({
+      ok: false,
+      error: /Unknown model/,
+    });
+    expect(await invokeHandler(handlers, 'renameModel', [{ id: 'bundled:default' }])).toMatchObject({
+      ok: false,
+      error: /name must not be empty/,
     });
   });
 });

@@ -3,6 +3,7 @@ import { finished } from 'node:stream/promises';
 import type { AppInfo, ClassifyResult, IpcResult, InvokeMethod, EmotionMonitorApi, MlStatus } from '../../shared/api';
 import type { MlHostClient } from '../ml/host/client';
 import { exportSamplesCsv, exportSummaryCsv } from '../storage/csv-export';
+import type { ModelService } from '../ml/models/model-service';
 import type { SessionService } from '../storage/session-service';
 import {
   expectNoPayload,
@@ -22,8 +23,11 @@ export interface ApiDependencies {
   appInfo: () => AppInfo;
   ml: Pick<MlHostClient, 'classify' | 'status'>;
   sessions: SessionService;
+  models: ModelService;
   /** Asks the user where to save a file (the system dialog in the app); undefined when cancelled. */
   chooseSavePath: (suggestedName: string) => Promise<string | undefined>;
+  /** Asks the user for a folder: a model to import, or where to export one; undefined when cancelled. */
+  chooseFolder: (purpose: 'import-model' | 'export-model') => Promise<string | undefined>;
 }
 
 /** The one argument of a method that takes one; more arguments are refused. */
@@ -40,7 +44,15 @@ export type ApiHandlers = {
 };
 
 /** The main-process side of the contract. No electron import: the e2e test bridge serves it too. */
-export function createApiHandlers({ appInfo, ml, sessions, chooseSavePath }: ApiDependencies): ApiHandlers {
+export function createApiHandlers({
+  appInfo,
+  ml,
+  sessions,
+  models,
+  chooseSavePath,
+  chooseFolder,
+}: ApiDependencies): ApiHandlers {
+  const modelId = (request: Record<string, unknown>) => requiredText('id', request.id);
   return {
     getAppInfo: async (...args): Promise<AppInfo> => {
       expectNoPayload('getAppInfo', args);
@@ -112,6 +124,27 @@ export function createApiHandlers({ appInfo, ml, sessions, chooseSavePath }: Api
       out.end();
       await finished(out);
       return { path, rows };
+    },
+    listModels: async (...args) => {
+      expectNoPayload('listModels', args);
+      return models.list();
+    },
+    activateModel: async (...args) => models.activate(modelId(single('activateModel', args))),
+    renameModel: async (...args) => {
+      const request = single('renameModel', args);
+      return models.library.rename(modelId(request), requiredText('name', request.name));
+    },
+    deleteModel: async (...args) => models.remove(modelId(single('deleteModel', args))),
+    importModel: async (...args) => {
+      expectNoPayload('importModel', args);
+      const folder = await chooseFolder('import-model');
+      return folder ? models.library.import(folder) : undefined;
+    },
+    exportModel: async (...args) => {
+      const id = modelId(single('exportModel', args));
+      await models.library.folder(id); // refuse an unknown model before asking where to put it
+      const destination = await chooseFolder('export-model');
+      return destination ? models.library.export(id, destination) : undefined;
     },
   };
 }

@@ -46,6 +46,8 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       );
       CREATE INDEX markers_by_session ON markers (session_id, offset_ms);
     `),
+  // 2: app settings kept with the data they refer to (the active model, for one).
+  (db) => db.exec(`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

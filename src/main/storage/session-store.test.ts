@@ -24,7 +24,7 @@ describe('migrations', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['markers', 'samples', 'sessions']);
+    expect(tables).toEqual(['markers', 'samples', 'sessions', 'settings']);
     store.close();
   });
 
@@ -39,6 +39,8 @@ describe('migrations', () => {
       const store = SessionStore.open(file);
       expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       if (version >= 1) expect(store.listSessions().map((s) => s.name)).toEqual(['kept']);
+      store.setSetting('activeModel', 'user:mine');
+      expect(store.setting('activeModel')).toBe('user:mine');
       expect(migrate(store.db)).toBe(SCHEMA_VERSION); // already current: nothing to do
       store.close();
     }

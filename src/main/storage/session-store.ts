@@ -85,6 +85,19 @@ export class SessionStore {
     this.db.close();
   }
 
+  /** An app setting stored with the data (settings table), or undefined. */
+  setting(key: string): string | undefined {
+    return (
+      (this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined) ?? undefined
+    );
+  }
+
+  setSetting(key: string, value: string): void {
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
+  }
+
   createSession(options: { name?: string; startedAt?: number; camera?: string; model?: string }): SessionSummary {
     const startedAt = options.startedAt ?? Date.now();
     const name = options.name?.trim() || `Session ${new Date(startedAt).toLocaleString('en-GB')}`;

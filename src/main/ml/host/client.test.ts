@@ -1,3 +1,5 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MlStatus } from '../../../shared/api';
@@ -77,6 +79,27 @@ describe('ML host client (the real host on a worker thread)', () => {
     const failed = await waitFor(statuses, (s) => s.state === 'failed');
     expect(failed.message).toMatch(/stopped 3 times/);
     await expect(client.classify(new Float32Array(FACE_PIXELS))).rejects.toThrow(/unavailable/);
+  });
+
+  it('switches the active model without a restart, and keeps the old one when the new one is broken', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-switch-'));
+    try {
+      const copy = path.join(dir, 'copy');
+      cpSync(DEFAULT_MODEL, copy, { recursive: true });
+      const metadataFile = path.join(copy, 'metadata.json');
+      writeFileSync(
+        metadataFile,
+        JSON.stringify({ ...JSON.parse(readFileSync(metadataFile, 'utf8')), name: 'my copy' }),
+      );
+      client = new MlHostClient({ spawn: spawnWorkerHost, modelDir: DEFAULT_MODEL });
+      await client.start();
+      expect((await client.useModel(copy)).model).toBe('my copy');
+      await expect(client.useModel(path.join(dir, 'missing'))).rejects.toThrow(/metadata.json is missing/);
+      expect(client.status).toMatchObject({ state: 'ready', model: 'my copy' });
+      expect((await client.classify(new Float32Array(FACE_PIXELS))).probabilities).toHaveLength(NUM_CLASSES);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports a broken model folder as a failed state with the reason', async () => {

@@ -38,7 +38,12 @@ export class MlHostClient {
   private disposed = false;
   private current: MlStatus = { state: 'starting', restarts: 0 };
 
-  constructor(private readonly options: MlHostClientOptions) {}
+  /** The active model's folder: loaded again after a restart. */
+  private modelDir: string;
+
+  constructor(private readonly options: MlHostClientOptions) {
+    this.modelDir = options.modelDir;
+  }
 
   get status(): MlStatus {
     return this.current;
@@ -59,6 +64,17 @@ export class MlHostClient {
       );
     }
     return this.call('classify', { faces });
+  }
+
+  /**
+   * Makes the model in `modelDir` the active one, without a restart. The host keeps the old model
+   * if the new one does not load, and the error says why.
+   */
+  async useModel(modelDir: string): Promise<MlStatus> {
+    const info = await this.call('load', { modelDir });
+    this.modelDir = modelDir;
+    this.update({ state: 'ready', backend: info.backend, model: info.model, message: undefined });
+    return this.current;
   }
 
   dispose(): void {
@@ -100,7 +116,7 @@ export class MlHostClient {
     });
     channel.onExit((code) => this.onExit(channel, code));
     try {
-      const info = await this.call('load', { modelDir: this.options.modelDir });
+      const info = await this.call('load', { modelDir: this.modelDir });
       this.update({ state: 'ready', backend: info.backend, model: info.model, message: undefined });
     } catch (error) {
       if (this.channel !== channel) return; // it exited; onExit has taken over

@@ -1,0 +1,52 @@
+import { cpSync, mkdirSync, truncateSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from './support/app';
+import { DEFAULT_MODEL_DIR } from './support/paths';
+
+test('the model library imports a model, makes it live without a restart, and refuses a broken folder', async ({
+  app,
+}) => {
+  test.skip(!app.bridge, 'needs the test bridge to answer the folder dialog');
+  const { page } = app;
+  const bridge = app.bridge!;
+  await expect(page.getByTestId('ml-status')).toHaveAttribute('data-state', 'ready');
+  await page.getByRole('button', { name: 'Models', exact: true }).click();
+  await expect(page.getByTestId('model-row')).toHaveCount(1);
+
+  // A broken copy is refused with the reason, and nothing is added.
+  const broken = path.join(bridge.dir, 'broken');
+  cpSync(DEFAULT_MODEL_DIR, broken, { recursive: true });
+  truncateSync(path.join(broken, 'weights.bin'), 100);
+  bridge.folder = broken;
+  await page.getByRole('button', { name: 'Import a model folder…' }).click();
+  await expect(page.getByTestId('models-error')).toContainText('truncated');
+  await expect(page.getByTestId('model-row')).toHaveCount(1);
+
+  bridge.folder = DEFAULT_MODEL_DIR;
+  await page.getByRole('button', { name: 'Import a model folder…' }).click();
+  await expect(page.getByTestId('model-row')).toHaveCount(2);
+  const imported = page.locator('[data-testid="model-row"][data-model-id="user:default"]');
+  await imported.getByRole('button', { name: 'Rename' }).click();
+  await imported.getByRole('textbox').fill('My model');
+  await imported.getByRole('button', { name: 'Save' }).click();
+  await expect(imported).toContainText('My model');
+
+  await imported.getByRole('button', { name: 'Make live' }).click();
+  await expect(page.getByTestId('models-message')).toContainText('“My model” is now the live model');
+  await expect(imported).toContainText('live');
+  expect(bridge.ml.status.model).toBe('My model');
+
+  // The live view classifies with it from now on.
+  await page.getByRole('button', { name: 'Live', exact: true }).click();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('face').first()).toBeVisible();
+  await expect(page.getByTestId('stats')).toContainText('My model');
+
+  // Exporting copies the folder where the user chose.
+  const destination = path.join(bridge.dir, 'shared');
+  mkdirSync(destination);
+  bridge.folder = destination;
+  await page.getByRole('button', { name: 'Models', exact: true }).click();
+  await imported.getByRole('button', { name: 'Export…' }).click();
+  await expect(page.getByTestId('models-message')).toContainText(path.join(destination, 'my-model'));
+});
