@@ -47,10 +47,24 @@ const sqliteForElectron = join(
   process.versions.electron,
   'better_sqlite3.node',
 );
-const sessions = SessionService.open(process.env.EMOTION_MONITOR_DB ?? join(app.getPath('userData'), 'sessions.db'), {
-  activeModel: () => ml.status.model,
-  nativeBinding: existsSync(sqliteForElectron) ? sqliteForElectron : undefined,
-});
+function openSessions(): SessionService {
+  const file = process.env.EMOTION_MONITOR_DB ?? join(app.getPath('userData'), 'sessions.db');
+  try {
+    return SessionService.open(file, {
+      activeModel: () => ml.status.model,
+      nativeBinding: existsSync(sqliteForElectron) ? sqliteForElectron : undefined,
+    });
+  } catch (error) {
+    // Without its database the app would lose recordings: say why and stop, rather than run without it.
+    dialog.showErrorBox(
+      'Emotion Monitor cannot open its sessions database',
+      `${file}\n\n${error instanceof Error ? error.message : String(error)}\n\nIf this is a native-module error, run "npm run build:native".`,
+    );
+    app.exit(1);
+    throw error;
+  }
+}
+const sessions = openSessions();
 
 // Bundled models ship with the app; the user's own live in the user-data folder.
 const library = new ModelLibrary(join(app.getAppPath(), 'resources/models'), join(app.getPath('userData'), 'models'));
