@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { EMOTIONS } from '../src/shared/emotions';
 import { expect, test } from './support/app';
 
 test('records a session with a marker, shows it in History, and exports it as CSV matching the database', async ({
@@ -41,12 +42,7 @@ test('records a session with a marker, shows it in History, and exports it as CS
   const stored = [...bridge.sessions.store.iterateSamples([session.id])];
   expect(records).toHaveLength(stored.length);
   expect(records.map((r) => [r.session_name, Number(r.offset_ms), Number(r.face_id), r.top_emotion])).toEqual(
-    stored.map((s) => [
-      s.sessionName,
-      s.offsetMs,
-      s.faceId,
-      ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'][s.topLabel],
-    ]),
+    stored.map((s) => [s.sessionName, s.offsetMs, s.faceId, EMOTIONS[s.topLabel]]),
   );
 });
 

@@ -1,8 +1,6 @@
-import { createWriteStream } from 'node:fs';
-import { finished } from 'node:stream/promises';
 import type { AppInfo, ClassifyResult, IpcResult, InvokeMethod, EmotionMonitorApi, MlStatus } from '../../shared/api';
 import type { MlHostClient } from '../ml/host/client';
-import { exportSamplesCsv, exportSummaryCsv } from '../storage/csv-export';
+import { exportCsvFile } from '../storage/csv-export';
 import type { ModelService } from '../ml/models/model-service';
 import type { SessionService } from '../storage/session-service';
 import {
@@ -119,11 +117,7 @@ export function createApiHandlers({
       const suggested = `emotion-monitor-${request.kind === 'summary' ? 'summary' : 'samples'}-${new Date().toISOString().slice(0, 10)}.csv`;
       const path = await chooseSavePath(suggested);
       if (!path) return undefined;
-      const out = createWriteStream(path, { encoding: 'utf8' });
-      const rows = await (request.kind === 'summary' ? exportSummaryCsv : exportSamplesCsv)(sessions.store, out, ids);
-      out.end();
-      await finished(out);
-      return { path, rows };
+      return { path, rows: await exportCsvFile(sessions.store, path, request.kind, ids) };
     },
     listModels: async (...args) => {
       expectNoPayload('listModels', args);

@@ -1,4 +1,6 @@
+import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { EMOTIONS } from '../../shared/emotions';
 import type { SessionStore } from './session-store';
 
@@ -101,4 +103,18 @@ export async function exportSummaryCsv(
     );
   }
   return sessions.length;
+}
+
+/** Writes the samples (or the per-session summary) of the given sessions to `file`; returns the rows. */
+export async function exportCsvFile(
+  store: SessionStore,
+  file: string,
+  kind: 'samples' | 'summary',
+  sessionIds?: readonly number[],
+): Promise<number> {
+  const out = createWriteStream(file, { encoding: 'utf8' });
+  const rows = await (kind === 'summary' ? exportSummaryCsv : exportSamplesCsv)(store, out, sessionIds);
+  out.end();
+  await finished(out);
+  return rows;
 }

@@ -2,11 +2,10 @@
  * `npm run export -- --db FILE --session ID|all [--summary] --out FILE`: the History view's CSV
  * export, for scripts.
  */
-import { createWriteStream, existsSync } from 'node:fs';
-import { finished } from 'node:stream/promises';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { positiveInt, runCli, UsageError } from '../ml/cli/run';
-import { exportSamplesCsv, exportSummaryCsv } from './csv-export';
+import { exportCsvFile } from './csv-export';
 import { SessionStore } from './session-store';
 
 const USAGE = `Usage: npm run export -- --db <file> --session <id|all> --out <file.csv> [--summary]
@@ -32,10 +31,7 @@ await runCli(USAGE, async () => {
   const store = SessionStore.open(values.db);
   try {
     for (const id of ids ?? []) if (!store.session(id)) throw new UsageError(`No session ${id} in ${values.db}`);
-    const out = createWriteStream(values.out, { encoding: 'utf8' });
-    const rows = await (values.summary ? exportSummaryCsv : exportSamplesCsv)(store, out, ids);
-    out.end();
-    await finished(out);
+    const rows = await exportCsvFile(store, values.out, values.summary ? 'summary' : 'samples', ids);
     console.log(`Wrote ${rows} ${values.summary ? 'sessions' : 'samples'} to ${values.out}`);
   } finally {
     store.close();

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { EMOTIONS, NUM_CLASSES } from '../../shared/emotions';
+import { EMOTIONS, topEmotionIndex } from '../../shared/emotions';
 import type {
   EmotionShare,
   Marker,
@@ -116,8 +116,7 @@ export class SessionStore {
     this.db.transaction(() => {
       for (const sample of samples) {
         const p = sample.probabilities;
-        let top = 0;
-        for (let c = 1; c < NUM_CLASSES; c++) if (p[c] > p[top]) top = c;
+        const top = topEmotionIndex(p);
         const { x, y, width, height } = sample.box;
         insert.run(sessionId, sample.offsetMs, sample.faceId, ...p, top, p[top], x, y, width, height);
       }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
+import { FACE_SIZE, NUM_CLASSES, topEmotionIndex } from '../../../shared/emotions';
 import { FACE_PIXELS } from '../data/image';
 import { blurFaces } from '../data/sharpness';
 import type { Predictor } from './fused-inference';
@@ -52,12 +52,6 @@ export async function predictProbabilities(
 export function argmaxRows(probabilities: Float32Array): Uint8Array {
   const count = probabilities.length / NUM_CLASSES;
   const out = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    let best = 0;
-    for (let c = 1; c < NUM_CLASSES; c++) {
-      if (probabilities[i * NUM_CLASSES + c] > probabilities[i * NUM_CLASSES + best]) best = c;
-    }
-    out[i] = best;
-  }
+  for (let i = 0; i < count; i++) out[i] = topEmotionIndex(probabilities, i * NUM_CLASSES);
   return out;
 }

@@ -39,8 +39,7 @@ export class ModelLibrary {
     for (let n = 2; taken.has(folder); n++) folder = `${base}-${n}`;
     const target = path.join(this.userDir, folder);
     await mkdir(target);
-    for (const file of [MODEL_FILE, WEIGHTS_FILE, METADATA_FILE])
-      await cp(path.join(source, file), path.join(target, file));
+    await copyModelFiles(source, target);
     return this.entry(target, `${USER}${folder}`);
   }
 
@@ -50,8 +49,7 @@ export class ModelLibrary {
     const { name } = await readMetadata(dir);
     const target = path.join(destination, slug(name) || 'model');
     await mkdir(target, { recursive: true });
-    for (const file of [MODEL_FILE, WEIGHTS_FILE, METADATA_FILE])
-      await cp(path.join(dir, file), path.join(target, file));
+    await copyModelFiles(dir, target);
     return target;
   }
 
@@ -113,6 +111,11 @@ export class ModelLibrary {
       macroF1: metadata.evaluation?.macroF1,
     };
   }
+}
+
+/** Copies the three files of a model folder, and nothing else that may lie beside them. */
+async function copyModelFiles(from: string, to: string): Promise<void> {
+  for (const file of [MODEL_FILE, WEIGHTS_FILE, METADATA_FILE]) await cp(path.join(from, file), path.join(to, file));
 }
 
 function slug(name: string): string {

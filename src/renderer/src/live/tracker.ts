@@ -1,4 +1,4 @@
-import { EMOTIONS, NUM_CLASSES, type Emotion } from '../../../shared/emotions';
+import { EMOTIONS, NUM_CLASSES, topEmotionIndex, type Emotion } from '../../../shared/emotions';
 import { iou, type Box } from './geometry';
 
 export interface TrackedFace {
@@ -118,7 +118,6 @@ function summarise(history: number[][]): Pick<TrackedFace, 'probabilities' | 'to
   if (history.length === 0) return {};
   const probabilities = new Array<number>(NUM_CLASSES).fill(0);
   for (const row of history) for (let c = 0; c < NUM_CLASSES; c++) probabilities[c] += row[c] / history.length;
-  let best = 0;
-  for (let c = 1; c < NUM_CLASSES; c++) if (probabilities[c] > probabilities[best]) best = c;
+  const best = topEmotionIndex(probabilities);
   return { probabilities, top: { emotion: EMOTIONS[best], confidence: probabilities[best] } };
 }
