@@ -10,11 +10,16 @@ export default defineConfig({
     resolve: { alias: shared },
     build: {
       rollupOptions: {
-        // The app shell, and the ML host it starts as an Electron utility process.
+        // The app shell, the ML host it starts as an Electron utility process, and the worker
+        // threads the ML host starts (found beside it: see siblingModule in spawn-worker.ts).
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           'ml-host': resolve(__dirname, 'src/main/ml/host/utility-entry.ts'),
+          'train-worker': resolve(__dirname, 'src/main/ml/training/train-worker.ts'),
+          'decode-worker': resolve(__dirname, 'src/main/ml/data/decode-worker.ts'),
         },
+        // Shared chunks sit beside the entries too, so import.meta.url in any of them finds the workers.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

@@ -1,8 +1,9 @@
 // Runs in the page before its own scripts (see test-bridge.ts): the same `window.api` surface the
 // preload script exposes in the app, forwarded to the test process over a same-origin WebSocket.
-// Float32Arrays cross as base64 of their bytes.
+// Float32Arrays and Uint8Arrays cross as base64 of their bytes.
 (() => {
   const listeners = new Set();
+  const runListeners = new Set();
   const pending = new Map();
   let nextId = 1;
 
@@ -16,10 +17,11 @@
     const binary = atob(text);
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return new Float32Array(bytes.buffer);
+    return bytes;
   };
   const encode = (value) => {
     if (value instanceof Float32Array) return { __float32: toBase64(value) };
+    if (value instanceof Uint8Array) return { __uint8: toBase64(value) };
     if (Array.isArray(value)) return value.map(encode);
     if (value && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, encode(entry)]));
@@ -29,7 +31,8 @@
   const decode = (value) => {
     if (Array.isArray(value)) return value.map(decode);
     if (value && typeof value === 'object') {
-      if ('__float32' in value) return fromBase64(value.__float32);
+      if ('__float32' in value) return new Float32Array(fromBase64(value.__float32).buffer);
+      if ('__uint8' in value) return fromBase64(value.__uint8);
       return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, decode(entry)]));
     }
     return value;
@@ -43,6 +46,7 @@
   socket.addEventListener('message', (event) => {
     const message = JSON.parse(event.data);
     if (message.event === 'mlStatus') listeners.forEach((listener) => listener(message.status));
+    if (message.event === 'trainingRun') runListeners.forEach((listener) => listener(message.run));
     const waiting = pending.get(message.id);
     if (!waiting) return;
     pending.delete(message.id);
@@ -79,8 +83,24 @@
     'deleteModel',
     'importModel',
     'exportModel',
+    'chooseDataset',
+    'inspectDataset',
+    'estimateTraining',
+    'startTraining',
+    'pauseTraining',
+    'resumeTraining',
+    'cancelTraining',
+    'deleteTrainingRun',
+    'listTrainingRuns',
+    'getRunReport',
   ];
   window.api = Object.fromEntries(methods.map((method) => [method, (...args) => invoke(method, args)]));
+  // A browser page cannot learn where a dropped file lives (the app's preload can).
+  window.api.pathForFile = () => '';
+  window.api.onTrainingRun = (listener) => {
+    runListeners.add(listener);
+    return () => runListeners.delete(listener);
+  };
   window.api.onMlStatus = (listener) => {
     listeners.add(listener);
     return () => listeners.delete(listener);

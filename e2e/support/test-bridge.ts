@@ -19,20 +19,21 @@ import { spawnWorkerHost } from '../../src/main/ml/host/worker-channel';
 import { ModelLibrary } from '../../src/main/ml/models/library';
 import { ModelService } from '../../src/main/ml/models/model-service';
 import { SessionService } from '../../src/main/storage/session-service';
+import { RunStore } from '../../src/main/storage/run-store';
+import { TrainingService } from '../../src/main/ml/runs/training-service';
 import { DEFAULT_MODEL_DIR } from './paths';
 
 const PAGE_BRIDGE = fileURLToPath(new URL('./page-bridge.js', import.meta.url));
 export const BRIDGE_PATH = '/__test-bridge';
 
-type Tagged = { __float32: string };
-
 function decode(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(decode);
   if (value && typeof value === 'object') {
     if ('__float32' in value) {
-      const bytes = Buffer.from((value as Tagged).__float32, 'base64');
+      const bytes = Buffer.from((value as { __float32: string }).__float32, 'base64');
       return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     }
+    if ('__uint8' in value) return new Uint8Array(Buffer.from((value as { __uint8: string }).__uint8, 'base64'));
     return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, decode(entry)]));
   }
   return value;
@@ -41,6 +42,9 @@ function decode(value: unknown): unknown {
 function encode(value: unknown): unknown {
   if (value instanceof Float32Array) {
     return { __float32: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
+  }
+  if (value instanceof Uint8Array) {
+    return { __uint8: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') };
   }
   if (Array.isArray(value)) return value.map(encode);
   if (value && typeof value === 'object') {
@@ -58,6 +62,9 @@ export interface TestBridge {
   savePath: string | undefined;
   /** The folder the next folder dialog answers with (undefined: cancelled). */
   folder: string | undefined;
+  /** The dataset the next dataset dialog answers with (undefined: cancelled). */
+  datasetPath: string | undefined;
+  training: TrainingService;
   /** A scratch folder removed on dispose. */
   dir: string;
   /** Serves a page: call before it loads. */
@@ -86,11 +93,26 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
   });
   let savePath: string | undefined;
   let folder: string | undefined;
+  let datasetPath: string | undefined;
   const library = new ModelLibrary(path.dirname(DEFAULT_MODEL_DIR), path.join(dir, 'models'));
+  const runs = new RunStore(sessions.store.db);
+  const models = new ModelService(library, sessions.store, ml, (id) => runs.runOfModel(id));
+  const training = new TrainingService({
+    store: runs,
+    host: ml,
+    models,
+    runsDir: path.join(dir, 'training'),
+    onChange: (run) => {
+      for (const socket of sockets) socket.send(JSON.stringify({ event: 'trainingRun', run: encode(run) }));
+    },
+  });
+  training.start();
   const handlers = createApiHandlers({
     ml,
     sessions,
-    models: new ModelService(library, sessions.store, ml),
+    models,
+    training,
+    chooseDataset: async () => datasetPath,
     chooseSavePath: async () => savePath,
     chooseFolder: async () => folder,
     appInfo: (): AppInfo => ({ name: 'emotion-monitor', version: 'test', versions: { node: process.versions.node } }),
@@ -121,6 +143,13 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
     set savePath(file) {
       savePath = file;
     },
+    training,
+    get datasetPath() {
+      return datasetPath;
+    },
+    set datasetPath(chosen) {
+      datasetPath = chosen;
+    },
     get folder() {
       return folder;
     },
@@ -132,6 +161,7 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
     killMlHost: () => channel?.kill(),
     dispose: async () => {
       ml.dispose();
+      await training.whenIdle().catch(() => undefined);
       sessions.close();
       for (const socket of sockets) socket.terminate();
       await new Promise((resolve) => server.close(resolve));

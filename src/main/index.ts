@@ -8,7 +8,10 @@ import { MlHostClient, type HostChannel } from './ml/host/client';
 import { ModelLibrary } from './ml/models/library';
 import { DEFAULT_MODEL_ID, ModelService } from './ml/models/model-service';
 import { SessionService } from './storage/session-service';
-import type { HostResponse } from './ml/host/protocol';
+import { RunStore } from './storage/run-store';
+import { TrainingService } from './ml/runs/training-service';
+import type { TrainingRun } from '../shared/training';
+import type { HostMessage } from './ml/host/protocol';
 import { APP_ENTRY, APP_SCHEME, isAppUrl, isPermissionAllowed, isRequestAllowed, resolveAppFile } from './security';
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
@@ -29,7 +32,7 @@ function spawnUtilityHost(): HostChannel {
   const child = utilityProcess.fork(join(__dirname, 'ml-host.js'), [], { serviceName: 'Emotion Monitor ML' });
   return {
     send: (request) => child.postMessage(request),
-    onMessage: (listener) => child.on('message', (message: HostResponse) => listener(message)),
+    onMessage: (listener) => child.on('message', (message: HostMessage) => listener(message)),
     onExit: (listener) => child.on('exit', listener),
     kill: () => void child.kill(),
   };
@@ -37,6 +40,10 @@ function spawnUtilityHost(): HostChannel {
 
 function broadcastStatus(status: MlStatus): void {
   for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENTS.mlStatus, status);
+}
+
+function broadcastRun(run: TrainingRun): void {
+  for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENTS.trainingRun, run);
 }
 
 // Sessions live in the user-data folder; EMOTION_MONITOR_DB points elsewhere (tests, power users).
@@ -72,7 +79,16 @@ const remembered = library.folderOf(sessions.store.setting('activeModel') ?? DEF
 // A remembered model that has gone since falls back to the bundled default.
 const startModelDir = existsSync(join(remembered, 'metadata.json')) ? remembered : library.folderOf(DEFAULT_MODEL_ID);
 const ml = new MlHostClient({ spawn: spawnUtilityHost, modelDir: startModelDir, onStatus: broadcastStatus });
-const models = new ModelService(library, sessions.store, ml);
+const runs = new RunStore(sessions.store.db);
+const models = new ModelService(library, sessions.store, ml, (id) => runs.runOfModel(id));
+// Runs train in the user-data folder until done, then their model joins the library.
+const training = new TrainingService({
+  store: runs,
+  host: ml,
+  models,
+  runsDir: join(app.getPath('userData'), 'training'),
+  onChange: broadcastRun,
+});
 
 function focusedWindow(): BrowserWindow | undefined {
   return BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
@@ -80,6 +96,18 @@ function focusedWindow(): BrowserWindow | undefined {
 
 const handlers = createApiHandlers({
   ml,
+  training,
+  chooseDataset: async (kind) => {
+    const options: Electron.OpenDialogOptions =
+      kind === 'folder'
+        ? { title: 'Choose a dataset folder (train/<emotion>/…, test/<emotion>/…)', properties: ['openDirectory'] }
+        : { title: 'Choose a fer2013.csv', properties: ['openFile'], filters: [{ name: 'CSV', extensions: ['csv'] }] };
+    const window = focusedWindow();
+    const { canceled, filePaths } = await (window
+      ? dialog.showOpenDialog(window, options)
+      : dialog.showOpenDialog(options));
+    return canceled ? undefined : filePaths[0];
+  },
   sessions,
   models,
   chooseFolder: async (purpose) => {
@@ -171,6 +199,7 @@ void app.whenReady().then(() => {
   secureSession();
   registerIpc();
   void ml.start();
+  training.start();
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

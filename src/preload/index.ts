@@ -1,5 +1,6 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { IPC_CHANNELS, IPC_EVENTS, type EmotionMonitorApi, type IpcResult, type MlStatus } from '../shared/api';
+import type { TrainingRun } from '../shared/training';
 
 async function invoke<T>(channel: string, ...args: unknown[]): Promise<T> {
   const result = (await ipcRenderer.invoke(channel, ...args)) as IpcResult<T>;
@@ -27,6 +28,22 @@ const api: EmotionMonitorApi = {
   deleteModel: (request) => invoke(IPC_CHANNELS.deleteModel, request),
   importModel: () => invoke(IPC_CHANNELS.importModel),
   exportModel: (request) => invoke(IPC_CHANNELS.exportModel, request),
+  chooseDataset: (request) => invoke(IPC_CHANNELS.chooseDataset, request),
+  pathForFile: (file) => webUtils.getPathForFile(file),
+  inspectDataset: (request) => invoke(IPC_CHANNELS.inspectDataset, request),
+  estimateTraining: (request) => invoke(IPC_CHANNELS.estimateTraining, request),
+  startTraining: (request) => invoke(IPC_CHANNELS.startTraining, request),
+  pauseTraining: (request) => invoke(IPC_CHANNELS.pauseTraining, request),
+  resumeTraining: (request) => invoke(IPC_CHANNELS.resumeTraining, request),
+  cancelTraining: (request) => invoke(IPC_CHANNELS.cancelTraining, request),
+  deleteTrainingRun: (request) => invoke(IPC_CHANNELS.deleteTrainingRun, request),
+  listTrainingRuns: () => invoke(IPC_CHANNELS.listTrainingRuns),
+  getRunReport: (request) => invoke(IPC_CHANNELS.getRunReport, request),
+  onTrainingRun: (listener) => {
+    const forward = (_event: unknown, run: TrainingRun) => listener(run);
+    ipcRenderer.on(IPC_EVENTS.trainingRun, forward);
+    return () => ipcRenderer.off(IPC_EVENTS.trainingRun, forward);
+  },
   onMlStatus: (listener) => {
     const forward = (_event: unknown, status: MlStatus) => listener(status);
     ipcRenderer.on(IPC_EVENTS.mlStatus, forward);

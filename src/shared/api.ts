@@ -1,4 +1,11 @@
 import type { ModelEntry } from './models';
+import type {
+  DatasetSummary,
+  RunReport,
+  TrainingConfig,
+  TrainingEstimate,
+  TrainingRun,
+} from './training';
 import type { Marker, SampleInput, SessionFilter, SessionSummary, EmotionShare, TimelineBucket } from './sessions';
 
 /**
@@ -106,10 +113,31 @@ export interface EmotionMonitorApi {
   importModel(): Promise<ModelEntry | undefined>;
   /** Asks for a destination folder and copies the model there; undefined when cancelled. */
   exportModel(request: { id: string }): Promise<string | undefined>;
+
+  /** Asks for a dataset: a folder in the Kaggle layout, or a fer2013.csv; undefined when cancelled. */
+  chooseDataset(request: { kind: 'folder' | 'csv' }): Promise<string | undefined>;
+  /** Where a file or folder dropped on the window lives ('' when the page cannot know, as in a browser). */
+  pathForFile(file: File): string;
+  /** Reads and checks a dataset in the ML process; the validation report of the wizard's first step. */
+  inspectDataset(request: { path: string; validationFraction: number; seed: number }): Promise<DatasetSummary>;
+  /** Times a few training steps on this machine and scales them to the whole run. */
+  estimateTraining(request: { config: TrainingConfig }): Promise<TrainingEstimate>;
+  /** Adds a run to the queue (it starts when no other run is training). */
+  startTraining(request: { config: TrainingConfig }): Promise<TrainingRun>;
+  pauseTraining(request: { id: number }): Promise<TrainingRun>;
+  /** Goes on with a paused run, or queues a cancelled or failed one again (from its last checkpoint). */
+  resumeTraining(request: { id: number }): Promise<TrainingRun>;
+  cancelTraining(request: { id: number }): Promise<TrainingRun>;
+  deleteTrainingRun(request: { id: number }): Promise<void>;
+  /** Every run, newest first. */
+  listTrainingRuns(): Promise<TrainingRun[]>;
+  getRunReport(request: { id: number }): Promise<RunReport>;
+  /** Calls `listener` whenever a run changes (state, progress, a finished epoch). */
+  onTrainingRun(listener: (run: TrainingRun) => void): () => void;
 }
 
 /** Methods the renderer invokes (request/response). */
-export type InvokeMethod = Exclude<keyof EmotionMonitorApi, 'onMlStatus'>;
+export type InvokeMethod = Exclude<keyof EmotionMonitorApi, 'onMlStatus' | 'onTrainingRun' | 'pathForFile'>;
 
 /** IPC channel names: one per invoked method, one per event. */
 export const IPC_CHANNELS = {
@@ -132,10 +160,21 @@ export const IPC_CHANNELS = {
   deleteModel: 'models:delete',
   importModel: 'models:import',
   exportModel: 'models:export',
+  chooseDataset: 'training:choose-dataset',
+  inspectDataset: 'training:inspect-dataset',
+  estimateTraining: 'training:estimate',
+  startTraining: 'training:start',
+  pauseTraining: 'training:pause',
+  resumeTraining: 'training:resume',
+  cancelTraining: 'training:cancel',
+  deleteTrainingRun: 'training:delete',
+  listTrainingRuns: 'training:list',
+  getRunReport: 'training:report',
 } as const satisfies Record<InvokeMethod, string>;
 
 export const IPC_EVENTS = {
   mlStatus: 'ml:status',
+  trainingRun: 'training:run',
 } as const;
 
 /**

@@ -13,4 +13,6 @@ export interface ModelEntry {
   /** On its dataset's test split, when it was evaluated. */
   accuracy?: number;
   macroF1?: number;
+  /** The training run that made it, when it was trained in the app. */
+  runId?: number;
 }

@@ -7,11 +7,17 @@ import { EMOTIONS, FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
 import { ModelLibrary } from '../ml/models/library';
 import { ModelService } from '../ml/models/model-service';
 import { SessionService } from '../storage/session-service';
+import { RunStore } from '../storage/run-store';
+import { TrainingService } from '../ml/runs/training-service';
+import { defaultTrainingConfig } from '../../shared/training';
 import { createApiHandlers, invokeHandler, isInvokeMethod } from './handlers';
 
 const BUNDLED_MODELS = path.resolve('resources/models');
 const scratch = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-handlers-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** What reached the ML process from the training methods. */
+const hostCalls: { method: string; params: unknown }[] = [];
 
 function handlersWith(classified: Float32Array[], savePath?: string, folder?: string, usedModels: string[] = []) {
   const status: MlStatus = { state: 'ready', restarts: 0, model: 'default', backend: 'wasm' };
@@ -24,10 +30,26 @@ function handlersWith(classified: Float32Array[], savePath?: string, folder?: st
       return status;
     },
   };
+  const models = new ModelService(library, sessions.store, ml);
+  const training = new TrainingService({
+    store: new RunStore(sessions.store.db),
+    // The ML process stands still here: runs stay queued/running; its calls are recorded.
+    host: {
+      request: (method, params) => {
+        hostCalls.push({ method, params });
+        return new Promise(() => undefined);
+      },
+      onEvent: () => undefined,
+    },
+    models,
+    runsDir: path.join(userModels, 'runs'),
+  });
   return createApiHandlers({
+    training,
+    chooseDataset: async () => folder,
     appInfo: () => ({ name: 'emotion-monitor', version: '1.0.0', versions: {} }),
     sessions,
-    models: new ModelService(library, sessions.store, ml),
+    models,
     chooseSavePath: async () => savePath,
     chooseFolder: async () => folder,
     ml: {
@@ -205,6 +227,61 @@ describe('model API handlers', () => {
     expect(await invokeHandler(handlers, 'renameModel', [{ id: 'bundled:default' }])).toMatchObject({
       ok: false,
       error: /name must not be empty/,
+    });
+  });
+
+  it('check a training setup field by field before anything reaches the ML process', async () => {
+    const handlers = handlersWith([]);
+    const good = defaultTrainingConfig('seed', '/data/fer2013');
+    hostCalls.length = 0;
+    const cases: [unknown, RegExp][] = [
+      [undefined, /expects an object/],
+      [{ config: { ...good, datasetPath: 'relative/path' } }, /absolute path/],
+      [{ config: { ...good, epochs: 0 } }, /epochs must be a whole number from 1 to 500/],
+      [{ config: { ...good, batchSize: 2.5 } }, /batchSize must be a whole number/],
+      [{ config: { ...good, learningRate: Number.NaN } }, /learningRate must be a number/],
+      [{ config: { ...good, architecture: 'resnet' } }, /architecture must be one of seed, default/],
+      [{ config: { ...good, augment: { ...good.augment, flip: 'yes' } } }, /augment.flip must be true or false/],
+      [{ config: { ...good, validationFraction: 0.9 } }, /validationFraction must be a number from 0.05 to 0.5/],
+      [{ config: { ...good, shell: 'rm -rf /' } }, /config.shell is not a training setting/],
+      [{ config: { ...good, fineTuneFrom: 'user:nope' } }, /metadata.json is missing/],
+    ];
+    for (const [payload, error] of cases) {
+      expect(await invokeHandler(handlers, 'startTraining', payload === undefined ? [] : [payload])).toMatchObject({
+        ok: false,
+        error,
+      });
+    }
+    expect(hostCalls).toEqual([]);
+    expect(await invokeHandler(handlers, 'listTrainingRuns', [])).toEqual({ ok: true, value: [] });
+    expect(await invokeHandler(handlers, 'inspectDataset', [{ path: '/x', validationFraction: 0.1 }])).toMatchObject({
+      ok: false,
+      error: /seed must be a whole number/,
+    });
+    expect(await invokeHandler(handlers, 'pauseTraining', [{ id: 'one' }])).toMatchObject({ ok: false, error: /id must be/ });
+    expect(await invokeHandler(handlers, 'getRunReport', [{ id: 7 }])).toMatchObject({ ok: false, error: /No training run 7/ });
+    expect(await invokeHandler(handlers, 'chooseDataset', [{ kind: 'zip' }])).toMatchObject({ ok: false, error: /kind must be/ });
+  });
+
+  it('queue a valid run, which starts in the ML process, and refuse moves its state does not allow', async () => {
+    const handlers = handlersWith([]);
+    hostCalls.length = 0;
+    const config = defaultTrainingConfig('default', '/data/fer2013');
+    const started = await invokeHandler(handlers, 'startTraining', [{ config }]);
+    expect(started).toMatchObject({ ok: true, value: { status: 'running', config } });
+    expect(hostCalls.map((c) => c.method)).toEqual(['train']);
+    const id = started.ok ? started.value.id : 0;
+    expect(await invokeHandler(handlers, 'resumeTraining', [{ id }])).toMatchObject({
+      ok: false,
+      error: 'A running run cannot be resumed',
+    });
+    expect(await invokeHandler(handlers, 'deleteTrainingRun', [{ id }])).toMatchObject({
+      ok: false,
+      error: /cancel it first/,
+    });
+    expect(await invokeHandler(handlers, 'getRunReport', [{ id }])).toMatchObject({
+      ok: false,
+      error: /its report comes when it is done/,
     });
   });
 });

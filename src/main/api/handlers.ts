@@ -3,6 +3,7 @@ import type { MlHostClient } from '../ml/host/client';
 import { exportCsvFile } from '../storage/csv-export';
 import type { ModelService } from '../ml/models/model-service';
 import type { SessionService } from '../storage/session-service';
+import type { TrainingService } from '../ml/runs/training-service';
 import {
   expectNoPayload,
   expectObject,
@@ -15,6 +16,10 @@ import {
   parseSessionFilter,
   parseSessionIds,
   requiredText,
+  datasetPath,
+  parseSeed,
+  parseTrainingConfig,
+  parseValidationFraction,
 } from './validate';
 
 export interface ApiDependencies {
@@ -26,6 +31,9 @@ export interface ApiDependencies {
   chooseSavePath: (suggestedName: string) => Promise<string | undefined>;
   /** Asks the user for a folder: a model to import, or where to export one; undefined when cancelled. */
   chooseFolder: (purpose: 'import-model' | 'export-model') => Promise<string | undefined>;
+  training: TrainingService;
+  /** Asks the user for a dataset folder or fer2013.csv; undefined when cancelled. */
+  chooseDataset: (kind: 'folder' | 'csv') => Promise<string | undefined>;
 }
 
 /** The one argument of a method that takes one; more arguments are refused. */
@@ -49,8 +57,11 @@ export function createApiHandlers({
   models,
   chooseSavePath,
   chooseFolder,
+  training,
+  chooseDataset,
 }: ApiDependencies): ApiHandlers {
   const modelId = (request: Record<string, unknown>) => requiredText('id', request.id);
+  const runId = (method: string, args: unknown[]) => integer('id', single(method, args).id, 1, Number.MAX_SAFE_INTEGER);
   return {
     getAppInfo: async (...args): Promise<AppInfo> => {
       expectNoPayload('getAppInfo', args);
@@ -140,6 +151,30 @@ export function createApiHandlers({
       const destination = await chooseFolder('export-model');
       return destination ? models.library.export(id, destination) : undefined;
     },
+    chooseDataset: async (...args) => {
+      const { kind } = single('chooseDataset', args);
+      if (kind !== 'folder' && kind !== 'csv') throw new InvalidPayloadError("kind must be 'folder' or 'csv'");
+      return chooseDataset(kind);
+    },
+    inspectDataset: async (...args) => {
+      const request = single('inspectDataset', args);
+      return training.inspectDataset({
+        datasetPath: datasetPath('path', request.path),
+        validationFraction: parseValidationFraction(request.validationFraction),
+        seed: parseSeed(request.seed),
+      });
+    },
+    estimateTraining: async (...args) => training.estimate(parseTrainingConfig(single('estimateTraining', args).config)),
+    startTraining: async (...args) => training.enqueue(parseTrainingConfig(single('startTraining', args).config)),
+    pauseTraining: async (...args) => training.pause(runId('pauseTraining', args)),
+    resumeTraining: async (...args) => training.resume(runId('resumeTraining', args)),
+    cancelTraining: async (...args) => training.cancel(runId('cancelTraining', args)),
+    deleteTrainingRun: async (...args) => training.remove(runId('deleteTrainingRun', args)),
+    listTrainingRuns: async (...args) => {
+      expectNoPayload('listTrainingRuns', args);
+      return training.list();
+    },
+    getRunReport: async (...args) => training.report(runId('getRunReport', args)),
   };
 }
 

@@ -1,6 +1,8 @@
 import { MAX_FACES_PER_CALL, MAX_TEXT_LENGTH, type ClassifyRequest } from '../../shared/api';
 import { FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
+import { isAbsolute } from 'node:path';
 import type { SampleInput, SessionFilter } from '../../shared/sessions';
+import type { TrainingConfig } from '../../shared/training';
 
 /** A payload from the renderer that does not match the contract. */
 export class InvalidPayloadError extends Error {}
@@ -118,4 +120,78 @@ export function parseSessionIds(field: string, value: unknown): number[] {
   if (!Array.isArray(value) || value.length > 100_000)
     throw new InvalidPayloadError(`${field} must be a list of session ids`);
   return value.map((id, i) => integer(`${field}[${i}]`, id, 1, Number.MAX_SAFE_INTEGER));
+}
+
+function number(field: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !(value >= min && value <= max)) {
+    throw new InvalidPayloadError(`${field} must be a number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function boolean(field: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new InvalidPayloadError(`${field} must be true or false`);
+  return value;
+}
+
+function oneOf<T extends string>(field: string, value: unknown, options: readonly T[]): T {
+  if (typeof value !== 'string' || !(options as readonly string[]).includes(value)) {
+    throw new InvalidPayloadError(`${field} must be one of ${options.join(', ')}`);
+  }
+  return value as T;
+}
+
+/** A dataset location from the renderer: an absolute path (the ML process reads it). */
+export function datasetPath(field: string, value: unknown): string {
+  const text = requiredText(field, value);
+  if (!isAbsolute(text)) throw new InvalidPayloadError(`${field} must be an absolute path`);
+  return text;
+}
+
+export function parseValidationFraction(value: unknown): number {
+  return number('validationFraction', value, 0.05, 0.5);
+}
+
+export function parseSeed(value: unknown): number {
+  return integer('seed', value, 0, 2 ** 31 - 1);
+}
+
+const AUGMENTATIONS = ['flip', 'shift', 'rotate', 'zoom', 'erase', 'intensity'] as const;
+
+/** Checks every field of a training setup, and that nothing else came with it. */
+export function parseTrainingConfig(payload: unknown): TrainingConfig {
+  const config = expectObject('config', payload);
+  const augment = expectObject('config.augment', config.augment);
+  const known = new Set<string>([
+    'name',
+    'datasetPath',
+    'architecture',
+    'epochs',
+    'batchSize',
+    'learningRate',
+    'schedule',
+    'augment',
+    'classWeighting',
+    'fineTuneFrom',
+    'validationFraction',
+    'seed',
+  ]);
+  const unknown = Object.keys(config).find((key) => !known.has(key));
+  if (unknown) throw new InvalidPayloadError(`config.${unknown} is not a training setting`);
+  return {
+    name: requiredText('config.name', config.name).trim().slice(0, 200),
+    datasetPath: datasetPath('config.datasetPath', config.datasetPath),
+    architecture: oneOf('config.architecture', config.architecture, ['seed', 'default'] as const),
+    epochs: integer('config.epochs', config.epochs, 1, 500),
+    batchSize: integer('config.batchSize', config.batchSize, 8, 1024),
+    learningRate: number('config.learningRate', config.learningRate, 1e-6, 1),
+    schedule: oneOf('config.schedule', config.schedule, ['keras-decay', 'warmup-cosine'] as const),
+    augment: Object.fromEntries(
+      AUGMENTATIONS.map((name) => [name, boolean(`config.augment.${name}`, augment[name])]),
+    ) as TrainingConfig['augment'],
+    classWeighting: boolean('config.classWeighting', config.classWeighting),
+    fineTuneFrom: optionalText('config.fineTuneFrom', config.fineTuneFrom),
+    validationFraction: parseValidationFraction(config.validationFraction),
+    seed: parseSeed(config.seed),
+  };
 }

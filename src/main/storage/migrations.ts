@@ -48,6 +48,24 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
     `),
   // 2: app settings kept with the data they refer to (the active model, for one).
   (db) => db.exec(`CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`),
+  // 3: training runs of the wizard: their setup (JSON), state, per-epoch history (JSON), the model
+  // they made (a model library id) and their evaluation report (JSON, faces base64).
+  (db) =>
+    db.exec(`
+      CREATE TABLE training_runs (
+        id         INTEGER PRIMARY KEY,
+        config     TEXT    NOT NULL,
+        status     TEXT    NOT NULL,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        ended_at   INTEGER,
+        history    TEXT    NOT NULL DEFAULT '[]',
+        backend    TEXT,
+        message    TEXT,
+        model_id   TEXT,
+        report     TEXT
+      );
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

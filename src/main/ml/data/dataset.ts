@@ -1,35 +1,13 @@
 import { EMOTIONS, NUM_CLASSES } from '../../../shared/emotions';
 import { FACE_PIXELS } from './image';
+import type { SkippedItem, SplitName, ValidationReport } from '../../../shared/training';
 
-/** Splits a dataset can have. `privateTest` only comes from fer2013.csv. */
-export const SPLITS = ['train', 'test', 'privateTest'] as const;
-export type SplitName = (typeof SPLITS)[number];
+export { SPLITS, type SkippedItem, type SplitName, type ValidationReport } from '../../../shared/training';
 
 /** Images of one split: `images` holds FACE_PIXELS bytes per face, `labels` one class index each. */
 export interface FaceSplit {
   images: Uint8Array;
   labels: Uint8Array;
-}
-
-export interface SkippedItem {
-  /** File path, or `file.csv:LINE` for a CSV row. */
-  where: string;
-  reason: string;
-}
-
-export interface ValidationReport {
-  source: string;
-  format: 'folder' | 'csv';
-  /** Per split, images per class in label order. */
-  counts: Partial<Record<SplitName, number[]>>;
-  totalImages: number;
-  skippedCount: number;
-  /** The first skipped items (the list is capped; skippedCount has them all). */
-  skipped: SkippedItem[];
-  /** Per split, the median sharpness of its faces (see sharpness.ts): splits should match. */
-  sharpness: Partial<Record<SplitName, number>>;
-  /** Notes that are not errors, such as a missing test split or splits that look different. */
-  notes: string[];
 }
 
 export interface FaceDataset {

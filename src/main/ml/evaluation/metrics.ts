@@ -1,31 +1,7 @@
-import { EMOTIONS, NUM_CLASSES, type Emotion } from '../../../shared/emotions';
+import { EMOTIONS, NUM_CLASSES } from '../../../shared/emotions';
+import type { AverageMetrics, ClassMetrics, EvaluationReport } from '../../../shared/training';
 
-export interface ClassMetrics {
-  label: Emotion;
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
-
-export interface AverageMetrics {
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
-
-export interface EvaluationReport {
-  accuracy: number;
-  macroF1: number;
-  perClass: ClassMetrics[];
-  macroAverage: AverageMetrics;
-  weightedAverage: AverageMetrics;
-  /** confusion[true][predicted] counts. */
-  confusion: number[][];
-  images: number;
-  testTimeFlip: boolean;
-}
+export type { AverageMetrics, ClassMetrics, EvaluationReport };
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 

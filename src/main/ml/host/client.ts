@@ -1,10 +1,10 @@
 import type { MlStatus } from '../../../shared/api';
-import type { HostMethod, HostMethods, HostRequest, HostResponse } from './protocol';
+import { isHostEvent, type HostEvent, type HostMessage, type HostMethod, type HostMethods, type HostRequest } from './protocol';
 
 /** A running ML host, whatever runs it: an Electron utility process or a worker thread. */
 export interface HostChannel {
   send(request: HostRequest): void;
-  onMessage(listener: (response: HostResponse) => void): void;
+  onMessage(listener: (message: HostMessage) => void): void;
   onExit(listener: (code: number) => void): void;
   kill(): void;
 }
@@ -37,6 +37,8 @@ export class MlHostClient {
   private recentRestarts: number[] = [];
   private disposed = false;
   private current: MlStatus = { state: 'starting', restarts: 0 };
+  private eventListeners: ((event: HostEvent) => void)[] = [];
+  private statusWaiters: (() => void)[] = [];
 
   /** The active model's folder: loaded again after a restart. */
   private modelDir: string;
@@ -77,8 +79,27 @@ export class MlHostClient {
     return this.current;
   }
 
+  /** Calls the host for the training wizard (see HostMethods); fails if the host is not running. */
+  async request<M extends Exclude<HostMethod, 'load' | 'classify'>>(
+    method: M,
+    params: HostMethods[M]['params'],
+  ): Promise<HostMethods[M]['result']> {
+    // While the host (re)starts, wait for it rather than fail: a queued run may start right after a crash.
+    while (!this.disposed && (this.current.state === 'starting' || this.current.state === 'restarting')) {
+      await new Promise<void>((resolve) => this.statusWaiters.push(resolve));
+    }
+    if (!this.channel) throw new Error(`The ML process is not running: ${this.current.message ?? 'it stopped'}`);
+    return this.call(method, params);
+  }
+
+  /** Listens to what the host reports unasked (training progress). */
+  onEvent(listener: (event: HostEvent) => void): void {
+    this.eventListeners.push(listener);
+  }
+
   dispose(): void {
     this.disposed = true;
+    for (const resolve of this.statusWaiters.splice(0)) resolve();
     this.channel?.kill();
     this.channel = undefined;
     this.failPending(new Error('The app is closing'));
@@ -87,6 +108,7 @@ export class MlHostClient {
   private update(change: Partial<MlStatus>): void {
     this.current = { ...this.current, ...change };
     this.options.onStatus?.(this.current);
+    for (const resolve of this.statusWaiters.splice(0)) resolve();
   }
 
   private call<M extends HostMethod>(method: M, params: HostMethods[M]['params']): Promise<HostMethods[M]['result']> {
@@ -108,6 +130,10 @@ export class MlHostClient {
     const channel = this.options.spawn();
     this.channel = channel;
     channel.onMessage((response) => {
+      if (isHostEvent(response)) {
+        for (const listener of this.eventListeners) listener(response);
+        return;
+      }
       const waiting = this.pending.get(response.id);
       if (!waiting) return;
       this.pending.delete(response.id);

@@ -3,13 +3,15 @@ import { fuseForInference, type Predictor } from '../models/fused-inference';
 import { predictProbabilities } from '../models/inference';
 import { loadModel, type LoadedModel } from '../models/model-io';
 import { initBackend } from '../runtime/backend';
-import type { ClassifiedFaces, HostRequest, HostResponse, LoadedModelInfo } from './protocol';
+import type { ClassifiedFaces, HostEvent, HostRequest, HostResponse, LoadedModelInfo } from './protocol';
+import { TrainingJobs } from './training-jobs';
 
 /**
  * The ML host's request handler: loads a model and classifies faces with it. Transport-free, so
  * the Electron utility process and the Node worker thread (tests) run the same code.
  */
-export function createMlHost(): (request: HostRequest) => Promise<HostResponse> {
+export function createMlHost(emit: (event: HostEvent) => void): (request: HostRequest) => Promise<HostResponse> {
+  const training = new TrainingJobs((runId, progress) => emit({ event: 'training', runId, progress }));
   let active: { loaded: LoadedModel; predictor: Predictor & { dispose(): void } } | undefined;
 
   async function load(modelDir: string): Promise<LoadedModelInfo> {
@@ -46,6 +48,23 @@ export function createMlHost(): (request: HostRequest) => Promise<HostResponse> 
           return { id: request.id, ok: true, value: await load(request.params.modelDir) };
         case 'classify':
           return { id: request.id, ok: true, value: await classify(request.params.faces) };
+        case 'inspectDataset':
+          return { id: request.id, ok: true, value: await training.inspect(request.params) };
+        case 'estimateTraining':
+          return {
+            id: request.id,
+            ok: true,
+            value: await training.estimate(request.params.config, request.params.backendCandidates),
+          };
+        case 'train':
+          return { id: request.id, ok: true, value: await training.train(request.params) };
+        case 'controlTraining':
+          training.control(request.params.runId, request.params.action);
+          return { id: request.id, ok: true, value: null };
+        case 'evaluateModel': {
+          const { modelDir, dataset, mistakes } = request.params;
+          return { id: request.id, ok: true, value: await training.evaluate(modelDir, dataset, mistakes) };
+        }
         default:
           throw new Error(`Unknown method ${(request as { method: unknown }).method}`);
       }

@@ -1,3 +1,14 @@
+import type { BackendChoice } from '../runtime/backend';
+import type { TrainProgress } from '../training/trainer';
+import type { DatasetChoice, TrainingControl } from './training-jobs';
+import type {
+  DatasetSummary,
+  EvaluationReport,
+  Mistake,
+  TrainingConfig,
+  TrainingEstimate,
+} from '../../../shared/training';
+
 /** Messages between the main process and the ML host (an Electron utility process, or a worker thread in Node). */
 
 export interface LoadedModelInfo {
@@ -15,6 +26,25 @@ export interface ClassifiedFaces {
 export interface HostMethods {
   load: { params: { modelDir: string }; result: LoadedModelInfo };
   classify: { params: { faces: Float32Array }; result: ClassifiedFaces };
+  inspectDataset: { params: DatasetChoice; result: DatasetSummary };
+  estimateTraining: { params: { config: TrainingConfig; backendCandidates?: BackendChoice[] }; result: TrainingEstimate };
+  /** Resolves when the run ends; progress arrives meanwhile as `training` events. */
+  train: {
+    params: {
+      runId: number;
+      config: TrainingConfig;
+      outDir: string;
+      resume: boolean;
+      initFrom?: string;
+      backendCandidates?: BackendChoice[];
+    };
+    result: { cancelled: boolean; epochsTrained: number };
+  };
+  controlTraining: { params: { runId: number; action: TrainingControl }; result: null };
+  evaluateModel: {
+    params: { modelDir: string; dataset: DatasetChoice; mistakes: number };
+    result: { name: string; evaluation: EvaluationReport; mistakes: Mistake[]; split: 'test' | 'held-out train' };
+  };
 }
 
 export type HostMethod = keyof HostMethods;
@@ -24,3 +54,16 @@ export type HostRequest = {
 }[HostMethod];
 
 export type HostResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+
+/** What the host says unasked: training progress. */
+export interface HostEvent {
+  event: 'training';
+  runId: number;
+  progress: TrainProgress;
+}
+
+export type HostMessage = HostResponse | HostEvent;
+
+export function isHostEvent(message: HostMessage): message is HostEvent {
+  return 'event' in message;
+}

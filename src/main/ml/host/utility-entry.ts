@@ -2,7 +2,7 @@
 import { createMlHost } from './host';
 import type { HostRequest } from './protocol';
 
-const handle = createMlHost();
+const handle = createMlHost((event) => process.parentPort.postMessage(event));
 process.parentPort.on('message', (event: { data: HostRequest }) => {
   void handle(event.data).then((response) => process.parentPort.postMessage(response));
 });

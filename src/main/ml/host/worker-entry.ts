@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { createMlHost } from './host';
 import type { HostRequest } from './protocol';
 
-const handle = createMlHost();
+const handle = createMlHost((event) => parentPort?.postMessage(event));
 parentPort?.on('message', (request: HostRequest) => {
   void handle(request).then((response) => parentPort?.postMessage(response));
 });

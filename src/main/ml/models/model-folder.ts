@@ -6,7 +6,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { EMOTIONS, FACE_SIZE } from '../../../shared/emotions';
-import type { EvaluationReport } from '../evaluation/metrics';
+import type { EpochRecord, EvaluationReport } from '../../../shared/training';
 import type { Recipe } from '../training/recipes';
 import type { Architecture } from './architectures';
 
@@ -14,15 +14,7 @@ export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 export const METADATA_FILE = 'metadata.json';
 
-export interface EpochRecord {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  valLoss: number;
-  valAccuracy: number;
-  seconds: number;
-  learningRate: number;
-}
+export type { EpochRecord };
 
 export interface ModelMetadata {
   formatVersion: 1;

@@ -13,6 +13,8 @@ export class ModelService {
     readonly library: ModelLibrary,
     private readonly store: Pick<SessionStore, 'setting' | 'setSetting'>,
     private readonly ml: Pick<MlHostClient, 'useModel'>,
+    /** The training run that made a model, from the database (absent: no runs known). */
+    private readonly runOfModel: (id: string) => number | undefined = () => undefined,
   ) {}
 
   activeId(): string {
@@ -20,7 +22,8 @@ export class ModelService {
   }
 
   async list(): Promise<{ models: ModelEntry[]; activeId: string }> {
-    return { models: await this.library.list(), activeId: this.activeId() };
+    const models = (await this.library.list()).map((model) => ({ ...model, runId: this.runOfModel(model.id) }));
+    return { models, activeId: this.activeId() };
   }
 
   /** Makes `id` the live model now (no restart) and from the next start on. */

@@ -15,6 +15,10 @@ export interface WorkerInit {
   valLabels: Uint8Array;
   /** Model folder to start from (a checkpoint), instead of fresh weights. */
   resumeFrom?: string;
+  /** Model folder whose weights to start from (fine-tuning), with a fresh optimizer. */
+  initFrom?: string;
+  /** Loss weight per class (class weighting); absent: every class weighs 1. */
+  classWeights?: number[];
   backendCandidates?: BackendChoice[];
 }
 
@@ -37,3 +41,7 @@ export type FromWorker =
 
 export const OPTIMIZER_FILE = 'optimizer.bin';
 export const OPTIMIZER_MANIFEST = 'optimizer.json';
+
+/** A run's checkpoint folder inside its output folder, and the file that makes it complete (written last). */
+export const CHECKPOINT_DIR = 'checkpoint';
+export const CHECKPOINT_STATE_FILE = 'state.json';

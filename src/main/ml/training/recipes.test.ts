@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RECIPE, learningRateAt, SEED_RECIPE } from './recipes';
+import { defaultTrainingConfig } from '../../../shared/training';
+import { DEFAULT_AUGMENT } from './augment';
+import { classWeights, DEFAULT_RECIPE, learningRateAt, recipeFromConfig, SEED_RECIPE } from './recipes';
 
 describe('learning-rate schedules', () => {
   it('decays like Keras Adam(decay=1e-6) for the seed recipe', () => {
@@ -31,5 +33,29 @@ describe('learning-rate schedules', () => {
       labelSmoothing: 0,
     });
     expect(SEED_RECIPE.schedule).toEqual({ kind: 'keras-decay', decay: 1e-6 });
+  });
+});
+
+describe('recipes from the wizard', () => {
+  it("gives back each architecture's own recipe from its default settings", () => {
+    expect(recipeFromConfig(defaultTrainingConfig('seed'))).toEqual({ ...SEED_RECIPE, classWeighting: false });
+    expect(recipeFromConfig(defaultTrainingConfig('default'))).toEqual({ ...DEFAULT_RECIPE, classWeighting: false });
+  });
+
+  it('turns augmentations off one by one, and all off into none', () => {
+    const config = defaultTrainingConfig('default');
+    const noRotation = recipeFromConfig({ ...config, augment: { ...config.augment, rotate: false, flip: false } });
+    expect(noRotation.augment).toMatchObject({ maxRotation: 0, flip: false, maxShift: DEFAULT_AUGMENT.maxShift });
+    const off = Object.fromEntries(Object.keys(config.augment).map((k) => [k, false])) as typeof config.augment;
+    expect(recipeFromConfig({ ...config, augment: off }).augment).toBeNull();
+  });
+
+  it('weighs rare classes up, so each class weighs the same in total', () => {
+    const counts = [400, 50, 400, 800, 0, 400, 400];
+    const weights = classWeights(counts);
+    expect(weights[4]).toBe(0);
+    const totals = counts.map((c, i) => c * weights[i]).filter((t) => t > 0);
+    for (const total of totals) expect(total).toBeCloseTo(totals[0]);
+    expect(weights[1]).toBeCloseTo(16 * weights[3]);
   });
 });

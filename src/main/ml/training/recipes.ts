@@ -1,3 +1,4 @@
+import type { TrainingConfig } from '../../../shared/training';
 import type { Architecture } from '../models/architectures';
 import { DEFAULT_AUGMENT, type AugmentOptions } from './augment';
 
@@ -24,6 +25,8 @@ export interface Recipe {
    * dataset), blur every face the model is shown outside training to the training sharpness.
    */
   matchInputSharpness: boolean;
+  /** Weigh each class's loss by total / (classes x its count), so rare classes count as much (absent: off). */
+  classWeighting?: boolean;
 }
 
 /** The original Keras recipe, verbatim: Adam 1e-4 with decay 1e-6, batch 64, 50 epochs, no augmentation. */
@@ -67,4 +70,37 @@ export function learningRateAt(recipe: Recipe, step: number, stepsPerEpoch: numb
   const total = recipe.epochs * stepsPerEpoch;
   const progress = Math.min(1, (step - warmup) / Math.max(1, total - warmup));
   return recipe.learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
+}
+
+/** The setup a user chooses in the training wizard, as a recipe: the architecture's own, with their changes. */
+export function recipeFromConfig(config: TrainingConfig): Recipe {
+  const recipe = recipeFor(config.architecture);
+  const { flip, shift, rotate, zoom, erase, intensity } = config.augment;
+  const augment: AugmentOptions = {
+    flip,
+    maxShift: shift ? DEFAULT_AUGMENT.maxShift : 0,
+    maxRotation: rotate ? DEFAULT_AUGMENT.maxRotation : 0,
+    maxZoom: zoom ? DEFAULT_AUGMENT.maxZoom : 0,
+    eraseProbability: erase ? DEFAULT_AUGMENT.eraseProbability : 0,
+    maxIntensity: intensity ? DEFAULT_AUGMENT.maxIntensity : 0,
+  };
+  return {
+    ...recipe,
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    learningRate: config.learningRate,
+    schedule:
+      config.schedule === 'keras-decay'
+        ? { kind: 'keras-decay', decay: 1e-6 }
+        : { kind: 'warmup-cosine', warmupEpochs: Math.min(1, config.epochs - 1) },
+    augment: Object.values(config.augment).some(Boolean) ? augment : null,
+    classWeighting: config.classWeighting,
+  };
+}
+
+/** Loss weights per class: total / (classes x count), 0 for a class with no images. */
+export function classWeights(counts: readonly number[]): number[] {
+  const total = counts.reduce((a, b) => a + b, 0);
+  const present = counts.filter((c) => c > 0).length;
+  return counts.map((count) => (count === 0 ? 0 : total / (present * count)));
 }

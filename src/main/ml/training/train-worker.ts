@@ -33,14 +33,16 @@ function seedMathRandom(seed: number): void {
 async function start() {
   const report = await initBackend({ candidates: init.backendCandidates });
   seedMathRandom(init.initSeed);
-  const model = init.resumeFrom ? (await loadModel(init.resumeFrom)).model : buildModel(init.recipe.architecture);
+  const startFrom = init.resumeFrom ?? init.initFrom;
+  const model = startFrom ? (await loadModel(startFrom)).model : buildModel(init.recipe.architecture);
   seedMathRandom(init.workerSeed);
   const optimizer = tf.train.adam(init.recipe.learningRate, 0.9, 0.999, init.recipe.epsilon);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const sizes = variables.map((v) => v.size);
   const gradientLength = sizes.reduce((a, b) => a + b, 0);
   if (init.resumeFrom) await restoreOptimizer(optimizer, init.resumeFrom);
-  return { report, model, optimizer, variables, sizes, gradientLength };
+  const classWeights = init.classWeights ? tf.tensor1d(init.classWeights) : undefined;
+  return { report, model, optimizer, variables, sizes, gradientLength, classWeights };
 }
 
 async function restoreOptimizer(optimizer: tf.Optimizer, dir: string): Promise<void> {
@@ -123,7 +125,7 @@ function recalibrateBatchNorm(model: tf.LayersModel, seed: number): void {
 }
 
 async function handle(message: ToWorker): Promise<void> {
-  const { model, optimizer, variables, sizes, gradientLength } = await ready;
+  const { model, optimizer, variables, sizes, gradientLength, classWeights } = await ready;
   switch (message.type) {
     case 'step': {
       const count = message.indices.length;
@@ -138,7 +140,8 @@ async function handle(message: ToWorker): Promise<void> {
         const target = tf.add(tf.mul(tf.oneHot(labelTensor, NUM_CLASSES), 1 - smoothing), smoothing / NUM_CLASSES);
         const { value, grads } = tf.variableGrads(() => {
           const p = model.apply(x, { training: true }) as tf.Tensor;
-          const perSample = tf.neg(tf.sum(tf.mul(target, tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7))), -1));
+          let perSample = tf.neg(tf.sum(tf.mul(target, tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7))), -1));
+          if (classWeights) perSample = tf.mul(perSample, tf.gather(classWeights, labelTensor));
           correct = tf.sum(tf.cast(tf.equal(tf.argMax(p, -1), labelTensor), 'int32')).arraySync() as number;
           return tf.mean(perSample) as tf.Scalar;
         }, variables);

@@ -11,9 +11,9 @@ import { argmaxRows } from '../models/inference';
 import type { EpochRecord, ModelMetadata } from '../models/model-io';
 import type { BackendChoice } from '../runtime/backend';
 import { nextMessage, siblingModule, spawnWorker } from '../runtime/spawn-worker';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
 import { Random } from './random';
-import { learningRateAt, type Recipe } from './recipes';
+import { classWeights, learningRateAt, type Recipe } from './recipes';
 
 export type TrainProgress =
   | {
@@ -61,6 +61,10 @@ export interface TrainOptions {
   backendCandidates?: BackendChoice[];
   /** Model name written into its metadata. */
   name?: string;
+  /** Start from this model folder's weights (fine-tuning); ignored when resuming from a checkpoint. */
+  initFrom?: string;
+  /** Awaited before every batch: resolves at once unless the run is paused. */
+  waitIfPaused?: () => Promise<void>;
   /** Only time the training steps: no validation, checkpoints or saved model (the benchmark). */
   stepsOnly?: boolean;
 }
@@ -86,8 +90,8 @@ interface CheckpointState {
   recipe: Recipe;
 }
 
-export const CHECKPOINT_DIR = 'checkpoint';
-const STATE_FILE = 'state.json';
+export { CHECKPOINT_DIR };
+const STATE_FILE = CHECKPOINT_STATE_FILE;
 
 function toShared(array: Uint8Array): Uint8Array {
   const shared = new Uint8Array(new SharedArrayBuffer(array.byteLength));
@@ -114,6 +118,12 @@ export function holdOut(split: FaceSplit, fraction: number, seed: number): { tra
     return { images, labels: Uint8Array.from(indices, (i) => split.labels[i]) };
   };
   return { train: pick((i) => !held.has(i)), validation: pick((i) => held.has(i)) };
+}
+
+function countLabels(labels: Uint8Array): number[] {
+  const counts = new Array<number>(NUM_CLASSES).fill(0);
+  for (const label of labels) counts[label]++;
+  return counts;
 }
 
 class WorkerPool {
@@ -217,6 +227,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       workerSeed: initSeed + 7919 * (i + 1) + state.epoch,
       ...shared,
       resumeFrom,
+      initFrom: resumeFrom ? undefined : options.initFrom,
+      classWeights: activeRecipe.classWeighting ? classWeights(countLabels(split.train.labels)) : undefined,
       backendCandidates: options.backendCandidates,
     })),
   );
@@ -306,6 +318,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       let seen = 0;
       let learningRate = 0;
       for (let batch = 0; batch < batchesPerEpoch; batch++) {
+        await options.waitIfPaused?.();
         if (options.signal?.aborted) throw new TrainingCancelled();
         const indices = order.subarray(batch * activeRecipe.batchSize, (batch + 1) * activeRecipe.batchSize);
         const per = Math.ceil(indices.length / workerCount);

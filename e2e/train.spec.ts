@@ -1,0 +1,99 @@
+import { EMOTIONS } from '../src/shared/emotions';
+import { expect, test } from './support/app';
+import { buildSmallDataset, hasSharedFer2013 } from './support/small-dataset';
+
+test('the training wizard: dataset report, setup with an estimate, live curves, cancel and resume, report, make live', async ({
+  app,
+}, testInfo) => {
+  test.skip(!app.bridge, 'needs the test bridge to answer the dataset dialog');
+  test.skip(!hasSharedFer2013(), 'needs ../shared/fer2013');
+  test.setTimeout(600_000);
+  const { page } = app;
+  const bridge = app.bridge!;
+  const dataset = buildSmallDataset(bridge.dir);
+  await expect(page.getByTestId('ml-status')).toHaveAttribute('data-state', 'ready');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+
+  // 1. The CSV form: counts per class and split, the imbalance, the skipped row, sample faces.
+  bridge.datasetPath = dataset.csv;
+  await page.getByRole('button', { name: 'Choose a fer2013.csv…' }).click();
+  const report = page.getByTestId('dataset-report');
+  await expect(report).toContainText(`${dataset.trainImages.reduce((a, b) => a + b, 0) + 70} images (csv)`);
+  const counts = page.getByTestId('class-counts');
+  for (const [label, emotion] of EMOTIONS.entries()) {
+    await expect(counts.getByRole('row', { name: new RegExp(`^${emotion}`) })).toContainText(
+      String(dataset.trainImages[label]),
+    );
+  }
+  await expect(page.getByTestId('imbalance')).toContainText('disgust has 12 training images, about 1/5');
+  await expect(page.getByTestId('skipped')).toContainText('1 files or rows skipped');
+  await page.getByTestId('skipped').locator('summary').click();
+  await expect(page.getByTestId('skipped')).toContainText('small-fer2013.csv:');
+  await expect(page.getByTestId('sample-faces').locator('canvas')).toHaveCount(7 * 8);
+
+  // The folder form reads the same faces; its broken file is named.
+  bridge.datasetPath = dataset.folder;
+  await page.getByRole('button', { name: 'Choose a folder…' }).click();
+  await expect(report).toContainText('(folder)');
+  await page.getByTestId('skipped').locator('summary').click();
+  await expect(page.getByTestId('skipped')).toContainText('broken.jpg');
+  await page.screenshot({ path: testInfo.outputPath('train-dataset.png'), fullPage: true });
+
+  // 2. Setup: two epochs of the default model, and a time estimate measured on this machine.
+  await page.getByRole('button', { name: 'Next: set up training' }).click();
+  await page.getByLabel('Model name').fill('Small FER');
+  await page.getByLabel('Epochs').fill('2');
+  await page.getByLabel('Batch size').fill('16');
+  await page.getByRole('button', { name: 'Estimate the time' }).click();
+  await expect(page.getByTestId('estimate')).toContainText(/About .+ on the wasm backend/);
+  await expect(page.getByTestId('estimate')).toContainText('@tensorflow/tfjs-node');
+  await page.screenshot({ path: testInfo.outputPath('train-setup.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Start training' }).click();
+
+  // 3. Training: the curves move, pause holds, cancel after the first epoch keeps its checkpoint.
+  const panel = page.getByTestId('run-panel');
+  await expect(panel).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('curve-loss')).toHaveAttribute('data-points', '1'); // the epoch in progress
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(panel).toHaveAttribute('data-status', 'paused');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(panel).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('best-epoch')).toContainText('(epoch 1)');
+  await page.screenshot({ path: testInfo.outputPath('train-running.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(panel).toHaveAttribute('data-status', 'cancelled');
+  await expect(page.getByTestId('run-message')).toContainText('Cancelled after 1 complete epoch');
+  await expect(page.getByTestId('curve-accuracy')).toHaveAttribute('data-points', '1');
+
+  await page.getByRole('button', { name: 'Resume from the last checkpoint' }).click();
+  await expect(panel).toHaveAttribute('data-status', 'done', { timeout: 300_000 });
+  await expect(page.getByTestId('curve-accuracy')).toHaveAttribute('data-points', '2');
+  await expect(page.getByTestId('run-progress')).toContainText('2 of 2 epochs');
+
+  // 4. The report: accuracy, per-class table, confusion matrix, comparison, mistakes.
+  await page.getByRole('button', { name: 'Open the report' }).click();
+  await expect(page.getByTestId('report-accuracy')).toContainText('%');
+  await expect(page.getByTestId('per-class').locator('tbody tr')).toHaveCount(7);
+  await expect(page.getByTestId('per-class')).toContainText('macro average');
+  await expect(page.getByTestId('per-class')).toContainText('weighted average');
+  const confusionCounts = await page.getByTestId('confusion').locator('tbody td').allTextContents();
+  expect(confusionCounts.map(Number).reduce((a, b) => a + b, 0)).toBe(70);
+  await page.getByLabel('row-normalised').check();
+  await expect(page.getByTestId('confusion').locator('tbody td').first()).toContainText('%');
+  await expect(page.getByTestId('comparison')).toContainText('default (live)');
+  await expect(page.getByTestId('mistakes').locator('figure').first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('train-report.png'), fullPage: true });
+
+  // 5. Make it live: the live monitor classifies with it, without a restart.
+  await page.getByRole('button', { name: 'Make it the live model' }).click();
+  await expect(page.getByTestId('activation-message')).toContainText('“Small FER” is now the live model');
+  expect(bridge.ml.status.model).toBe('Small FER');
+  await page.getByRole('button', { name: 'Live', exact: true }).click();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('face').first()).toBeVisible();
+  await expect(page.getByTestId('stats')).toContainText('Small FER');
+
+  // The library lists it with the run that made it.
+  await page.getByRole('button', { name: 'Models', exact: true }).click();
+  await expect(page.locator('[data-testid="model-row"]', { hasText: 'Small FER' })).toContainText('run 1');
+});

@@ -1,0 +1,261 @@
+import { readMetadata } from '../models/model-folder';
+import { loadModel } from '../models/model-io';
+import { predictProbabilities } from '../models/inference';
+import { loadDataset } from '../data/load';
+import type { FaceDataset, FaceSplit } from '../data/dataset';
+import { evaluatePredictions } from '../evaluation/metrics';
+import { temporaryDir } from '../runtime/temporary-dir';
+import type { BackendChoice } from '../runtime/backend';
+import { Random } from '../training/random';
+import { recipeFromConfig } from '../training/recipes';
+import { holdOut, trainModel, type TrainProgress } from '../training/trainer';
+import { FACE_PIXELS, NUM_CLASSES, topEmotionIndex } from '../../../shared/emotions';
+import {
+  SAMPLE_FACES_PER_CLASS,
+  type DatasetSummary,
+  type EvaluationReport,
+  type Mistake,
+  type TrainingConfig,
+  type TrainingEstimate,
+} from '../../../shared/training';
+import { rm } from 'node:fs/promises';
+
+/** Classes with fewer than this fraction of the largest class's images are called out. */
+const UNDERREPRESENTED = 0.25;
+
+export type TrainingControl = 'pause' | 'resume' | 'cancel';
+
+export interface DatasetChoice {
+  datasetPath: string;
+  validationFraction: number;
+  seed: number;
+}
+
+interface ActiveRun {
+  runId: number;
+  abort: AbortController;
+  /** Set while paused: resolves when the run may go on. */
+  gate?: { promise: Promise<void>; release: () => void };
+}
+
+/**
+ * The ML process's side of the training wizard: reading datasets, measuring, training and
+ * evaluating. One run at a time; progress goes out through `emit`.
+ */
+export class TrainingJobs {
+  private dataset: { path: string; loading: Promise<FaceDataset> } | undefined;
+  private active: ActiveRun | undefined;
+
+  constructor(private readonly emit: (runId: number, progress: TrainProgress) => void) {}
+
+  /** The last dataset read stays in memory: the wizard reads it, estimates, then trains on it. */
+  private load(datasetPath: string): Promise<FaceDataset> {
+    if (this.dataset?.path !== datasetPath) {
+      const loading = loadDataset(datasetPath);
+      this.dataset = { path: datasetPath, loading };
+      loading.catch(() => {
+        if (this.dataset?.loading === loading) this.dataset = undefined; // a failed read is retried next time
+      });
+    }
+    return this.dataset.loading;
+  }
+
+  async inspect(choice: DatasetChoice): Promise<DatasetSummary> {
+    const dataset = await this.load(choice.datasetPath);
+    const train = dataset.splits.train!;
+    const counts = dataset.report.counts.train!;
+    const largest = Math.max(...counts);
+    const { validation, validationFrom } = validationSplit(dataset, choice);
+    return {
+      path: choice.datasetPath,
+      report: dataset.report,
+      underrepresented: counts
+        .map((images, label) => ({ label, images, ratioToLargest: images / largest }))
+        .filter((c) => c.ratioToLargest < UNDERREPRESENTED),
+      samples: sampleFaces(train, choice.seed),
+      split: {
+        validationFrom,
+        trainImages: train.labels.length - (validationFrom === 'test' ? 0 : validation.labels.length),
+        validationImages: validation.labels.length,
+      },
+    };
+  }
+
+  /** Times a few training steps on this machine and scales them up to the whole run. */
+  async estimate(config: TrainingConfig, backendCandidates?: BackendChoice[]): Promise<TrainingEstimate> {
+    const dataset = await this.load(config.datasetPath);
+    const outDir = await temporaryDir('emotion-monitor-estimate-');
+    const stamps: number[] = [];
+    let backend = 'unknown';
+    let trainImages = 0;
+    let validationImages = 0;
+    try {
+      await trainModel({
+        dataset,
+        recipe: { ...recipeFromConfig(config), epochs: 1 },
+        outDir,
+        seed: config.seed,
+        holdout: config.validationFraction,
+        stepsOnly: true,
+        maxBatchesPerEpoch: 4,
+        backendCandidates,
+        onProgress: (event) => {
+          if (event.type === 'start') {
+            backend = event.backend;
+            trainImages = event.trainImages;
+            validationImages = event.validationImages;
+          }
+          if (event.type === 'batch') stamps.push(performance.now());
+        },
+      });
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+    // The first step compiles kernels: time the ones after it.
+    const timed = stamps.length > 1 ? stamps.length - 1 : 1;
+    const seconds = stamps.length > 1 ? (stamps[stamps.length - 1] - stamps[0]) / 1000 : 1;
+    const imagesPerSecond = (timed * config.batchSize) / seconds;
+    // Validation is a forward pass only (about a third of a training step), twice with mirrored faces.
+    const secondsPerEpoch = trainImages / imagesPerSecond + (validationImages * 2) / (3 * imagesPerSecond);
+    return {
+      backend,
+      hint: backendHint(backend),
+      imagesPerSecond,
+      secondsPerEpoch,
+      totalSeconds: secondsPerEpoch * config.epochs,
+    };
+  }
+
+  async train(request: {
+    runId: number;
+    config: TrainingConfig;
+    outDir: string;
+    resume: boolean;
+    initFrom?: string;
+    backendCandidates?: BackendChoice[];
+  }): Promise<{ cancelled: boolean; epochsTrained: number }> {
+    if (this.active) throw new Error(`Run ${this.active.runId} is already training`);
+    const { config } = request;
+    if (request.initFrom && !request.resume) {
+      const start = await readMetadata(request.initFrom);
+      if (start.architecture !== config.architecture) {
+        throw new Error(
+          `Cannot fine-tune "${start.name}": it is a ${start.architecture} model and this run trains ${config.architecture}`,
+        );
+      }
+    }
+    const active: ActiveRun = { runId: request.runId, abort: new AbortController() };
+    this.active = active;
+    try {
+      const dataset = await this.load(config.datasetPath);
+      const result = await trainModel({
+        dataset,
+        recipe: recipeFromConfig(config),
+        outDir: request.outDir,
+        seed: config.seed,
+        holdout: config.validationFraction,
+        resume: request.resume,
+        initFrom: request.initFrom,
+        name: config.name,
+        signal: active.abort.signal,
+        waitIfPaused: () => active.gate?.promise ?? Promise.resolve(),
+        backendCandidates: request.backendCandidates,
+        onProgress: (event) => this.emit(request.runId, event),
+      });
+      return { cancelled: result.cancelled, epochsTrained: result.epochsTrained };
+    } finally {
+      this.active = undefined;
+    }
+  }
+
+  control(runId: number, action: TrainingControl): void {
+    const active = this.active;
+    if (!active || active.runId !== runId) throw new Error(`Run ${runId} is not training`);
+    if (action === 'pause' && !active.gate) {
+      let release = () => undefined as void;
+      const promise = new Promise<void>((resolve) => (release = resolve));
+      active.gate = { promise, release };
+      return;
+    }
+    if (action === 'cancel') active.abort.abort();
+    // Resuming, and cancelling a paused run, both open the gate (the run then stops at once on cancel).
+    active.gate?.release();
+    active.gate = undefined;
+  }
+
+  /** Scores a model on a run's validation faces and picks its most confident mistakes. */
+  async evaluate(
+    modelDir: string,
+    choice: DatasetChoice,
+    mistakesWanted: number,
+  ): Promise<{ name: string; evaluation: EvaluationReport; mistakes: Mistake[]; split: 'test' | 'held-out train' }> {
+    const dataset = await this.load(choice.datasetPath);
+    const { validation, validationFrom } = validationSplit(dataset, choice);
+    const { model, metadata } = await loadModel(modelDir);
+    try {
+      const testTimeFlip = metadata.recipe?.testTimeFlip ?? false;
+      const probabilities = await predictProbabilities(model, validation.images, {
+        testTimeFlip,
+        blurSigma: metadata.input.blurSigma,
+      });
+      const count = validation.labels.length;
+      const predictions = Uint8Array.from({ length: count }, (_, i) => topEmotionIndex(probabilities, i * NUM_CLASSES));
+      const wrong: Mistake[] = [];
+      for (let i = 0; i < count; i++) {
+        const predicted = predictions[i];
+        if (predicted === validation.labels[i]) continue;
+        wrong.push({
+          pixels: validation.images.slice(i * FACE_PIXELS, (i + 1) * FACE_PIXELS),
+          label: validation.labels[i],
+          predicted,
+          confidence: probabilities[i * NUM_CLASSES + predicted],
+        });
+      }
+      wrong.sort((a, b) => b.confidence - a.confidence);
+      return {
+        name: metadata.name,
+        evaluation: evaluatePredictions(validation.labels, predictions, testTimeFlip),
+        mistakes: wrong.slice(0, mistakesWanted),
+        split: validationFrom,
+      };
+    } finally {
+      model.dispose();
+    }
+  }
+}
+
+/** The faces a run validates on: the test split, or the same stratified hold-out the trainer makes. */
+function validationSplit(
+  dataset: FaceDataset,
+  choice: DatasetChoice,
+): { validation: FaceSplit; validationFrom: 'test' | 'held-out train' } {
+  if (dataset.splits.test) return { validation: dataset.splits.test, validationFrom: 'test' };
+  return {
+    validation: holdOut(dataset.splits.train!, choice.validationFraction, choice.seed).validation,
+    validationFrom: 'held-out train',
+  };
+}
+
+function sampleFaces(split: FaceSplit, seed: number): DatasetSummary['samples'] {
+  const order = new Random(seed).shuffle(Int32Array.from({ length: split.labels.length }, (_, i) => i));
+  const taken = new Array<number>(NUM_CLASSES).fill(0);
+  const samples: DatasetSummary['samples'] = [];
+  for (const i of order) {
+    const label = split.labels[i];
+    if (taken[label] >= SAMPLE_FACES_PER_CLASS) continue;
+    taken[label]++;
+    samples.push({ pixels: split.images.slice(i * FACE_PIXELS, (i + 1) * FACE_PIXELS), label });
+  }
+  return samples.sort((a, b) => a.label - b.label);
+}
+
+export function backendHint(backend: string): string | undefined {
+  if (backend === 'wasm' || backend === 'cpu') {
+    return (
+      'Training runs on the CPU through WebAssembly. Installing @tensorflow/tfjs-node (native TensorFlow for ' +
+      'the CPU) makes it several times faster; with an NVIDIA GPU and CUDA, @tensorflow/tfjs-node-gpu is faster still.'
+    );
+  }
+  if (backend === 'tensorflow') return 'With an NVIDIA GPU and CUDA, @tensorflow/tfjs-node-gpu would train faster.';
+  return undefined;
+}

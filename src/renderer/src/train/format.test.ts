@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { defaultTrainingConfig } from '../../../shared/training';
+import { bestEpoch, formatSeconds, rowNormalised, runFraction } from './format';
+
+const record = (epoch: number, valAccuracy: number) => ({
+  epoch,
+  loss: 1,
+  accuracy: 0.5,
+  valLoss: 1,
+  valAccuracy,
+  seconds: 10,
+  learningRate: 1e-3,
+});
+
+describe('training view formatting', () => {
+  it('writes durations as seconds, minutes or hours', () => {
+    expect(formatSeconds(42.4)).toBe('42 s');
+    expect(formatSeconds(600)).toBe('10 min');
+    expect(formatSeconds(3 * 3600 + 5 * 60)).toBe('3 h 05 min');
+    expect(formatSeconds(Number.NaN)).toBe('–');
+  });
+
+  it('counts finished epochs and the part of the current one', () => {
+    const config = { ...defaultTrainingConfig('default'), epochs: 4 };
+    expect(runFraction({ config, history: [record(1, 0.3)] })).toBe(0.25);
+    const progress = { epoch: 2, batch: 5, batches: 10, loss: 1, accuracy: 0.5, imagesPerSecond: 90, etaSeconds: 9 };
+    expect(runFraction({ config, history: [record(1, 0.3)], progress })).toBeCloseTo(0.375);
+  });
+
+  it('finds the best epoch by validation accuracy', () => {
+    expect(bestEpoch({ history: [record(1, 0.3), record(2, 0.5), record(3, 0.4)] })?.epoch).toBe(2);
+    expect(bestEpoch({ history: [] })).toBeUndefined();
+  });
+
+  it('normalises confusion rows, leaving empty rows at zero', () => {
+    expect(rowNormalised([[3, 1], [0, 0]])).toEqual([[0.75, 0.25], [0, 0]]);
+  });
+});

@@ -1,0 +1,48 @@
+import type { RunProgress, TrainingRun } from '../../../shared/training';
+
+export const percent = (value: number | undefined, digits = 1): string =>
+  value === undefined ? '–' : `${(value * 100).toFixed(digits)}%`;
+
+/** 45 s, 12 min, 3 h 05 min */
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '–';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const minutes = Math.round(s / 60);
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+/** The fraction of the whole run done: finished epochs plus the part of the current one. */
+export function runFraction(run: Pick<TrainingRun, 'config' | 'history'> & { progress?: RunProgress }): number {
+  const { epochs } = run.config;
+  const done = run.progress
+    ? run.progress.epoch - 1 + run.progress.batch / run.progress.batches
+    : run.history.length;
+  return Math.min(1, Math.max(0, done / epochs));
+}
+
+/** The epoch with the best validation accuracy so far. */
+export function bestEpoch(run: Pick<TrainingRun, 'history'>): TrainingRun['history'][number] | undefined {
+  return run.history.reduce<TrainingRun['history'][number] | undefined>(
+    (best, record) => (!best || record.valAccuracy > best.valAccuracy ? record : best),
+    undefined,
+  );
+}
+
+/** Each row of a confusion matrix divided by its total (0 for an empty row). */
+export function rowNormalised(confusion: number[][]): number[][] {
+  return confusion.map((row) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return row.map((value) => (total === 0 ? 0 : value / total));
+  });
+}
+
+export const STATUS_LABELS: Record<TrainingRun['status'], string> = {
+  queued: 'Queued',
+  running: 'Training',
+  paused: 'Paused',
+  cancelled: 'Cancelled',
+  failed: 'Failed',
+  done: 'Done',
+};

@@ -1,0 +1,203 @@
+import type { Emotion } from './emotions';
+
+/**
+ * What the training wizard and the model reports exchange with the main process. The types of
+ * dataset reports, evaluations and epoch records live here because the renderer draws them.
+ */
+
+/** Splits a dataset can have. `privateTest` only comes from fer2013.csv. */
+export const SPLITS = ['train', 'test', 'privateTest'] as const;
+export type SplitName = (typeof SPLITS)[number];
+
+export interface SkippedItem {
+  /** File path, or `file.csv:LINE` for a CSV row. */
+  where: string;
+  reason: string;
+}
+
+export interface ValidationReport {
+  source: string;
+  format: 'folder' | 'csv';
+  /** Per split, images per class in label order. */
+  counts: Partial<Record<SplitName, number[]>>;
+  totalImages: number;
+  skippedCount: number;
+  /** The first skipped items (the list is capped; skippedCount has them all). */
+  skipped: SkippedItem[];
+  /** Per split, the median sharpness of its faces (see sharpness.ts): splits should match. */
+  sharpness: Partial<Record<SplitName, number>>;
+  /** Notes that are not errors, such as a missing test split or splits that look different. */
+  notes: string[];
+}
+
+export interface ClassMetrics {
+  label: Emotion;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface AverageMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface EvaluationReport {
+  accuracy: number;
+  macroF1: number;
+  perClass: ClassMetrics[];
+  macroAverage: AverageMetrics;
+  weightedAverage: AverageMetrics;
+  /** confusion[true][predicted] counts. */
+  confusion: number[][];
+  images: number;
+  testTimeFlip: boolean;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+  learningRate: number;
+}
+
+/** A 48x48 grayscale face (FACE_PIXELS bytes, row by row) with what is known about it. */
+export interface FaceThumbnail {
+  pixels: Uint8Array;
+  label: number;
+}
+
+/** The dataset step's answer: the validation report, and how the run would split the data. */
+export interface DatasetSummary {
+  path: string;
+  report: ValidationReport;
+  /** Classes with fewer than a quarter of the largest class's training images. */
+  underrepresented: { label: number; images: number; ratioToLargest: number }[];
+  /** Up to SAMPLE_FACES_PER_CLASS training faces per class. */
+  samples: FaceThumbnail[];
+  /** Images that training and validation would use. */
+  split: {
+    /** The dataset's test split, or a stratified part of train held out with `seed`. */
+    validationFrom: 'test' | 'held-out train';
+    trainImages: number;
+    validationImages: number;
+  };
+}
+
+export const SAMPLE_FACES_PER_CLASS = 8;
+
+export type LearningRateSchedule = 'keras-decay' | 'warmup-cosine';
+
+/** Everything the setup step chooses. */
+export interface TrainingConfig {
+  name: string;
+  datasetPath: string;
+  architecture: 'seed' | 'default';
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  schedule: LearningRateSchedule;
+  /** Each of the augmentations on or off (all off trains on the faces as they are). */
+  augment: { flip: boolean; shift: boolean; rotate: boolean; zoom: boolean; erase: boolean; intensity: boolean };
+  /** Weigh each class's loss by how rare it is. */
+  classWeighting: boolean;
+  /** Start from the weights of this model (the active one, when chosen) instead of from scratch. */
+  fineTuneFrom?: string;
+  /** Part of train held out for validation when the dataset has no test split. */
+  validationFraction: number;
+  seed: number;
+}
+
+export interface TrainingEstimate {
+  backend: string;
+  /** How to get a faster backend, when one could be installed. */
+  hint?: string;
+  imagesPerSecond: number;
+  secondsPerEpoch: number;
+  totalSeconds: number;
+}
+
+export const RUN_STATUSES = ['queued', 'running', 'paused', 'cancelled', 'failed', 'done'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Where a running run is within its current epoch. */
+export interface RunProgress {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  accuracy: number;
+  imagesPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface TrainingRun {
+  id: number;
+  config: TrainingConfig;
+  status: RunStatus;
+  createdAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  /** Completed epochs, one record each. */
+  history: EpochRecord[];
+  progress?: RunProgress;
+  backend?: string;
+  /** Why it failed, or a note on how it stopped. */
+  message?: string;
+  /** A checkpoint exists: a cancelled or failed run can go on from its last completed epoch. */
+  resumable: boolean;
+  /** The library model it made, once done. */
+  modelId?: string;
+  /** The report was computed (see getRunReport). */
+  hasReport: boolean;
+}
+
+export interface Mistake {
+  pixels: Uint8Array;
+  label: number;
+  predicted: number;
+  confidence: number;
+}
+
+/** The report step: the new model on the run's validation split, and the active model on the same faces. */
+export interface RunReport {
+  runId: number;
+  model: { id?: string; name: string; evaluation: EvaluationReport };
+  /** The most confident wrong predictions, most confident first. */
+  mistakes: Mistake[];
+  active?: { id: string; name: string; evaluation: EvaluationReport };
+  /** Why the active model could not be compared, if it could not. */
+  activeError?: string;
+  split: 'test' | 'held-out train';
+}
+
+export const MISTAKES_SHOWN = 24;
+
+/** What the setup step starts from for each architecture (the recipes of the model core, as settings). */
+export function defaultTrainingConfig(
+  architecture: TrainingConfig['architecture'],
+  datasetPath = '',
+): TrainingConfig {
+  const common = { name: `${architecture} model`, datasetPath, classWeighting: false, validationFraction: 0.1, seed: 1 };
+  if (architecture === 'seed') {
+    const off = { flip: false, shift: false, rotate: false, zoom: false, erase: false, intensity: false };
+    return { ...common, architecture, epochs: 50, batchSize: 64, learningRate: 1e-4, schedule: 'keras-decay', augment: off };
+  }
+  const on = { flip: true, shift: true, rotate: true, zoom: true, erase: true, intensity: true };
+  return { ...common, architecture, epochs: 20, batchSize: 128, learningRate: 2e-3, schedule: 'warmup-cosine', augment: on };
+}
+
+export const ARCHITECTURE_NOTES: Record<TrainingConfig['architecture'], string> = {
+  seed:
+    'The original design, reproduced faithfully: four 3x3 convolutions, dense 1024, dropout; Adam 1e-4 with decay 1e-6, ' +
+    'batch 64, 50 epochs, no augmentation. Its known result: about 62% test accuracy on FER2013.',
+  default:
+    "Emotion Monitor's own: a deeper network with batch normalisation, augmentation, a warm-up and cosine " +
+    'learning-rate schedule, label smoothing and mirrored test-time averaging.',
+};
