@@ -41,9 +41,9 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
 
   // 2. Setup: two epochs of the default model, and a time estimate measured on this machine.
   await page.getByRole('button', { name: 'Next: set up training' }).click();
-  await page.getByLabel('Model name').fill('Small FER');
-  await page.getByLabel('Epochs').fill('2');
-  await page.getByLabel('Batch size').fill('16');
+  await page.getByLabel('Model name', { exact: true }).fill('Small FER');
+  await page.getByLabel('Epochs', { exact: true }).fill('2');
+  await page.getByLabel('Batch size', { exact: true }).fill('16');
   await page.getByRole('button', { name: 'Estimate the time' }).click();
   await expect(page.getByTestId('estimate')).toContainText(/About .+ on the wasm backend/);
   await expect(page.getByTestId('estimate')).toContainText('@tensorflow/tfjs-node');

@@ -1,11 +1,5 @@
 import type { ModelEntry } from './models';
-import type {
-  DatasetSummary,
-  RunReport,
-  TrainingConfig,
-  TrainingEstimate,
-  TrainingRun,
-} from './training';
+import type { DatasetSummary, RunReport, TrainingConfig, TrainingEstimate, TrainingRun } from './training';
 import type { Marker, SampleInput, SessionFilter, SessionSummary, EmotionShare, TimelineBucket } from './sessions';
 
 /**

@@ -180,17 +180,36 @@ export interface RunReport {
 export const MISTAKES_SHOWN = 24;
 
 /** What the setup step starts from for each architecture (the recipes of the model core, as settings). */
-export function defaultTrainingConfig(
-  architecture: TrainingConfig['architecture'],
-  datasetPath = '',
-): TrainingConfig {
-  const common = { name: `${architecture} model`, datasetPath, classWeighting: false, validationFraction: 0.1, seed: 1 };
+export function defaultTrainingConfig(architecture: TrainingConfig['architecture'], datasetPath = ''): TrainingConfig {
+  const common = {
+    name: `${architecture} model`,
+    datasetPath,
+    classWeighting: false,
+    validationFraction: 0.1,
+    seed: 1,
+  };
   if (architecture === 'seed') {
     const off = { flip: false, shift: false, rotate: false, zoom: false, erase: false, intensity: false };
-    return { ...common, architecture, epochs: 50, batchSize: 64, learningRate: 1e-4, schedule: 'keras-decay', augment: off };
+    return {
+      ...common,
+      architecture,
+      epochs: 50,
+      batchSize: 64,
+      learningRate: 1e-4,
+      schedule: 'keras-decay',
+      augment: off,
+    };
   }
   const on = { flip: true, shift: true, rotate: true, zoom: true, erase: true, intensity: true };
-  return { ...common, architecture, epochs: 20, batchSize: 128, learningRate: 2e-3, schedule: 'warmup-cosine', augment: on };
+  return {
+    ...common,
+    architecture,
+    epochs: 20,
+    batchSize: 128,
+    learningRate: 2e-3,
+    schedule: 'warmup-cosine',
+    augment: on,
+  };
 }
 
 export const ARCHITECTURE_NOTES: Record<TrainingConfig['architecture'], string> = {

@@ -258,9 +258,18 @@ describe('model API handlers', () => {
       ok: false,
       error: /seed must be a whole number/,
     });
-    expect(await invokeHandler(handlers, 'pauseTraining', [{ id: 'one' }])).toMatchObject({ ok: false, error: /id must be/ });
-    expect(await invokeHandler(handlers, 'getRunReport', [{ id: 7 }])).toMatchObject({ ok: false, error: /No training run 7/ });
-    expect(await invokeHandler(handlers, 'chooseDataset', [{ kind: 'zip' }])).toMatchObject({ ok: false, error: /kind must be/ });
+    expect(await invokeHandler(handlers, 'pauseTraining', [{ id: 'one' }])).toMatchObject({
+      ok: false,
+      error: /id must be/,
+    });
+    expect(await invokeHandler(handlers, 'getRunReport', [{ id: 7 }])).toMatchObject({
+      ok: false,
+      error: /No training run 7/,
+    });
+    expect(await invokeHandler(handlers, 'chooseDataset', [{ kind: 'zip' }])).toMatchObject({
+      ok: false,
+      error: /kind must be/,
+    });
   });
 
   it('queue a valid run, which starts in the ML process, and refuse moves its state does not allow', async () => {

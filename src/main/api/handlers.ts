@@ -164,7 +164,8 @@ export function createApiHandlers({
         seed: parseSeed(request.seed),
       });
     },
-    estimateTraining: async (...args) => training.estimate(parseTrainingConfig(single('estimateTraining', args).config)),
+    estimateTraining: async (...args) =>
+      training.estimate(parseTrainingConfig(single('estimateTraining', args).config)),
     startTraining: async (...args) => training.enqueue(parseTrainingConfig(single('startTraining', args).config)),
     pauseTraining: async (...args) => training.pause(runId('pauseTraining', args)),
     resumeTraining: async (...args) => training.resume(runId('resumeTraining', args)),

@@ -117,8 +117,7 @@ export class RunStore {
 
   report(id: number): RunReport | undefined {
     const row = this.db.prepare('SELECT report FROM training_runs WHERE id = ?').get(id) as
-      | { report: string | null }
-      | undefined;
+      { report: string | null } | undefined;
     if (!row?.report) return undefined;
     const stored = JSON.parse(row.report) as StoredReport;
     return {
@@ -130,8 +129,7 @@ export class RunStore {
   /** The run that made a library model, if a run did. */
   runOfModel(modelId: string): number | undefined {
     const row = this.db.prepare('SELECT id FROM training_runs WHERE model_id = ?').get(modelId) as
-      | { id: number }
-      | undefined;
+      { id: number } | undefined;
     return row?.id;
   }
 

@@ -1,5 +1,12 @@
 import type { MlStatus } from '../../../shared/api';
-import { isHostEvent, type HostEvent, type HostMessage, type HostMethod, type HostMethods, type HostRequest } from './protocol';
+import {
+  isHostEvent,
+  type HostEvent,
+  type HostMessage,
+  type HostMethod,
+  type HostMethods,
+  type HostRequest,
+} from './protocol';
 
 /** A running ML host, whatever runs it: an Electron utility process or a worker thread. */
 export interface HostChannel {

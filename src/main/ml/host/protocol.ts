@@ -27,7 +27,10 @@ export interface HostMethods {
   load: { params: { modelDir: string }; result: LoadedModelInfo };
   classify: { params: { faces: Float32Array }; result: ClassifiedFaces };
   inspectDataset: { params: DatasetChoice; result: DatasetSummary };
-  estimateTraining: { params: { config: TrainingConfig; backendCandidates?: BackendChoice[] }; result: TrainingEstimate };
+  estimateTraining: {
+    params: { config: TrainingConfig; backendCandidates?: BackendChoice[] };
+    result: TrainingEstimate;
+  };
   /** Resolves when the run ends; progress arrives meanwhile as `training` events. */
   train: {
     params: {

@@ -101,9 +101,9 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
     expect(summary.samples).toHaveLength(7 * 8);
     expect(summary.samples[0].pixels).toHaveLength(2304);
     expect(summary.underrepresented).toEqual([]);
-    await expect(service.inspectDataset({ datasetPath: path.join(dir, 'nope'), validationFraction: 0.1, seed: 1 })).rejects.toThrow(
-      'Dataset not found',
-    );
+    await expect(
+      service.inspectDataset({ datasetPath: path.join(dir, 'nope'), validationFraction: 0.1, seed: 1 }),
+    ).rejects.toThrow('Dataset not found');
   });
 
   it('runs the queue in order, pauses and resumes, cancels and resumes from the checkpoint, reports', async () => {
@@ -147,7 +147,8 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
     expect(report.active?.evaluation.images).toBe(28);
     for (const mistake of report.mistakes) expect(mistake.predicted).not.toBe(mistake.label);
     const seen = new Set(changes.map((c) => `${c.id}:${c.status}`));
-    for (const step of ['queued', 'running', 'paused', 'cancelled', 'done']) expect(seen).toContain(`${first.id}:${step}`);
+    for (const step of ['queued', 'running', 'paused', 'cancelled', 'done'])
+      expect(seen).toContain(`${first.id}:${step}`);
   });
 
   it('fails a run when the ML process is killed, and resumes it from its checkpoint', async () => {

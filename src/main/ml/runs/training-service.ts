@@ -144,7 +144,12 @@ export class TrainingService {
   report(id: number): RunReport {
     const run = this.stored(id);
     const report = this.options.store.report(id);
-    if (!report) throw new Error(run.status === 'done' ? 'This run has no report' : `This run is ${run.status}: its report comes when it is done`);
+    if (!report)
+      throw new Error(
+        run.status === 'done'
+          ? 'This run has no report'
+          : `This run is ${run.status}: its report comes when it is done`,
+      );
     return report;
   }
 
@@ -245,7 +250,11 @@ export class TrainingService {
       store.saveReport(id, await this.buildReport(run, entry.id));
       await rm(outDir, { recursive: true, force: true });
       // No await between the state change and the notification in `finally`.
-      store.update(id, { status: nextStatus(this.stored(id).status, 'finish'), endedAt: Date.now(), message: undefined });
+      store.update(id, {
+        status: nextStatus(this.stored(id).status, 'finish'),
+        endedAt: Date.now(),
+        message: undefined,
+      });
     } catch (error) {
       const status = this.stored(id).status;
       store.update(id, {

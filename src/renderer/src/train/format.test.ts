@@ -33,6 +33,14 @@ describe('training view formatting', () => {
   });
 
   it('normalises confusion rows, leaving empty rows at zero', () => {
-    expect(rowNormalised([[3, 1], [0, 0]])).toEqual([[0.75, 0.25], [0, 0]]);
+    expect(
+      rowNormalised([
+        [3, 1],
+        [0, 0],
+      ]),
+    ).toEqual([
+      [0.75, 0.25],
+      [0, 0],
+    ]);
   });
 });

@@ -16,9 +16,7 @@ export function formatSeconds(seconds: number): string {
 /** The fraction of the whole run done: finished epochs plus the part of the current one. */
 export function runFraction(run: Pick<TrainingRun, 'config' | 'history'> & { progress?: RunProgress }): number {
   const { epochs } = run.config;
-  const done = run.progress
-    ? run.progress.epoch - 1 + run.progress.batch / run.progress.batches
-    : run.history.length;
+  const done = run.progress ? run.progress.epoch - 1 + run.progress.batch / run.progress.batches : run.history.length;
   return Math.min(1, Math.max(0, done / epochs));
 }
 
