@@ -160,8 +160,9 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
     attach: async (page: Page) => void (await page.addInitScript({ path: PAGE_BRIDGE })),
     killMlHost: () => channel?.kill(),
     dispose: async () => {
+      training.dispose();
       ml.dispose();
-      await training.whenIdle().catch(() => undefined);
+      await training.whenIdle();
       sessions.close();
       for (const socket of sockets) socket.terminate();
       await new Promise((resolve) => server.close(resolve));

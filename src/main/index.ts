@@ -211,6 +211,7 @@ app.on('window-all-closed', () => {
 });
 
 app.on('will-quit', () => {
+  training.dispose();
   ml.dispose();
   sessions.close();
 });

@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMOTIONS } from '../../shared/emotions';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';
+import { RunStore } from './run-store';
+import { defaultTrainingConfig } from '../../shared/training';
 import { SessionStore } from './session-store';
 import { sample } from './test-support/samples';
 
@@ -24,7 +26,7 @@ describe('migrations', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['markers', 'samples', 'sessions', 'settings']);
+    expect(tables).toEqual(['markers', 'samples', 'sessions', 'settings', 'training_runs']);
     store.close();
   });
 
@@ -41,6 +43,8 @@ describe('migrations', () => {
       if (version >= 1) expect(store.listSessions().map((s) => s.name)).toEqual(['kept']);
       store.setSetting('activeModel', 'user:mine');
       expect(store.setting('activeModel')).toBe('user:mine');
+      const runs = new RunStore(store.db);
+      expect(runs.get(runs.create(defaultTrainingConfig('seed', '/data')).id)?.status).toBe('queued');
       expect(migrate(store.db)).toBe(SCHEMA_VERSION); // already current: nothing to do
       store.close();
     }

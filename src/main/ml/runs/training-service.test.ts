@@ -173,6 +173,20 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
     expect(existsSync(path.join(dir, 'models', done.modelId!.slice('user:'.length), 'model.json'))).toBe(true);
   });
 
+  it('leaves a run that was training when the app quit for the next start to recover', async () => {
+    await start();
+    const service = openService();
+    const run = await service.enqueue(config({ name: 'quit' }));
+    await until(() => service.get(run.id).progress, 'first batch');
+    service.dispose();
+    client.dispose(); // the ML process goes with the app
+    await service.whenIdle();
+    const store = new RunStore(sessions.db);
+    expect(store.get(run.id)?.status).toBe('running'); // nothing written while the database closes
+    const next = openService();
+    expect(next.get(run.id).status).toBe('failed');
+  });
+
   it('marks a run the app stopped during as failed and resumable at the next start', async () => {
     await start();
     const store = new RunStore(sessions.db);

@@ -49,6 +49,7 @@ export class TrainingService {
   private current: Current | undefined;
   private pumping = false;
   private idle: Promise<void> = Promise.resolve();
+  private disposed = false;
 
   constructor(private readonly options: TrainingServiceOptions) {
     options.host.onEvent((event) => this.onHostEvent(event));
@@ -65,6 +66,14 @@ export class TrainingService {
   /** Starts the queue, if runs are waiting (at app start, after recovery). */
   start(): void {
     this.pump();
+  }
+
+  /**
+   * The app is quitting: write nothing more (the database is closing). A run still training stays
+   * `running` in the database and is recovered as failed, resumable, at the next start.
+   */
+  dispose(): void {
+    this.disposed = true;
   }
 
   /** Resolves when no run is training (tests, and the app on quit). */
@@ -181,7 +190,7 @@ export class TrainingService {
 
   private onHostEvent({ runId, progress }: HostEvent): void {
     const current = this.current;
-    if (!current || current.id !== runId) return;
+    if (this.disposed || !current || current.id !== runId) return;
     const { store } = this.options;
     switch (progress.type) {
       case 'start':
@@ -209,7 +218,7 @@ export class TrainingService {
   }
 
   private pump(): void {
-    if (this.current || this.pumping) return;
+    if (this.disposed || this.current || this.pumping) return;
     const next = this.options.store.nextQueued();
     if (!next) return;
     this.pumping = true;
@@ -256,6 +265,7 @@ export class TrainingService {
         message: undefined,
       });
     } catch (error) {
+      if (this.disposed) return;
       const status = this.stored(id).status;
       store.update(id, {
         status: status === 'running' || status === 'paused' ? 'failed' : status,
@@ -264,7 +274,7 @@ export class TrainingService {
       });
     } finally {
       this.current = undefined;
-      this.notify(id);
+      if (!this.disposed) this.notify(id);
     }
   }
 
