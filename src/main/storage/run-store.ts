@@ -1,20 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import type { EpochRecord, RunReport, RunStatus, TrainingConfig } from '../../shared/training';
+import type { EpochRecord, RunReport, RunStatus, TrainingConfig, TrainingRun } from '../../shared/training';
 
 /** A training run as the database keeps it (progress and resumability live in memory and on disk). */
-export interface StoredRun {
-  id: number;
-  config: TrainingConfig;
-  status: RunStatus;
-  createdAt: number;
-  startedAt?: number;
-  endedAt?: number;
-  history: EpochRecord[];
-  backend?: string;
-  message?: string;
-  modelId?: string;
-  hasReport: boolean;
-}
+export type StoredRun = Omit<TrainingRun, 'progress' | 'resumable'>;
 
 interface RunRow {
   id: number;

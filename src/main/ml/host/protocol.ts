@@ -1,13 +1,7 @@
 import type { BackendChoice } from '../runtime/backend';
 import type { TrainProgress } from '../training/trainer';
-import type { DatasetChoice, TrainingControl } from './training-jobs';
-import type {
-  DatasetSummary,
-  EvaluationReport,
-  Mistake,
-  TrainingConfig,
-  TrainingEstimate,
-} from '../../../shared/training';
+import type { DatasetChoice, ModelEvaluation, TrainingControl } from './training-jobs';
+import type { DatasetSummary, TrainingConfig, TrainingEstimate } from '../../../shared/training';
 
 /** Messages between the main process and the ML host (an Electron utility process, or a worker thread in Node). */
 
@@ -46,7 +40,7 @@ export interface HostMethods {
   controlTraining: { params: { runId: number; action: TrainingControl }; result: null };
   evaluateModel: {
     params: { modelDir: string; dataset: DatasetChoice; mistakes: number };
-    result: { name: string; evaluation: EvaluationReport; mistakes: Mistake[]; split: 'test' | 'held-out train' };
+    result: ModelEvaluation;
   };
 }
 

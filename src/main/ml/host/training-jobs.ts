@@ -25,6 +25,14 @@ const UNDERREPRESENTED = 0.25;
 
 export type TrainingControl = 'pause' | 'resume' | 'cancel';
 
+/** A model scored on a run's validation faces. */
+export interface ModelEvaluation {
+  name: string;
+  evaluation: EvaluationReport;
+  mistakes: Mistake[];
+  split: 'test' | 'held-out train';
+}
+
 export interface DatasetChoice {
   datasetPath: string;
   validationFraction: number;
@@ -184,11 +192,7 @@ export class TrainingJobs {
   }
 
   /** Scores a model on a run's validation faces and picks its most confident mistakes. */
-  async evaluate(
-    modelDir: string,
-    choice: DatasetChoice,
-    mistakesWanted: number,
-  ): Promise<{ name: string; evaluation: EvaluationReport; mistakes: Mistake[]; split: 'test' | 'held-out train' }> {
+  async evaluate(modelDir: string, choice: DatasetChoice, mistakesWanted: number): Promise<ModelEvaluation> {
     const dataset = await this.load(choice.datasetPath);
     const { validation, validationFrom } = validationSplit(dataset, choice);
     const { model, metadata } = await loadModel(modelDir);

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { EMOTIONS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
+import type { RunProgress } from '../../../shared/training';
 import { FACE_PIXELS } from '../data/image';
 import { matchingBlurSigma } from '../data/sharpness';
 import type { FaceDataset, FaceSplit } from '../data/dataset';
@@ -29,17 +30,7 @@ export type TrainProgress =
       epochs: number;
       stepsPerEpoch: number;
     }
-  | {
-      type: 'batch';
-      epoch: number;
-      batch: number;
-      batches: number;
-      loss: number;
-      accuracy: number;
-      imagesPerSecond: number;
-      etaSeconds: number;
-      learningRate: number;
-    }
+  | ({ type: 'batch'; learningRate: number } & RunProgress)
   | { type: 'epoch'; record: EpochRecord; tensors: number; etaSeconds: number }
   | { type: 'checkpoint'; epoch: number; dir: string };
 
