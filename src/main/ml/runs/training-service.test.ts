@@ -187,6 +187,20 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
     expect(next.get(run.id).status).toBe('failed');
   });
 
+  it('refuses to fine-tune a model of another architecture, saying why', async () => {
+    await start();
+    const service = openService();
+    const run = await service.enqueue({
+      ...config({ name: 'mismatch' }),
+      ...defaultTrainingConfig('seed', datasetPath),
+      fineTuneFrom: 'bundled:default',
+    });
+    await until(() => service.get(run.id).status === 'failed', 'failed');
+    expect(service.get(run.id).message).toBe(
+      'Cannot fine-tune "default": it is a default model and this run trains seed',
+    );
+  });
+
   it('marks a run the app stopped during as failed and resumable at the next start', async () => {
     await start();
     const store = new RunStore(sessions.db);
