@@ -1,6 +1,6 @@
 import { readMetadata } from '../models/model-folder';
 import { loadModel } from '../models/model-io';
-import { predictProbabilities } from '../models/inference';
+import { argmaxRows, predictProbabilities } from '../models/inference';
 import { loadDataset } from '../data/load';
 import type { FaceDataset, FaceSplit } from '../data/dataset';
 import { evaluatePredictions } from '../evaluation/metrics';
@@ -8,8 +8,8 @@ import { temporaryDir } from '../runtime/temporary-dir';
 import type { BackendChoice } from '../runtime/backend';
 import { Random } from '../training/random';
 import { recipeFromConfig } from '../training/recipes';
-import { holdOut, trainModel, type TrainProgress } from '../training/trainer';
-import { FACE_PIXELS, NUM_CLASSES, topEmotionIndex } from '../../../shared/emotions';
+import { trainingSplits, trainModel, type TrainProgress } from '../training/trainer';
+import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
 import {
   SAMPLE_FACES_PER_CLASS,
   type DatasetSummary,
@@ -73,7 +73,11 @@ export class TrainingJobs {
     const train = dataset.splits.train!;
     const counts = dataset.report.counts.train!;
     const largest = Math.max(...counts);
-    const { validation, validationFrom } = validationSplit(dataset, choice);
+    const {
+      train: trainPart,
+      validation,
+      validationFrom,
+    } = trainingSplits(dataset, choice.validationFraction, choice.seed);
     return {
       path: choice.datasetPath,
       report: dataset.report,
@@ -83,7 +87,7 @@ export class TrainingJobs {
       samples: sampleFaces(train, choice.seed),
       split: {
         validationFrom,
-        trainImages: train.labels.length - (validationFrom === 'test' ? 0 : validation.labels.length),
+        trainImages: trainPart.labels.length,
         validationImages: validation.labels.length,
       },
     };
@@ -194,7 +198,7 @@ export class TrainingJobs {
   /** Scores a model on a run's validation faces and picks its most confident mistakes. */
   async evaluate(modelDir: string, choice: DatasetChoice, mistakesWanted: number): Promise<ModelEvaluation> {
     const dataset = await this.load(choice.datasetPath);
-    const { validation, validationFrom } = validationSplit(dataset, choice);
+    const { validation, validationFrom } = trainingSplits(dataset, choice.validationFraction, choice.seed);
     const { model, metadata } = await loadModel(modelDir);
     try {
       const testTimeFlip = metadata.recipe?.testTimeFlip ?? false;
@@ -203,7 +207,7 @@ export class TrainingJobs {
         blurSigma: metadata.input.blurSigma,
       });
       const count = validation.labels.length;
-      const predictions = Uint8Array.from({ length: count }, (_, i) => topEmotionIndex(probabilities, i * NUM_CLASSES));
+      const predictions = argmaxRows(probabilities);
       const wrong: Mistake[] = [];
       for (let i = 0; i < count; i++) {
         const predicted = predictions[i];
@@ -226,18 +230,6 @@ export class TrainingJobs {
       model.dispose();
     }
   }
-}
-
-/** The faces a run validates on: the test split, or the same stratified hold-out the trainer makes. */
-function validationSplit(
-  dataset: FaceDataset,
-  choice: DatasetChoice,
-): { validation: FaceSplit; validationFrom: 'test' | 'held-out train' } {
-  if (dataset.splits.test) return { validation: dataset.splits.test, validationFrom: 'test' };
-  return {
-    validation: holdOut(dataset.splits.train!, choice.validationFraction, choice.seed).validation,
-    validationFrom: 'held-out train',
-  };
 }
 
 function sampleFaces(split: FaceSplit, seed: number): DatasetSummary['samples'] {

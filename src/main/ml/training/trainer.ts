@@ -117,6 +117,20 @@ function countLabels(labels: Uint8Array): number[] {
   return counts;
 }
 
+/**
+ * What a run trains and validates on: train and the test split, or without a test split, train
+ * minus a stratified `holdout` fraction held out with `seed`.
+ */
+export function trainingSplits(
+  dataset: FaceDataset,
+  holdout: number,
+  seed: number,
+): { train: FaceSplit; validation: FaceSplit; validationFrom: 'test' | 'held-out train' } {
+  const train = dataset.splits.train!;
+  if (dataset.splits.test) return { train, validation: dataset.splits.test, validationFrom: 'test' };
+  return { ...holdOut(train, holdout, seed), validationFrom: 'held-out train' };
+}
+
 class WorkerPool {
   private constructor(readonly workers: Worker[]) {}
 
@@ -186,10 +200,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   }
   const activeRecipe = state.recipe;
 
-  const train = dataset.splits.train!;
-  const split = dataset.splits.test
-    ? { train, validation: dataset.splits.test }
-    : holdOut(train, options.holdout ?? 0.1, state.seed);
+  const split = trainingSplits(dataset, options.holdout ?? 0.1, state.seed);
   const trainCount = split.train.labels.length;
   // Checked before any worker starts, so a too-small dataset cannot leave threads running.
   const batchesPerEpoch = Math.min(
@@ -287,7 +298,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       trainImages: trainCount,
       validationImages: validationCount,
     },
-    evaluation: evaluation && { ...evaluation, split: dataset.splits.test ? 'test' : 'held-out train' },
+    evaluation: evaluation && { ...evaluation, split: split.validationFrom },
     history: state.history,
     backend: ready.backend,
     trainingSeconds: Math.round(state.trainingSeconds),
