@@ -292,5 +292,19 @@ describe('model API handlers', () => {
       ok: false,
       error: /its report comes when it is done/,
     });
+
+    // A second run waits in the queue; cancelling it needs no ML process, resuming queues it again.
+    const second = await invokeHandler(handlers, 'startTraining', [{ config }]);
+    expect(second).toMatchObject({ ok: true, value: { status: 'queued' } });
+    const secondId = second.ok ? second.value.id : 0;
+    expect(await invokeHandler(handlers, 'cancelTraining', [{ id: secondId }])).toMatchObject({
+      ok: true,
+      value: { status: 'cancelled', resumable: false },
+    });
+    expect(await invokeHandler(handlers, 'resumeTraining', [{ id: secondId }])).toMatchObject({
+      ok: true,
+      value: { status: 'queued' },
+    });
+    expect(hostCalls.map((c) => c.method)).toEqual(['train']);
   });
 });

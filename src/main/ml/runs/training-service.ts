@@ -130,9 +130,9 @@ export class TrainingService {
   /** A queued run is cancelled at once; a training one after its current batch (the result says so). */
   async cancel(id: number): Promise<TrainingRun> {
     const run = this.stored(id);
-    nextStatus(run.status, 'cancel'); // throws if it cannot be cancelled
+    const status = nextStatus(run.status, 'cancel'); // throws if it cannot be cancelled
     if (run.status === 'queued') {
-      this.options.store.update(id, { status: 'cancelled', endedAt: Date.now() });
+      this.options.store.update(id, { status, endedAt: Date.now() });
       return this.notify(id);
     }
     if (this.current?.id === id) {
