@@ -1,6 +1,6 @@
 import type { BackendChoice } from '../runtime/backend';
 import type { TrainProgress } from '../training/trainer';
-import type { DatasetChoice, ModelEvaluation, TrainingControl } from './training-jobs';
+import type { DatasetChoice, ModelEvaluation, TrainingControl, TrainOutcome, TrainRequest } from './training-jobs';
 import type { DatasetSummary, TrainingConfig, TrainingEstimate } from '../../../shared/training';
 
 /** Messages between the main process and the ML host (an Electron utility process, or a worker thread in Node). */
@@ -26,17 +26,7 @@ export interface HostMethods {
     result: TrainingEstimate;
   };
   /** Resolves when the run ends; progress arrives meanwhile as `training` events. */
-  train: {
-    params: {
-      runId: number;
-      config: TrainingConfig;
-      outDir: string;
-      resume: boolean;
-      initFrom?: string;
-      backendCandidates?: BackendChoice[];
-    };
-    result: { cancelled: boolean; epochsTrained: number };
-  };
+  train: { params: TrainRequest; result: TrainOutcome };
   controlTraining: { params: { runId: number; action: TrainingControl }; result: null };
   evaluateModel: {
     params: { modelDir: string; dataset: DatasetChoice; mistakes: number };

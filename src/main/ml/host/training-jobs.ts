@@ -50,6 +50,20 @@ interface ActiveRun {
  * The ML process's side of the training wizard: reading datasets, measuring, training and
  * evaluating. One run at a time; progress goes out through `emit`.
  */
+export interface TrainRequest {
+  runId: number;
+  config: TrainingConfig;
+  outDir: string;
+  resume: boolean;
+  initFrom?: string;
+  backendCandidates?: BackendChoice[];
+}
+
+export interface TrainOutcome {
+  cancelled: boolean;
+  epochsTrained: number;
+}
+
 export class TrainingJobs {
   private dataset: { path: string; loading: Promise<FaceDataset> } | undefined;
   private active: ActiveRun | undefined;
@@ -138,14 +152,7 @@ export class TrainingJobs {
     };
   }
 
-  async train(request: {
-    runId: number;
-    config: TrainingConfig;
-    outDir: string;
-    resume: boolean;
-    initFrom?: string;
-    backendCandidates?: BackendChoice[];
-  }): Promise<{ cancelled: boolean; epochsTrained: number }> {
+  async train(request: TrainRequest): Promise<TrainOutcome> {
     if (this.active) throw new Error(`Run ${this.active.runId} is already training`);
     const { config } = request;
     if (request.initFrom && !request.resume) {
