@@ -17,10 +17,9 @@ import { createApiHandlers, invokeHandler, isInvokeMethod } from '../../src/main
 import { MlHostClient, type HostChannel } from '../../src/main/ml/host/client';
 import { spawnWorkerHost } from '../../src/main/ml/host/worker-channel';
 import { ModelLibrary } from '../../src/main/ml/models/library';
-import { ModelService } from '../../src/main/ml/models/model-service';
 import { SessionService } from '../../src/main/storage/session-service';
-import { RunStore } from '../../src/main/storage/run-store';
-import { TrainingService } from '../../src/main/ml/runs/training-service';
+import type { TrainingService } from '../../src/main/ml/runs/training-service';
+import { createModelServices } from '../../src/main/services';
 import { DEFAULT_MODEL_DIR } from './paths';
 
 const PAGE_BRIDGE = fileURLToPath(new URL('./page-bridge.js', import.meta.url));
@@ -95,14 +94,12 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
   let folder: string | undefined;
   let datasetPath: string | undefined;
   const library = new ModelLibrary(path.dirname(DEFAULT_MODEL_DIR), path.join(dir, 'models'));
-  const runs = new RunStore(sessions.store.db);
-  const models = new ModelService(library, sessions.store, ml, (id) => runs.runOfModel(id));
-  const training = new TrainingService({
-    store: runs,
-    host: ml,
-    models,
-    runsDir: path.join(dir, 'training'),
-    onChange: (run) => {
+  const { models, training } = createModelServices({
+    sessions,
+    ml,
+    library,
+    trainingDir: path.join(dir, 'training'),
+    onRunChange: (run) => {
       for (const socket of sockets) socket.send(JSON.stringify({ event: 'trainingRun', run: encode(run) }));
     },
   });

@@ -6,10 +6,9 @@ import { IPC_CHANNELS, IPC_EVENTS, type AppInfo, type InvokeMethod, type MlStatu
 import { createApiHandlers, invokeHandler } from './api/handlers';
 import { MlHostClient, type HostChannel } from './ml/host/client';
 import { ModelLibrary } from './ml/models/library';
-import { DEFAULT_MODEL_ID, ModelService } from './ml/models/model-service';
+import { DEFAULT_MODEL_ID } from './ml/models/model-service';
 import { SessionService } from './storage/session-service';
-import { RunStore } from './storage/run-store';
-import { TrainingService } from './ml/runs/training-service';
+import { createModelServices } from './services';
 import type { TrainingRun } from '../shared/training';
 import type { HostMessage } from './ml/host/protocol';
 import { APP_ENTRY, APP_SCHEME, isAppUrl, isPermissionAllowed, isRequestAllowed, resolveAppFile } from './security';
@@ -79,15 +78,12 @@ const remembered = library.folderOf(sessions.store.setting('activeModel') ?? DEF
 // A remembered model that has gone since falls back to the bundled default.
 const startModelDir = existsSync(join(remembered, 'metadata.json')) ? remembered : library.folderOf(DEFAULT_MODEL_ID);
 const ml = new MlHostClient({ spawn: spawnUtilityHost, modelDir: startModelDir, onStatus: broadcastStatus });
-const runs = new RunStore(sessions.store.db);
-const models = new ModelService(library, sessions.store, ml, (id) => runs.runOfModel(id));
-// Runs train in the user-data folder until done, then their model joins the library.
-const training = new TrainingService({
-  store: runs,
-  host: ml,
-  models,
-  runsDir: join(app.getPath('userData'), 'training'),
-  onChange: broadcastRun,
+const { models, training } = createModelServices({
+  sessions,
+  ml,
+  library,
+  trainingDir: join(app.getPath('userData'), 'training'),
+  onRunChange: broadcastRun,
 });
 
 function focusedWindow(): BrowserWindow | undefined {
