@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { FaceSplit } from '../data/dataset';
 import { argmaxRows, predictProbabilities } from '../models/inference';
-import { evaluatePredictions, type EvaluationReport } from './metrics';
+import type { EvaluationReport } from '../../../shared/training';
+import { evaluatePredictions } from './metrics';
 
 /** Classifies every face of a split and scores the predictions against its labels. */
 export async function evaluateModel(

@@ -1,8 +1,6 @@
 import { EMOTIONS, NUM_CLASSES } from '../../../shared/emotions';
 import type { AverageMetrics, ClassMetrics, EvaluationReport } from '../../../shared/training';
 
-export type { AverageMetrics, ClassMetrics, EvaluationReport };
-
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
 /** Accuracy, per-class precision/recall/F1 and the confusion matrix (scikit-learn's definitions, 0 for 0/0). */

@@ -14,8 +14,6 @@ export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 export const METADATA_FILE = 'metadata.json';
 
-export type { EpochRecord };
-
 export interface ModelMetadata {
   formatVersion: 1;
   name: string;

@@ -9,7 +9,8 @@ import { initBackend } from '../runtime/backend';
 import { SHARED_FER2013, temporaryDir } from '../test-support/fixtures';
 import { Random } from './random';
 import { recipeFor, type Recipe } from './recipes';
-import { CHECKPOINT_DIR, holdOut, trainModel, type TrainProgress } from './trainer';
+import { CHECKPOINT_DIR } from './protocol';
+import { holdOut, trainModel, type TrainProgress } from './trainer';
 
 function subset(split: FaceSplit, count: number, seed: number): FaceSplit {
   const picks = new Random(seed)

@@ -3,13 +3,13 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { EMOTIONS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
-import type { RunProgress } from '../../../shared/training';
+import type { EpochRecord, EvaluationReport, RunProgress } from '../../../shared/training';
 import { FACE_PIXELS } from '../data/image';
 import { matchingBlurSigma } from '../data/sharpness';
 import type { FaceDataset, FaceSplit } from '../data/dataset';
-import { evaluatePredictions, type EvaluationReport } from '../evaluation/metrics';
+import { evaluatePredictions } from '../evaluation/metrics';
 import { argmaxRows } from '../models/inference';
-import type { EpochRecord, ModelMetadata } from '../models/model-io';
+import type { ModelMetadata } from '../models/model-io';
 import type { BackendChoice } from '../runtime/backend';
 import { nextMessage, siblingModule, spawnWorker } from '../runtime/spawn-worker';
 import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
@@ -80,9 +80,6 @@ interface CheckpointState {
   fingerprint: string;
   recipe: Recipe;
 }
-
-export { CHECKPOINT_DIR };
-const STATE_FILE = CHECKPOINT_STATE_FILE;
 
 function toShared(array: Uint8Array): Uint8Array {
   const shared = new Uint8Array(new SharedArrayBuffer(array.byteLength));
@@ -162,7 +159,7 @@ class WorkerPool {
 
 async function readCheckpoint(dir: string): Promise<CheckpointState | undefined> {
   try {
-    return JSON.parse(await readFile(path.join(dir, STATE_FILE), 'utf8')) as CheckpointState;
+    return JSON.parse(await readFile(path.join(dir, CHECKPOINT_STATE_FILE), 'utf8')) as CheckpointState;
   } catch {
     return undefined;
   }
@@ -386,7 +383,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       await mkdir(checkpointDir, { recursive: true });
       pool.post(lead, { type: 'save', dir: checkpointDir, metadata: metadataFor(state.epoch), withOptimizer: true });
       await pool.receive(lead);
-      await writeFile(path.join(checkpointDir, STATE_FILE), JSON.stringify(state));
+      await writeFile(path.join(checkpointDir, CHECKPOINT_STATE_FILE), JSON.stringify(state));
       emit({ type: 'checkpoint', epoch: state.epoch, dir: checkpointDir });
     }
   } catch (error) {
