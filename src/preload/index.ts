@@ -8,6 +8,13 @@ async function invoke<T>(channel: string, ...args: unknown[]): Promise<T> {
   return result.value;
 }
 
+/** Forwards an event from main to `listener` (without the IPC event object); returns the unsubscribe. */
+function subscribe<T>(channel: string, listener: (value: T) => void): () => void {
+  const forward = (_event: unknown, value: T) => listener(value);
+  ipcRenderer.on(channel, forward);
+  return () => ipcRenderer.off(channel, forward);
+}
+
 const api: EmotionMonitorApi = {
   getAppInfo: () => invoke(IPC_CHANNELS.getAppInfo),
   classifyFaces: (request) => invoke(IPC_CHANNELS.classifyFaces, request),
@@ -39,16 +46,8 @@ const api: EmotionMonitorApi = {
   deleteTrainingRun: (request) => invoke(IPC_CHANNELS.deleteTrainingRun, request),
   listTrainingRuns: () => invoke(IPC_CHANNELS.listTrainingRuns),
   getRunReport: (request) => invoke(IPC_CHANNELS.getRunReport, request),
-  onTrainingRun: (listener) => {
-    const forward = (_event: unknown, run: TrainingRun) => listener(run);
-    ipcRenderer.on(IPC_EVENTS.trainingRun, forward);
-    return () => ipcRenderer.off(IPC_EVENTS.trainingRun, forward);
-  },
-  onMlStatus: (listener) => {
-    const forward = (_event: unknown, status: MlStatus) => listener(status);
-    ipcRenderer.on(IPC_EVENTS.mlStatus, forward);
-    return () => ipcRenderer.off(IPC_EVENTS.mlStatus, forward);
-  },
+  onTrainingRun: (listener) => subscribe<TrainingRun>(IPC_EVENTS.trainingRun, listener),
+  onMlStatus: (listener) => subscribe<MlStatus>(IPC_EVENTS.mlStatus, listener),
 };
 
 contextBridge.exposeInMainWorld('api', api);
