@@ -17,7 +17,7 @@ import type { DatasetChoice } from '../host/training-jobs';
 import type { ModelLibrary } from '../models/library';
 import type { BackendChoice } from '../runtime/backend';
 import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE } from '../training/protocol';
-import { isUnfinished, nextStatus, RunStateError } from './run-state';
+import { canTransition, isUnfinished, nextStatus, RunStateError } from './run-state';
 
 export interface TrainingServiceOptions {
   store: RunStore;
@@ -54,7 +54,7 @@ export class TrainingService {
   constructor(private readonly options: TrainingServiceOptions) {
     options.host.onEvent((event) => this.onHostEvent(event));
     for (const run of options.store.list()) {
-      if (run.status !== 'running' && run.status !== 'paused') continue;
+      if (!canTransition(run.status, 'fail')) continue;
       options.store.update(run.id, {
         status: nextStatus(run.status, 'fail'),
         endedAt: Date.now(),
@@ -172,13 +172,18 @@ export class TrainingService {
     return path.join(this.options.runsDir, `run-${id}`);
   }
 
+  /** A complete checkpoint (its state file is written last), so the run can go on from it. */
+  private hasCheckpoint(id: number): boolean {
+    return existsSync(path.join(this.runDir(id), CHECKPOINT_DIR, CHECKPOINT_STATE_FILE));
+  }
+
   private view(run: StoredRun): TrainingRun {
     const current = this.current?.id === run.id ? this.current : undefined;
     return {
       ...run,
       progress: current?.progress,
       message: current?.cancelling ? 'Cancelling after the current batch' : run.message,
-      resumable: existsSync(path.join(this.runDir(run.id), CHECKPOINT_DIR, CHECKPOINT_STATE_FILE)),
+      resumable: this.hasCheckpoint(run.id),
     };
   }
 
@@ -236,7 +241,7 @@ export class TrainingService {
     this.notify(id);
     const outDir = this.runDir(id);
     try {
-      const resume = existsSync(path.join(outDir, CHECKPOINT_DIR, CHECKPOINT_STATE_FILE));
+      const resume = this.hasCheckpoint(id);
       const initFrom = run.config.fineTuneFrom ? await models.library.folder(run.config.fineTuneFrom) : undefined;
       const result = await host.request('train', {
         runId: id,
@@ -268,7 +273,7 @@ export class TrainingService {
       if (this.disposed) return;
       const status = this.stored(id).status;
       store.update(id, {
-        status: status === 'running' || status === 'paused' ? 'failed' : status,
+        status: canTransition(status, 'fail') ? nextStatus(status, 'fail') : status,
         endedAt: Date.now(),
         message: error instanceof Error ? error.message : String(error),
       });
