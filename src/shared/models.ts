@@ -1,3 +1,5 @@
+import type { EvaluatedSplit } from './training';
+
 /** A model the app knows, as the model library lists it. */
 export interface ModelEntry {
   /** `bundled:<folder>` or `user:<folder>`. */
@@ -10,9 +12,12 @@ export interface ModelEntry {
   dataset: string;
   createdAt: string;
   epochs: number;
-  /** On its dataset's test split, when it was evaluated. */
+  /** When it was evaluated: on which faces, how it scored, and how honest its confidence is. */
   accuracy?: number;
   macroF1?: number;
+  evaluatedOn?: { split: EvaluatedSplit; images: number };
+  /** Expected calibration error of the probabilities it shows. */
+  ece?: number;
   /** The training run that made it, when it was trained in the app. */
   runId?: number;
 }

@@ -17,7 +17,8 @@ export interface SkippedItem {
 
 export interface ValidationReport {
   source: string;
-  format: 'folder' | 'csv';
+  /** `class-folders`: class folders with no split folders above them, read as one unsplit set (`train`). */
+  format: 'folder' | 'class-folders' | 'csv';
   /** Per split, images per class in label order. */
   counts: Partial<Record<SplitName, number[]>>;
   totalImages: number;
@@ -45,7 +46,8 @@ export interface AverageMetrics {
   support: number;
 }
 
-export interface EvaluationReport {
+/** Accuracy, per-class precision/recall/F1 and the confusion matrix of a set of predictions. */
+export interface ClassificationMetrics {
   accuracy: number;
   macroF1: number;
   perClass: ClassMetrics[];
@@ -54,7 +56,39 @@ export interface EvaluationReport {
   /** confusion[true][predicted] counts. */
   confusion: number[][];
   images: number;
+}
+
+/**
+ * Which faces a model was scored on: a split of the dataset, a stratified part of train held out
+ * for validation, or every image of a folder of class folders (a dataset without splits).
+ */
+export type EvaluatedSplit = SplitName | 'held-out train' | 'all';
+
+/** A model scored on labelled faces, with how its probabilities were produced and how honest they are. */
+export interface EvaluationReport extends ClassificationMetrics {
+  split: EvaluatedSplit;
+  /** Each face averaged with its mirror image. */
   testTimeFlip: boolean;
+  /** The model's temperature applied to its probabilities (1: none; see calibration.ts). */
+  temperature: number;
+  /** Expected calibration error (15 equal-width bins) of the probabilities as shown, after the temperature. */
+  ece: number;
+  /** The same before the temperature. */
+  eceUncalibrated: number;
+}
+
+/** How a split is named to a user, after "on": "the test split", "all images"… */
+export function splitLabel(split: EvaluatedSplit): string {
+  switch (split) {
+    case 'all':
+      return 'all images';
+    case 'held-out train':
+      return 'the held-out part of train';
+    case 'privateTest':
+      return 'the private test split';
+    default:
+      return `the ${split} split`;
+  }
 }
 
 export interface EpochRecord {
@@ -175,6 +209,46 @@ export interface RunReport {
   /** Why the active model could not be compared, if it could not. */
   activeError?: string;
   split: 'test' | 'held-out train';
+  /**
+   * The epoch whose weights the model holds: always the run's last (no epoch is picked by its
+   * validation score), and the run's best single-pass validation epoch, for comparison.
+   * Absent in reports of runs from before they were kept.
+   */
+  savedEpoch?: EpochRecord;
+  bestEpoch?: EpochRecord;
+}
+
+/** The epoch with the best validation accuracy (the first of equals). */
+export function bestEpoch(history: readonly EpochRecord[]): EpochRecord | undefined {
+  return history.reduce<EpochRecord | undefined>(
+    (best, record) => (!best || record.valAccuracy > best.valAccuracy ? record : best),
+    undefined,
+  );
+}
+
+/**
+ * What a report should recommend. `chance`: no more accurate than always answering the split's
+ * most common emotion (plus a point of slack); `worse`: less accurate than the live model on the
+ * same faces; `better`: neither.
+ */
+export type ReportVerdict =
+  | { kind: 'better' }
+  | { kind: 'chance'; chanceAccuracy: number; majority: Emotion }
+  | { kind: 'worse'; byPoints: number };
+
+export function reportVerdict(report: Pick<RunReport, 'model' | 'active'>): ReportVerdict {
+  const { evaluation } = report.model;
+  const supports = evaluation.perClass.map((c) => c.support);
+  const majority = supports.indexOf(Math.max(...supports));
+  const chanceAccuracy = evaluation.images === 0 ? 0 : supports[majority] / evaluation.images;
+  if (evaluation.accuracy <= chanceAccuracy + 0.01) {
+    return { kind: 'chance', chanceAccuracy, majority: evaluation.perClass[majority].label };
+  }
+  const live = report.active?.evaluation.accuracy;
+  if (live !== undefined && evaluation.accuracy < live) {
+    return { kind: 'worse', byPoints: (live - evaluation.accuracy) * 100 };
+  }
+  return { kind: 'better' };
 }
 
 export const MISTAKES_SHOWN = 24;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTrainingConfig, type RunReport } from '../../shared/training';
+import { defaultTrainingConfig, type EvaluationReport, type RunReport } from '../../shared/training';
 import { RunStore } from './run-store';
 import { SessionStore } from './session-store';
 
-const evaluation = {
+const evaluation: EvaluationReport = {
   accuracy: 0.5,
   macroF1: 0.4,
   perClass: [],
@@ -11,7 +11,11 @@ const evaluation = {
   weightedAverage: { precision: 0.4, recall: 0.4, f1: 0.4, support: 2 },
   confusion: [[1]],
   images: 2,
+  split: 'test',
   testTimeFlip: false,
+  temperature: 1.4,
+  ece: 0.02,
+  eceUncalibrated: 0.1,
 };
 
 describe('training runs in the database', () => {

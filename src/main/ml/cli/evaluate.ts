@@ -1,15 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { SPLITS, type SplitName } from '../data/dataset';
+import { evaluationSplit, SPLITS, type SplitName } from '../data/dataset';
 import { loadDataset } from '../data/load';
 import { formatEvaluation } from '../evaluation/metrics';
 import { evaluateModel } from '../evaluation/evaluate-model';
 import { loadModel } from '../models/model-io';
 import { formatBackendReport, initBackend } from '../runtime/backend';
+import { splitLabel } from '../../../shared/training';
 import { runCli, UsageError } from './run';
 
 const USAGE = `Usage: npm run evaluate -- --model <model folder> --data <folder|fer2013.csv> [options]
-  --split NAME   train, test or privateTest (default: test)
+  --split NAME   train, test or privateTest (default: test; a folder of class folders: all of it)
   --tta          average each face with its mirror image (default: as the model's recipe says)
   --no-tta       never average with the mirror image
   --json FILE    also write the report as JSON`;
@@ -19,7 +20,7 @@ await runCli(USAGE, async () => {
     options: {
       model: { type: 'string' },
       data: { type: 'string' },
-      split: { type: 'string', default: 'test' },
+      split: { type: 'string' },
       tta: { type: 'boolean' },
       'no-tta': { type: 'boolean' },
       json: { type: 'string' },
@@ -29,20 +30,21 @@ await runCli(USAGE, async () => {
   if (values.help) return console.log(USAGE);
   if (!values.model) throw new UsageError('--model is required');
   if (!values.data) throw new UsageError('--data is required');
-  if (!(SPLITS as readonly string[]).includes(values.split!))
+  if (values.split !== undefined && !(SPLITS as readonly string[]).includes(values.split))
     throw new UsageError(`--split must be one of ${SPLITS.join(', ')}`);
   const backend = await initBackend();
   console.error(formatBackendReport(backend));
-  const { model, metadata } = await loadModel(values.model);
+  const loaded = await loadModel(values.model);
+  const { metadata } = loaded;
   const dataset = await loadDataset(values.data);
-  const split = dataset.splits[values.split as SplitName];
-  if (!split) throw new Error(`${values.data} has no ${values.split} split`);
+  const { split, faces } = evaluationSplit(dataset, values.split as SplitName | undefined);
   const testTimeFlip = values['no-tta'] ? false : (values.tta ?? metadata.recipe.testTimeFlip);
   const started = performance.now();
-  const report = await evaluateModel(model, split, { testTimeFlip, blurSigma: metadata.input.blurSigma ?? 0 });
+  const { report } = await evaluateModel(loaded, faces, { split, testTimeFlip });
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `${metadata.name} (${metadata.architecture}) on ${values.split} of ${values.data}${testTimeFlip ? ', mirrored test-time averaging' : ''}`,
+    `${metadata.name} (${metadata.architecture}) on ${splitLabel(split)} of ${values.data}: ${report.images} images` +
+      `${testTimeFlip ? ', mirrored test-time averaging' : ''}`,
   );
   console.log(formatEvaluation(report));
   console.error(`${report.images} images in ${seconds.toFixed(1)} s`);

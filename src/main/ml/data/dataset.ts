@@ -1,8 +1,14 @@
 import { EMOTIONS, NUM_CLASSES } from '../../../shared/emotions';
 import { FACE_PIXELS } from './image';
-import type { SkippedItem, SplitName, ValidationReport } from '../../../shared/training';
+import {
+  SPLITS,
+  type EvaluatedSplit,
+  type SkippedItem,
+  type SplitName,
+  type ValidationReport,
+} from '../../../shared/training';
 
-export { SPLITS, type SkippedItem, type SplitName, type ValidationReport } from '../../../shared/training';
+export { SPLITS, type SkippedItem, type SplitName, type ValidationReport };
 
 /** Images of one split: `images` holds FACE_PIXELS bytes per face, `labels` one class index each. */
 export interface FaceSplit {
@@ -56,6 +62,32 @@ export class SkipList {
     this.count++;
     if (this.items.length < MAX_LISTED_SKIPS) this.items.push({ where, reason });
   }
+}
+
+/**
+ * The faces to score a model on: the split asked for, else the test split (or fer2013.csv's
+ * private test), else every image of a folder of class folders. A dataset with only a training
+ * split is not scored by default, since a model may have learnt those very faces.
+ */
+export function evaluationSplit(
+  dataset: FaceDataset,
+  requested?: SplitName,
+): { split: EvaluatedSplit; faces: FaceSplit } {
+  const { splits, report } = dataset;
+  const present = SPLITS.filter((name) => splits[name]);
+  if (requested) {
+    const faces = splits[requested];
+    if (!faces) throw new DatasetError(`${report.source} has no ${requested} split (it has: ${present.join(', ')})`);
+    return { split: report.format === 'class-folders' ? 'all' : requested, faces };
+  }
+  if (report.format === 'class-folders') return { split: 'all', faces: splits.train! };
+  for (const name of ['test', 'privateTest'] as const) {
+    const faces = splits[name];
+    if (faces) return { split: name, faces };
+  }
+  throw new DatasetError(
+    `${report.source} has only a training split: pass --split train to score a model on its training images`,
+  );
 }
 
 export function formatReport(report: ValidationReport): string {

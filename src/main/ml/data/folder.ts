@@ -67,16 +67,21 @@ async function listClassFolders(splitDir: string, split: SplitName, skips: SkipL
 
 /**
  * Lists the images of a dataset in the Kaggle folder layout: `<root>/<split>/<class>/*.jpg|png`,
- * or `<root>/<class>/*` for a dataset without splits (all of it is then `train`).
+ * or `<root>/<class>/*` for a dataset without splits (all of it is then `train`, and `format`
+ * says `class-folders`).
  */
-export async function listFolderDataset(root: string, skips: SkipList): Promise<ImageFile[]> {
+export async function listFolderDataset(
+  root: string,
+  skips: SkipList,
+): Promise<{ files: ImageFile[]; format: 'folder' | 'class-folders' }> {
   let folders: string[];
   try {
     folders = await subfolders(root);
   } catch (error) {
     throw new DatasetError(`Cannot read dataset folder ${root}: ${(error as NodeJS.ErrnoException).code ?? error}`);
   }
-  if (folders.some((name) => classIndex(name) >= 0)) return listClassFolders(root, 'train', skips);
+  if (folders.some((name) => classIndex(name) >= 0))
+    return { files: await listClassFolders(root, 'train', skips), format: 'class-folders' };
   const files: ImageFile[] = [];
   for (const name of folders) {
     const split = SPLIT_FOLDERS[name.toLowerCase()];
@@ -86,7 +91,7 @@ export async function listFolderDataset(root: string, skips: SkipList): Promise<
     }
     files.push(...(await listClassFolders(path.join(root, name), split, skips)));
   }
-  return files;
+  return { files, format: 'folder' };
 }
 
 /**

@@ -11,7 +11,8 @@ import {
   temporaryDir,
   writeFiles,
 } from '../test-support/fixtures';
-import { DatasetError } from './dataset';
+import { trainingSplits } from '../training/trainer';
+import { DatasetError, evaluationSplit } from './dataset';
 import { loadDataset } from './load';
 import { splitCsvLine } from './csv';
 
@@ -58,8 +59,36 @@ describe('loadDataset: Kaggle folder layout', () => {
     await writeFiles(root, { 'fear/a.jpg': encodeJpegGray(48, 48, 1), 'surprise/b.jpg': encodeJpegGray(48, 48, 2) });
     const dataset = await loadDataset(root, { cacheDir: false });
     expect(dataset.report.counts).toEqual({ train: [0, 0, 1, 0, 0, 1, 0] });
+    expect(dataset.report.format).toBe('class-folders');
     expect(dataset.splits.test).toBeUndefined();
     expect(dataset.report.notes.join()).toMatch(/held out/);
+    // Scoring a model on it takes all of it, and says so.
+    const scored = evaluationSplit(dataset);
+    expect(scored.split).toBe('all');
+    expect(scored.faces.labels.length).toBe(2);
+  });
+
+  it('reads a folder with only a test split (to score a model), which training refuses clearly', async () => {
+    const onlyTest = await temporaryDir();
+    await writeFiles(onlyTest, {
+      'test/happy/x.jpg': encodeJpegGray(48, 48, 1),
+      'test/sad/y.jpg': encodeJpegGray(48, 48, 2),
+    });
+    const dataset = await loadDataset(onlyTest, { cacheDir: false });
+    expect(dataset.report.counts).toEqual({ test: [0, 0, 0, 1, 1, 0, 0] });
+    const scored = evaluationSplit(dataset);
+    expect(scored.split).toBe('test');
+    expect(Array.from(scored.faces.labels)).toEqual([3, 4]);
+    expect(() => evaluationSplit(dataset, 'train')).toThrow(/has no train split \(it has: test\)/);
+    expect(() => trainingSplits(dataset, 0.1, 1)).toThrow(/has no training images/);
+  });
+
+  it('does not score a model on a training split unless asked to', async () => {
+    const onlyTrain = await temporaryDir();
+    await writeFiles(onlyTrain, { 'train/happy/x.jpg': encodeJpegGray(48, 48, 1) });
+    const dataset = await loadDataset(onlyTrain, { cacheDir: false });
+    expect(() => evaluationSplit(dataset)).toThrow(/only a training split: pass --split train/);
+    expect(evaluationSplit(dataset, 'train').split).toBe('train');
   });
 
   it('fails clearly on a missing, empty or unusable folder', async () => {
@@ -69,9 +98,6 @@ describe('loadDataset: Kaggle folder layout', () => {
     const unusable = await temporaryDir();
     await writeFiles(unusable, { 'train/happy/x.jpg': Buffer.from('garbage') });
     await expect(loadDataset(unusable, { cacheDir: false })).rejects.toThrow(/No usable images.*not a JPEG or PNG/);
-    const onlyTest = await temporaryDir();
-    await writeFiles(onlyTest, { 'test/happy/x.jpg': encodeJpegGray(48, 48, 1) });
-    await expect(loadDataset(onlyTest, { cacheDir: false })).rejects.toThrow(/no training images/);
   });
 
   it('caches decoded data, reuses it unchanged, and rebuilds when files change or the cache is damaged', async () => {

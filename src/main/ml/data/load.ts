@@ -18,7 +18,7 @@ import { decodeFiles, listFolderDataset } from './folder';
 import { medianSharpness } from './sharpness';
 
 /** Bump when the decoded form or the report changes, so old cache files are ignored. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 /** Splits whose median sharpness differs by more than this factor get a warning. */
 const SHARPNESS_MISMATCH = 1.5;
 
@@ -46,7 +46,7 @@ function fingerprintOf(splits: Partial<Record<SplitName, FaceSplit>>): string {
 
 function buildDataset(
   source: string,
-  format: 'folder' | 'csv',
+  format: ValidationReport['format'],
   builders: Partial<Record<SplitName, SplitBuilder>>,
   skips: SkipList,
 ): FaceDataset {
@@ -79,8 +79,8 @@ function buildDataset(
         : '';
     throw new DatasetError(`No usable images in ${source}${why}`);
   }
-  if (!splits.train) throw new DatasetError(`${source} has no training images`);
-  if (!splits.test) report.notes.push('No test split: a stratified part of train will be held out for validation.');
+  if (splits.train && !splits.test)
+    report.notes.push('No test split: a stratified part of train will be held out for validation.');
   const { train: trainSharpness, test: testSharpness } = report.sharpness;
   if (
     trainSharpness !== undefined &&
@@ -165,9 +165,10 @@ export async function loadDataset(source: string, options: LoadOptions = {}): Pr
   }
   const skips = new SkipList();
   const key = createHash('sha256').update(`v${CACHE_FORMAT}\0${absolute}\0`);
-  let files: Awaited<ReturnType<typeof listFolderDataset>> = [];
+  let files: Awaited<ReturnType<typeof listFolderDataset>>['files'] = [];
+  let format: ValidationReport['format'] = 'csv';
   if (info.isDirectory()) {
-    files = await listFolderDataset(absolute, skips);
+    ({ files, format } = await listFolderDataset(absolute, skips));
     // Synchronous stats: tens of thousands of tiny calls are several times faster than promises.
     for (const f of files) {
       const s = statSync(f.path);
@@ -193,7 +194,7 @@ export async function loadDataset(source: string, options: LoadOptions = {}): Pr
       else
         (builders[file.split] ??= new SplitBuilder()).add(decoded.faces.subarray(i * 2304, (i + 1) * 2304), file.label);
     });
-    dataset = buildDataset(absolute, 'folder', builders, skips);
+    dataset = buildDataset(absolute, format, builders, skips);
   } else {
     dataset = buildDataset(absolute, 'csv', await readCsvDataset(absolute, skips), skips);
   }

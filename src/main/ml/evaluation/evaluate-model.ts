@@ -1,15 +1,48 @@
-import type * as tf from '@tensorflow/tfjs';
 import type { FaceSplit } from '../data/dataset';
 import { argmaxRows, predictProbabilities } from '../models/inference';
-import type { EvaluationReport } from '../../../shared/training';
-import { evaluatePredictions } from './metrics';
+import { temperatureFor, type LoadedModel } from '../models/model-io';
+import type { EvaluatedSplit, EvaluationReport } from '../../../shared/training';
+import { applyTemperature, expectedCalibrationError } from './calibration';
+import { classificationMetrics } from './metrics';
 
-/** Classifies every face of a split and scores the predictions against its labels. */
+export interface ScoreOptions {
+  split: EvaluatedSplit;
+  testTimeFlip: boolean;
+  /** The model's temperature for this way of predicting (1: none). */
+  temperature: number;
+}
+
+/**
+ * Scores a model's raw probabilities for `labels`: metrics of its predictions and the calibration
+ * error before and after its temperature. Returns the probabilities as the app shows them.
+ */
+export function scoreProbabilities(
+  labels: Uint8Array,
+  raw: Float32Array,
+  options: ScoreOptions,
+): { report: EvaluationReport; probabilities: Float32Array<ArrayBuffer> } {
+  const probabilities = applyTemperature(raw, options.temperature);
+  const report: EvaluationReport = {
+    ...classificationMetrics(labels, argmaxRows(probabilities)),
+    ...options,
+    ece: expectedCalibrationError(probabilities, labels),
+    eceUncalibrated: expectedCalibrationError(raw, labels),
+  };
+  return { report, probabilities };
+}
+
+/** Classifies every face of a split with a loaded model and scores it, its temperature applied. */
 export async function evaluateModel(
-  model: tf.LayersModel,
-  split: FaceSplit,
-  options: { testTimeFlip?: boolean; blurSigma?: number } = {},
-): Promise<EvaluationReport> {
-  const probabilities = await predictProbabilities(model, split.images, options);
-  return evaluatePredictions(split.labels, argmaxRows(probabilities), options.testTimeFlip ?? false);
+  { model, metadata }: LoadedModel,
+  faces: FaceSplit,
+  options: { split: EvaluatedSplit; testTimeFlip: boolean },
+): Promise<{ report: EvaluationReport; probabilities: Float32Array<ArrayBuffer> }> {
+  const raw = await predictProbabilities(model, faces.images, {
+    testTimeFlip: options.testTimeFlip,
+    blurSigma: metadata.input.blurSigma,
+  });
+  return scoreProbabilities(faces.labels, raw, {
+    ...options,
+    temperature: temperatureFor(metadata, options.testTimeFlip),
+  });
 }

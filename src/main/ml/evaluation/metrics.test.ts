@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePredictions, formatEvaluation } from './metrics';
+import { classificationMetrics, formatEvaluation } from './metrics';
 
-describe('evaluatePredictions', () => {
+describe('classificationMetrics', () => {
   // 10 faces. True: 3x angry(0), 2x disgust(1), 4x happy(3), 1x sad(4).
   const labels = [0, 0, 0, 1, 1, 3, 3, 3, 3, 4];
   const predictions = [0, 0, 3, 1, 0, 3, 3, 3, 4, 4];
 
   it('computes accuracy and the confusion matrix', () => {
-    const report = evaluatePredictions(labels, predictions);
+    const report = classificationMetrics(labels, predictions);
     expect(report.accuracy).toBeCloseTo(7 / 10);
     expect(report.images).toBe(10);
     expect(report.confusion[0]).toEqual([2, 0, 0, 1, 0, 0, 0]);
@@ -17,7 +17,7 @@ describe('evaluatePredictions', () => {
   });
 
   it('computes per-class precision, recall, F1 and support by hand-checked values', () => {
-    const { perClass } = evaluatePredictions(labels, predictions);
+    const { perClass } = classificationMetrics(labels, predictions);
     const angry = perClass[0];
     // angry: TP 2, predicted 3 (two angry + one disgust), support 3.
     expect(angry.precision).toBeCloseTo(2 / 3);
@@ -38,7 +38,7 @@ describe('evaluatePredictions', () => {
   });
 
   it('computes macro and support-weighted averages', () => {
-    const report = evaluatePredictions(labels, predictions);
+    const report = classificationMetrics(labels, predictions);
     const f1 = [2 / 3, 2 / 3, 0, 3 / 4, 2 / 3, 0, 0];
     expect(report.macroF1).toBeCloseTo(f1.reduce((a, b) => a + b) / 7);
     expect(report.macroAverage.recall).toBeCloseTo((2 / 3 + 0.5 + 0 + 3 / 4 + 1) / 7);
@@ -47,12 +47,12 @@ describe('evaluatePredictions', () => {
   });
 
   it('formats the table the seed reports', () => {
-    const text = formatEvaluation(evaluatePredictions(labels, predictions));
+    const text = formatEvaluation(classificationMetrics(labels, predictions));
     expect(text).toMatch(/angry\s+0\.67\s+0\.67\s+0\.67\s+3/);
     expect(text).toMatch(/accuracy\s+0\.7000\s+10/);
   });
 
   it('rejects mismatched inputs', () => {
-    expect(() => evaluatePredictions([0, 1], [0])).toThrow(/differ in length/);
+    expect(() => classificationMetrics([0, 1], [0])).toThrow(/differ in length/);
   });
 });

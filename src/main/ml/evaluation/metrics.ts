@@ -1,14 +1,13 @@
 import { EMOTIONS, NUM_CLASSES } from '../../../shared/emotions';
-import type { AverageMetrics, ClassMetrics, EvaluationReport } from '../../../shared/training';
+import type { AverageMetrics, ClassificationMetrics, ClassMetrics, EvaluationReport } from '../../../shared/training';
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
 /** Accuracy, per-class precision/recall/F1 and the confusion matrix (scikit-learn's definitions, 0 for 0/0). */
-export function evaluatePredictions(
+export function classificationMetrics(
   labels: ArrayLike<number>,
   predictions: ArrayLike<number>,
-  testTimeFlip = false,
-): EvaluationReport {
+): ClassificationMetrics {
   if (labels.length !== predictions.length) throw new Error('labels and predictions differ in length');
   const confusion = Array.from({ length: NUM_CLASSES }, () => new Array<number>(NUM_CLASSES).fill(0));
   let correct = 0;
@@ -44,11 +43,10 @@ export function evaluatePredictions(
     weightedAverage: average((m) => m.support),
     confusion,
     images: total,
-    testTimeFlip,
   };
 }
 
-export function formatEvaluation(report: EvaluationReport): string {
+export function formatEvaluation(report: ClassificationMetrics & Partial<EvaluationReport>): string {
   const row = (name: string, m: AverageMetrics | ClassMetrics) =>
     `${name.padStart(12)}${[m.precision, m.recall, m.f1].map((v) => v.toFixed(2).padStart(10)).join('')}${String(m.support).padStart(10)}`;
   const lines = [
@@ -59,6 +57,12 @@ export function formatEvaluation(report: EvaluationReport): string {
     `${'accuracy'.padStart(12)}${''.padStart(20)}${report.accuracy.toFixed(4).padStart(10)}${String(report.images).padStart(10)}`,
     row('macro avg', report.macroAverage),
     row('weighted avg', report.weightedAverage),
+    ...(report.ece === undefined
+      ? []
+      : [
+          '',
+          `calibration: ECE ${report.ece.toFixed(3)} at temperature ${report.temperature?.toFixed(2)} (${report.eceUncalibrated?.toFixed(3)} before)`,
+        ]),
     '',
     'confusion (rows: true, columns: predicted)',
     `${''.padStart(10)}${EMOTIONS.map((e) => e.slice(0, 7).padStart(8)).join('')}`,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MlStatus } from '../../../shared/api';
 import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
+import { applyTemperature } from '../evaluation/calibration';
 import { MlHostClient, type HostChannel } from './client';
 import { spawnWorkerHost } from './worker-channel';
 
@@ -97,6 +98,38 @@ describe('ML host client (the real host on a worker thread)', () => {
       await expect(client.useModel(path.join(dir, 'missing'))).rejects.toThrow(/metadata.json is missing/);
       expect(client.status).toMatchObject({ state: 'ready', model: 'my copy' });
       expect((await client.classify(new Float32Array(FACE_PIXELS))).probabilities).toHaveLength(NUM_CLASSES);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("applies the model's temperature to the probabilities it returns (what the overlay shows and sessions record)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-temperature-'));
+    try {
+      const raw = path.join(dir, 'raw');
+      const calibrated = path.join(dir, 'calibrated');
+      for (const [target, calibration] of [
+        [raw, undefined],
+        [calibrated, { single: 2.5, mirrored: 1.5, fittedOn: 'test', images: 10 }],
+      ] as const) {
+        cpSync(DEFAULT_MODEL, target, { recursive: true });
+        const file = path.join(target, 'metadata.json');
+        writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), calibration }));
+      }
+      // Faces of different brightness, so the probabilities differ from face to face.
+      const faces = Float32Array.from({ length: 3 * FACE_PIXELS }, (_, i) => ((i * 7919) % 256) / 255);
+      client = new MlHostClient({ spawn: spawnWorkerHost, modelDir: raw });
+      await client.start();
+      const before = (await client.classify(faces)).probabilities;
+      await client.useModel(calibrated);
+      const after = (await client.classify(faces)).probabilities;
+      const expected = applyTemperature(before, 2.5);
+      for (let i = 0; i < expected.length; i++) expect(after[i]).toBeCloseTo(expected[i], 5);
+      // A temperature above 1 makes every face's top probability less confident.
+      for (let face = 0; face < 3; face++) {
+        const top = (p: Float32Array) => Math.max(...p.subarray(face * NUM_CLASSES, (face + 1) * NUM_CLASSES));
+        expect(top(after)).toBeLessThan(top(before));
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

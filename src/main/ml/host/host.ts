@@ -1,7 +1,8 @@
 import { FACE_PIXELS } from '../../../shared/emotions';
 import { fuseForInference, type Predictor } from '../models/fused-inference';
 import { predictProbabilities } from '../models/inference';
-import { loadModel, type LoadedModel } from '../models/model-io';
+import { loadModel, temperatureFor, type LoadedModel } from '../models/model-io';
+import { applyTemperature } from '../evaluation/calibration';
 import { initBackend } from '../runtime/backend';
 import type { ClassifiedFaces, HostEvent, HostRequest, HostResponse, LoadedModelInfo } from './protocol';
 import { TrainingJobs } from './training-jobs';
@@ -34,10 +35,13 @@ export function createMlHost(emit: (event: HostEvent) => void): (request: HostRe
     const started = performance.now();
     // No mirrored second pass here: it doubles the latency for a small gain on single frames,
     // and the live view smooths over frames anyway.
-    const probabilities = await predictProbabilities(active.predictor, faces, {
-      blurSigma: active.loaded.metadata.input.blurSigma,
+    const { metadata } = active.loaded;
+    const raw = await predictProbabilities(active.predictor, faces, {
+      blurSigma: metadata.input.blurSigma,
       batchSize: faces.length / FACE_PIXELS,
     });
+    // What the overlay shows and the recorder stores: the model's calibrated probabilities.
+    const probabilities = applyTemperature(raw, temperatureFor(metadata, false));
     return { probabilities, inferenceMs: performance.now() - started };
   }
 

@@ -1,9 +1,9 @@
 import { readMetadata } from '../models/model-folder';
 import { loadModel } from '../models/model-io';
-import { argmaxRows, predictProbabilities } from '../models/inference';
+import { argmaxRows } from '../models/inference';
 import { loadDataset } from '../data/load';
 import type { FaceDataset, FaceSplit } from '../data/dataset';
-import { evaluatePredictions } from '../evaluation/metrics';
+import { evaluateModel } from '../evaluation/evaluate-model';
 import { temporaryDir } from '../runtime/temporary-dir';
 import type { BackendChoice } from '../runtime/backend';
 import { Random } from '../training/random';
@@ -84,14 +84,14 @@ export class TrainingJobs {
 
   async inspect(choice: DatasetChoice): Promise<DatasetSummary> {
     const dataset = await this.load(choice.datasetPath);
-    const train = dataset.splits.train!;
-    const counts = dataset.report.counts.train!;
-    const largest = Math.max(...counts);
     const {
       train: trainPart,
       validation,
       validationFrom,
     } = trainingSplits(dataset, choice.validationFraction, choice.seed);
+    const train = dataset.splits.train!; // trainingSplits has checked it is there
+    const counts = dataset.report.counts.train!;
+    const largest = Math.max(...counts);
     return {
       path: choice.datasetPath,
       report: dataset.report,
@@ -206,12 +206,11 @@ export class TrainingJobs {
   async evaluate(modelDir: string, choice: DatasetChoice, mistakesWanted: number): Promise<ModelEvaluation> {
     const dataset = await this.load(choice.datasetPath);
     const { validation, validationFrom } = trainingSplits(dataset, choice.validationFraction, choice.seed);
-    const { model, metadata } = await loadModel(modelDir);
+    const loaded = await loadModel(modelDir);
     try {
-      const testTimeFlip = metadata.recipe?.testTimeFlip ?? false;
-      const probabilities = await predictProbabilities(model, validation.images, {
-        testTimeFlip,
-        blurSigma: metadata.input.blurSigma,
+      const { report, probabilities } = await evaluateModel(loaded, validation, {
+        split: validationFrom,
+        testTimeFlip: loaded.metadata.recipe?.testTimeFlip ?? false,
       });
       const count = validation.labels.length;
       const predictions = argmaxRows(probabilities);
@@ -228,13 +227,13 @@ export class TrainingJobs {
       }
       wrong.sort((a, b) => b.confidence - a.confidence);
       return {
-        name: metadata.name,
-        evaluation: evaluatePredictions(validation.labels, predictions, testTimeFlip),
+        name: loaded.metadata.name,
+        evaluation: report,
         mistakes: wrong.slice(0, mistakesWanted),
         split: validationFrom,
       };
     } finally {
-      model.dispose();
+      loaded.model.dispose();
     }
   }
 }

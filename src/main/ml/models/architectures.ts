@@ -86,6 +86,7 @@ export function buildDefaultModel(widths: readonly number[] = DEFAULT_WIDTHS): t
   });
 }
 
-export function buildModel(architecture: Architecture): tf.LayersModel {
-  return architecture === 'seed' ? buildSeedModel() : buildDefaultModel();
+/** `widths`: the default architecture's stage widths, when a recipe changes them. */
+export function buildModel(architecture: Architecture, widths?: readonly number[]): tf.LayersModel {
+  return architecture === 'seed' ? buildSeedModel() : buildDefaultModel(widths);
 }

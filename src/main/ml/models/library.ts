@@ -109,6 +109,8 @@ export class ModelLibrary {
       epochs: metadata.epochsTrained,
       accuracy: metadata.evaluation?.accuracy,
       macroF1: metadata.evaluation?.macroF1,
+      evaluatedOn: metadata.evaluation && { split: metadata.evaluation.split, images: metadata.evaluation.images },
+      ece: metadata.evaluation?.ece,
     };
   }
 }

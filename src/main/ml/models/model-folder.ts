@@ -6,7 +6,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { EMOTIONS, FACE_SIZE } from '../../../shared/emotions';
-import type { EpochRecord, EvaluationReport } from '../../../shared/training';
+import type { EpochRecord, EvaluatedSplit, EvaluationReport } from '../../../shared/training';
 import type { Recipe } from '../training/recipes';
 import type { Architecture } from './architectures';
 
@@ -25,8 +25,13 @@ export interface ModelMetadata {
   recipe: Recipe;
   epochsTrained: number;
   dataset: { source: string; fingerprint: string; trainImages: number; validationImages: number };
-  /** On the validation/test split, when measured. */
-  evaluation?: EvaluationReport & { split: string };
+  /** The saved weights on the validation/test split, when measured. */
+  evaluation?: EvaluationReport;
+  /**
+   * Temperature scaling fitted on the validation split (evaluation/calibration.ts): one temperature
+   * for single predictions (the live view) and one for mirror-averaged ones. Absent: 1, none.
+   */
+  calibration?: { single: number; mirrored: number; fittedOn: EvaluatedSplit; images: number };
   history: EpochRecord[];
   backend: string;
   trainingSeconds: number;
@@ -35,6 +40,13 @@ export interface ModelMetadata {
 }
 
 export class ModelLoadError extends Error {}
+
+/** The temperature for this model's probabilities, predicted with or without the mirror image. */
+export function temperatureFor(metadata: Pick<ModelMetadata, 'calibration'>, testTimeFlip: boolean): number {
+  const calibration = metadata.calibration;
+  if (!calibration) return 1;
+  return testTimeFlip ? calibration.mirrored : calibration.single;
+}
 
 export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const temporary = `${file}.tmp`;
@@ -62,6 +74,14 @@ export async function readMetadata(dir: string): Promise<ModelMetadata> {
   }
   if (metadata.input?.width !== FACE_SIZE || metadata.input?.height !== FACE_SIZE || metadata.input?.channels !== 1) {
     throw new ModelLoadError(`model input must be ${FACE_SIZE}x${FACE_SIZE}x1`);
+  }
+  const calibration = metadata.calibration;
+  const validTemperature = (t: unknown) => typeof t === 'number' && Number.isFinite(t) && t > 0;
+  if (
+    calibration !== undefined &&
+    !(validTemperature(calibration?.single) && validTemperature(calibration?.mirrored))
+  ) {
+    throw new ModelLoadError(`model calibration ${JSON.stringify(calibration)} needs two temperatures above 0`);
   }
   return metadata;
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  bestEpoch,
   MISTAKES_SHOWN,
   type DatasetSummary,
   type RunReport,
@@ -296,11 +297,14 @@ export class TrainingService {
       dataset,
       mistakes: MISTAKES_SHOWN,
     });
+    const history = this.stored(run.id).history;
     const report: RunReport = {
       runId: run.id,
       model: { id: modelId, name: mine.name, evaluation: mine.evaluation },
       mistakes: mine.mistakes,
       split: mine.split,
+      savedEpoch: history.at(-1),
+      bestEpoch: bestEpoch(history),
     };
     const activeId = models.activeId();
     try {

@@ -1,5 +1,7 @@
 import { FACE_SIZE } from '../../../shared/emotions';
 import { FACE_PIXELS } from '../data/image';
+import { blurFaces } from '../data/sharpness';
+import { applyJpegArtifacts } from './jpeg-artifacts';
 import type { Random } from './random';
 
 export interface AugmentOptions {
@@ -14,7 +16,22 @@ export interface AugmentOptions {
   eraseProbability: number;
   /** Largest brightness / contrast change, as a fraction. */
   maxIntensity: number;
+  /**
+   * Webcam conditions (absent in recipes from before they existed: off). Gamma drawn
+   * log-uniformly from [1 / (1 + maxGamma), 1 + maxGamma].
+   */
+  maxGamma?: number;
+  /** Probability of a Gaussian blur of sigma 0.4 to maxBlurSigma (focus, motion, a small face upscaled). */
+  blurProbability?: number;
+  maxBlurSigma?: number;
+  /** Sensor noise: Gaussian, its standard deviation drawn from [0, maxNoise] (intensities in [0, 1]). */
+  maxNoise?: number;
+  /** Probability of JPEG compression at a quality drawn from [JPEG_QUALITY_MIN, JPEG_QUALITY_MAX]. */
+  jpegProbability?: number;
 }
+
+export const JPEG_QUALITY_MIN = 25;
+export const JPEG_QUALITY_MAX = 85;
 
 export const DEFAULT_AUGMENT: AugmentOptions = {
   maxShift: 4,
@@ -25,6 +42,44 @@ export const DEFAULT_AUGMENT: AugmentOptions = {
   maxIntensity: 0.2,
 };
 
+/** What the default model trains with: the geometric and intensity jitter above plus webcam conditions. */
+export const WEBCAM_AUGMENT: AugmentOptions = {
+  ...DEFAULT_AUGMENT,
+  maxZoom: 0.15,
+  maxGamma: 0.4,
+  blurProbability: 0.25,
+  maxBlurSigma: 1.2,
+  maxNoise: 0.03,
+  jpegProbability: 0.25,
+};
+
+/** A standard normal deviate (Box-Muller). */
+function gaussian(random: Random): number {
+  return Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+}
+
+/** Blur, gamma, noise and JPEG compression, in the order a camera and its encoder apply them. */
+function applyCaptureConditions(out: Float32Array, offset: number, random: Random, options: AugmentOptions): void {
+  const face = out.subarray(offset, offset + FACE_PIXELS);
+  if (options.blurProbability && options.maxBlurSigma && random.next() < options.blurProbability) {
+    face.set(blurFaces(face, random.uniform(0.4, options.maxBlurSigma)));
+  }
+  if (options.maxGamma) {
+    const gamma = Math.exp(random.uniform(-1, 1) * Math.log(1 + options.maxGamma));
+    for (let i = 0; i < FACE_PIXELS; i++) face[i] = face[i] ** gamma;
+  }
+  if (options.maxNoise) {
+    const sigma = random.uniform(0, options.maxNoise);
+    for (let i = 0; i < FACE_PIXELS; i++) {
+      const value = face[i] + sigma * gaussian(random);
+      face[i] = value < 0 ? 0 : value > 1 ? 1 : value;
+    }
+  }
+  if (options.jpegProbability && random.next() < options.jpegProbability) {
+    applyJpegArtifacts(face, 0, random.uniform(JPEG_QUALITY_MIN, JPEG_QUALITY_MAX));
+  }
+}
+
 /** Copies a face to floats in [0, 1] unchanged. */
 export function faceToFloats(source: Uint8Array, offset: number, out: Float32Array, outOffset: number): void {
   for (let i = 0; i < FACE_PIXELS; i++) out[outOffset + i] = source[offset + i] / 255;
@@ -32,8 +87,8 @@ export function faceToFloats(source: Uint8Array, offset: number, out: Float32Arr
 
 /**
  * Writes one randomly transformed face (floats in [0, 1]) into `out`: one affine warp (shift,
- * rotation, zoom, mirror) with bilinear sampling and edge clamping, then brightness/contrast
- * jitter and random erasing.
+ * rotation, zoom, mirror) with bilinear sampling and edge clamping, brightness/contrast jitter,
+ * the capture conditions that are on, then random erasing.
  */
 export function augmentFace(
   source: Uint8Array,
@@ -77,6 +132,7 @@ export function augmentFace(
       out[outOffset + y * FACE_SIZE + x] = value < 0 ? 0 : value > 1 ? 1 : value;
     }
   }
+  applyCaptureConditions(out, outOffset, random, options);
   if (random.next() < options.eraseProbability) {
     const area = random.uniform(0.02, 0.2) * FACE_PIXELS;
     const aspect = Math.exp(random.uniform(Math.log(0.3), Math.log(3.3)));

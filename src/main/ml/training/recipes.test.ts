@@ -58,4 +58,15 @@ describe('recipes from the wizard', () => {
     for (const total of totals) expect(total).toBeCloseTo(totals[0]);
     expect(weights[1]).toBeCloseTo(16 * weights[3]);
   });
+
+  it('weighs rare classes up more gently with a smaller power, keeping the mean weight per image at 1', () => {
+    const counts = [400, 50, 400, 800, 0, 400, 400];
+    const total = counts.reduce((a, b) => a + b, 0);
+    for (const power of [1, 0.5]) {
+      const weights = classWeights(counts, power);
+      expect(counts.reduce((sum, c, i) => sum + c * weights[i], 0) / total).toBeCloseTo(1, 10);
+    }
+    const gentle = classWeights(counts, 0.5);
+    expect(gentle[1] / gentle[3]).toBeCloseTo(4); // sqrt(800 / 50)
+  });
 });

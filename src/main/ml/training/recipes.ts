@@ -25,8 +25,12 @@ export interface Recipe {
    * dataset), blur every face the model is shown outside training to the training sharpness.
    */
   matchInputSharpness: boolean;
-  /** Weigh each class's loss by total / (classes x its count), so rare classes count as much (absent: off). */
+  /** Weigh each class's loss by how rare it is (absent: off); see classWeights. */
   classWeighting?: boolean;
+  /** 1: total / (classes x count), so every class counts as much; 0.5: its square root, a milder push (absent: 1). */
+  classWeightPower?: number;
+  /** Channel widths of the default architecture's stages (absent: DEFAULT_WIDTHS). */
+  widths?: number[];
 }
 
 /** The original Keras recipe, verbatim: Adam 1e-4 with decay 1e-6, batch 64, 50 epochs, no augmentation. */
@@ -98,9 +102,14 @@ export function recipeFromConfig(config: TrainingConfig): Recipe {
   };
 }
 
-/** Loss weights per class: total / (classes x count), 0 for a class with no images. */
-export function classWeights(counts: readonly number[]): number[] {
+/**
+ * Loss weights per class: (total / (classes x count)) ^ power, scaled so that the average weight
+ * over the training images stays 1 (the learning rate keeps its meaning); 0 for a class with no images.
+ */
+export function classWeights(counts: readonly number[], power = 1): number[] {
   const total = counts.reduce((a, b) => a + b, 0);
   const present = counts.filter((c) => c > 0).length;
-  return counts.map((count) => (count === 0 ? 0 : total / (present * count)));
+  const raw = counts.map((count) => (count === 0 ? 0 : (total / (present * count)) ** power));
+  const mean = raw.reduce((sum, weight, c) => sum + weight * counts[c], 0) / total;
+  return raw.map((weight) => weight / mean);
 }

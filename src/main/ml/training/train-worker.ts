@@ -34,7 +34,9 @@ async function start() {
   const report = await initBackend({ candidates: init.backendCandidates });
   seedMathRandom(init.initSeed);
   const startFrom = init.resumeFrom ?? init.initFrom;
-  const model = startFrom ? (await loadModel(startFrom)).model : buildModel(init.recipe.architecture);
+  const model = startFrom
+    ? (await loadModel(startFrom)).model
+    : buildModel(init.recipe.architecture, init.recipe.widths);
   seedMathRandom(init.workerSeed);
   const optimizer = tf.train.adam(init.recipe.learningRate, 0.9, 0.999, init.recipe.epsilon);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaceDataset, FaceSplit } from '../data/dataset';
 import { FACE_PIXELS } from '../data/image';
 import { loadDataset } from '../data/load';
+import { evaluateModel } from '../evaluation/evaluate-model';
 import { loadModel } from '../models/model-io';
 import { initBackend } from '../runtime/backend';
 import { SHARED_FER2013, temporaryDir } from '../test-support/fixtures';
@@ -70,10 +71,23 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
     const tensors = events.flatMap((e) => (e.type === 'epoch' ? [e.tensors] : []));
     expect(new Set(tensors.slice(1)).size).toBe(1);
     expect(existsSync(path.join(outDir, CHECKPOINT_DIR))).toBe(false);
-    const { metadata } = await loadModel(outDir);
+    const loaded = await loadModel(outDir);
+    const { metadata } = loaded;
     expect(metadata).toMatchObject({ architecture: 'default', epochsTrained: 4, weightsDtype: 'float16' });
-    expect(metadata.evaluation?.images).toBe(256);
+    expect(metadata.evaluation).toMatchObject({ images: 256, split: 'test', testTimeFlip: true });
     expect(metadata.history).toHaveLength(4);
+
+    // Calibrated on the validation split, one temperature per way of predicting.
+    expect(metadata.calibration).toMatchObject({ fittedOn: 'test', images: 256 });
+    expect(metadata.calibration!.single).toBeGreaterThan(0);
+    expect(metadata.evaluation!.temperature).toBe(metadata.calibration!.mirrored);
+
+    // The saved model is the one the report describes: scoring the saved folder gives its numbers
+    // (up to a face changed by storing the weights as float16).
+    const rescored = await evaluateModel(loaded, small.splits.test!, { split: 'test', testTimeFlip: true });
+    expect(Math.abs(rescored.report.accuracy - metadata.evaluation!.accuracy)).toBeLessThanOrEqual(1 / 256);
+    expect(rescored.report.temperature).toBe(metadata.evaluation!.temperature);
+    loaded.model.dispose();
   });
 
   it('checkpoints every epoch, stops when cancelled and resumes where it stopped', async () => {

@@ -6,10 +6,12 @@ import { EMOTIONS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
 import type { EpochRecord, EvaluationReport, RunProgress } from '../../../shared/training';
 import { FACE_PIXELS } from '../data/image';
 import { matchingBlurSigma } from '../data/sharpness';
-import type { FaceDataset, FaceSplit } from '../data/dataset';
-import { evaluatePredictions } from '../evaluation/metrics';
+import { DatasetError, type FaceDataset, type FaceSplit } from '../data/dataset';
+import { fitTemperature, negativeLogLikelihood } from '../evaluation/calibration';
+import { scoreProbabilities } from '../evaluation/evaluate-model';
+import { classificationMetrics } from '../evaluation/metrics';
 import { argmaxRows } from '../models/inference';
-import type { ModelMetadata } from '../models/model-io';
+import { temperatureFor, type ModelMetadata } from '../models/model-folder';
 import type { BackendChoice } from '../runtime/backend';
 import { nextMessage, siblingModule, spawnWorker } from '../runtime/spawn-worker';
 import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
@@ -123,7 +125,8 @@ export function trainingSplits(
   holdout: number,
   seed: number,
 ): { train: FaceSplit; validation: FaceSplit; validationFrom: 'test' | 'held-out train' } {
-  const train = dataset.splits.train!;
+  const train = dataset.splits.train;
+  if (!train) throw new DatasetError(`${dataset.report.source} has no training images`);
   if (dataset.splits.test) return { train, validation: dataset.splits.test, validationFrom: 'test' };
   return { ...holdOut(train, holdout, seed), validationFrom: 'held-out train' };
 }
@@ -227,7 +230,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       ...shared,
       resumeFrom,
       initFrom: resumeFrom ? undefined : options.initFrom,
-      classWeights: activeRecipe.classWeighting ? classWeights(countLabels(split.train.labels)) : undefined,
+      classWeights: activeRecipe.classWeighting
+        ? classWeights(countLabels(split.train.labels), activeRecipe.classWeightPower)
+        : undefined,
       backendCandidates: options.backendCandidates,
     })),
   );
@@ -248,14 +253,17 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     stepsPerEpoch: batchesPerEpoch,
   });
 
-  const validate = async (testTimeFlip: boolean, recalibrationSeed: number) => {
-    // Every replica re-estimates batch-norm statistics from the same faces, so they agree.
-    await Promise.all(
+  const labels = split.validation.labels;
+  /** Every replica re-estimates batch-norm statistics from the same faces, so they agree. */
+  const recalibrate = (seed: number) =>
+    Promise.all(
       pool.workers.map(async (worker) => {
-        pool.post(worker, { type: 'recalibrate', seed: recalibrationSeed });
+        pool.post(worker, { type: 'recalibrate', seed });
         await pool.receive(worker);
       }),
     );
+  /** The model's raw probabilities for every validation face, the work shared by the replicas. */
+  const predictValidation = async (testTimeFlip: boolean): Promise<Float32Array> => {
     const per = Math.ceil(validationCount / workerCount);
     const parts = await Promise.all(
       pool.workers.map(async (worker, i) => {
@@ -271,17 +279,13 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       probabilities.set(part, offset);
       offset += part.length;
     }
-    let lossSum = 0;
-    split.validation.labels.forEach(
-      (label, i) => (lossSum -= Math.log(Math.max(1e-7, probabilities[i * NUM_CLASSES + label]))),
-    );
-    return {
-      report: evaluatePredictions(split.validation.labels, argmaxRows(probabilities), testTimeFlip),
-      loss: lossSum / validationCount,
-    };
+    return probabilities;
   };
 
-  const metadataFor = (epochsTrained: number, evaluation?: EvaluationReport): ModelMetadata => ({
+  const metadataFor = (
+    epochsTrained: number,
+    final?: { evaluation: EvaluationReport; calibration: ModelMetadata['calibration'] },
+  ): ModelMetadata => ({
     formatVersion: 1,
     name: options.name ?? activeRecipe.architecture,
     architecture: activeRecipe.architecture,
@@ -295,7 +299,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       trainImages: trainCount,
       validationImages: validationCount,
     },
-    evaluation: evaluation && { ...evaluation, split: split.validationFrom },
+    evaluation: final?.evaluation,
+    calibration: final?.calibration,
     history: state.history,
     backend: ready.backend,
     trainingSeconds: Math.round(state.trainingSeconds),
@@ -361,15 +366,17 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         state.epoch = epoch + 1;
         continue;
       }
-      const validation = await validate(false, state.seed + epoch);
+      await recalibrate(state.seed + epoch);
+      const probabilities = await predictValidation(false);
+      const validationAccuracy = classificationMetrics(labels, argmaxRows(probabilities)).accuracy;
       const seconds = (performance.now() - epochStart) / 1000;
       state.trainingSeconds += seconds;
       const record: EpochRecord = {
         epoch: epoch + 1,
         loss: lossSum / seen,
         accuracy: correct / seen,
-        valLoss: validation.loss,
-        valAccuracy: validation.report.accuracy,
+        valLoss: negativeLogLikelihood(probabilities, labels),
+        valAccuracy: validationAccuracy,
         seconds,
         learningRate,
       };
@@ -396,8 +403,24 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
 
   let evaluation: EvaluationReport | undefined;
   if (!cancelled && !options.stepsOnly) {
-    evaluation = (await validate(activeRecipe.testTimeFlip, state.seed + state.epoch)).report;
-    const metadata = { ...metadataFor(state.epoch, evaluation), weightsDtype: 'float16' as const };
+    // The saved model is the last epoch's (no epoch is picked by its validation score), and the
+    // report describes exactly those weights, with their batch-norm statistics re-estimated once.
+    await recalibrate(state.seed + state.epoch);
+    const single = await predictValidation(false);
+    const mirrored = await predictValidation(true);
+    const calibration = {
+      single: fitTemperature(single, labels),
+      mirrored: fitTemperature(mirrored, labels),
+      fittedOn: split.validationFrom,
+      images: validationCount,
+    };
+    const testTimeFlip = activeRecipe.testTimeFlip;
+    evaluation = scoreProbabilities(labels, testTimeFlip ? mirrored : single, {
+      split: split.validationFrom,
+      testTimeFlip,
+      temperature: temperatureFor({ calibration }, testTimeFlip),
+    }).report;
+    const metadata = { ...metadataFor(state.epoch, { evaluation, calibration }), weightsDtype: 'float16' as const };
     pool.post(lead, { type: 'save', dir: outDir, metadata, withOptimizer: false });
     await pool.receive(lead);
     await rm(checkpointDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTrainingConfig } from '../../../shared/training';
-import { bestEpoch, formatSeconds, rowNormalised, runFraction } from './format';
+import { bestEpoch, defaultTrainingConfig } from '../../../shared/training';
+import { formatSeconds, rowNormalised, runFraction } from './format';
 
 const record = (epoch: number, valAccuracy: number) => ({
   epoch,
@@ -28,8 +28,8 @@ describe('training view formatting', () => {
   });
 
   it('finds the best epoch by validation accuracy', () => {
-    expect(bestEpoch({ history: [record(1, 0.3), record(2, 0.5), record(3, 0.4)] })?.epoch).toBe(2);
-    expect(bestEpoch({ history: [] })).toBeUndefined();
+    expect(bestEpoch([record(1, 0.3), record(2, 0.5), record(3, 0.4)])?.epoch).toBe(2);
+    expect(bestEpoch([])).toBeUndefined();
   });
 
   it('normalises confusion rows, leaving empty rows at zero', () => {

@@ -20,14 +20,6 @@ export function runFraction(run: Pick<TrainingRun, 'config' | 'history'> & { pro
   return Math.min(1, Math.max(0, done / epochs));
 }
 
-/** The epoch with the best validation accuracy so far. */
-export function bestEpoch(run: Pick<TrainingRun, 'history'>): TrainingRun['history'][number] | undefined {
-  return run.history.reduce<TrainingRun['history'][number] | undefined>(
-    (best, record) => (!best || record.valAccuracy > best.valAccuracy ? record : best),
-    undefined,
-  );
-}
-
 /** Each row of a confusion matrix divided by its total (0 for an empty row). */
 export function rowNormalised(confusion: number[][]): number[][] {
   return confusion.map((row) => {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { EMOTIONS } from './emotions';
+import { reportVerdict, splitLabel, type EvaluationReport, type RunReport } from './training';
+
+/** An evaluation on 100 faces, 40 of them happy (the majority), with the given accuracy. */
+function evaluation(accuracy: number): EvaluationReport {
+  const supports = [10, 2, 10, 40, 15, 8, 15];
+  const metrics = { precision: 0, recall: 0, f1: 0, support: 100 };
+  return {
+    accuracy,
+    macroF1: 0,
+    perClass: EMOTIONS.map((label, c) => ({ label, precision: 0, recall: 0, f1: 0, support: supports[c] })),
+    macroAverage: metrics,
+    weightedAverage: metrics,
+    confusion: [],
+    images: 100,
+    split: 'test',
+    testTimeFlip: false,
+    temperature: 1,
+    ece: 0,
+    eceUncalibrated: 0,
+  };
+}
+
+const report = (mine: number, live?: number): Pick<RunReport, 'model' | 'active'> => ({
+  model: { name: 'new', evaluation: evaluation(mine) },
+  active: live === undefined ? undefined : { id: 'bundled:default', name: 'live', evaluation: evaluation(live) },
+});
+
+describe('what a training report recommends', () => {
+  it('recommends a model that beats the live one', () => {
+    expect(reportVerdict(report(0.7, 0.65))).toEqual({ kind: 'better' });
+    expect(reportVerdict(report(0.7))).toEqual({ kind: 'better' });
+  });
+
+  it('says so when the new model is worse than the live one', () => {
+    const verdict = reportVerdict(report(0.6, 0.68));
+    expect(verdict.kind).toBe('worse');
+    expect(verdict.kind === 'worse' && verdict.byPoints).toBeCloseTo(8, 6);
+  });
+
+  it('says so when the new model is no better than always answering the most common emotion', () => {
+    expect(reportVerdict(report(0.405, 0.3))).toEqual({ kind: 'chance', chanceAccuracy: 0.4, majority: 'happy' });
+    expect(reportVerdict(report(0.1))).toMatchObject({ kind: 'chance' });
+    expect(reportVerdict(report(0.45)).kind).toBe('better');
+  });
+
+  it('names every split a model is scored on', () => {
+    expect(splitLabel('test')).toBe('the test split');
+    expect(splitLabel('all')).toBe('all images');
+    expect(splitLabel('held-out train')).toBe('the held-out part of train');
+  });
+});
