@@ -128,6 +128,18 @@ export const SAMPLE_FACES_PER_CLASS = 8;
 
 export type LearningRateSchedule = 'keras-decay' | 'warmup-cosine';
 
+/** The setup step's augmentation switches, in the order shown, with their labels. */
+export const AUGMENTATION_SWITCHES = [
+  ['flip', 'Mirror'],
+  ['shift', 'Shift'],
+  ['rotate', 'Rotate'],
+  ['zoom', 'Zoom'],
+  ['erase', 'Erase a patch'],
+  ['intensity', 'Brightness / contrast'],
+  ['webcam', 'Webcam conditions (blur, gamma, noise, JPEG)'],
+] as const;
+export type AugmentationSwitch = (typeof AUGMENTATION_SWITCHES)[number][0];
+
 /** Everything the setup step chooses. */
 export interface TrainingConfig {
   name: string;
@@ -138,7 +150,7 @@ export interface TrainingConfig {
   learningRate: number;
   schedule: LearningRateSchedule;
   /** Each of the augmentations on or off (all off trains on the faces as they are). */
-  augment: { flip: boolean; shift: boolean; rotate: boolean; zoom: boolean; erase: boolean; intensity: boolean };
+  augment: Record<AugmentationSwitch, boolean>;
   /** Weigh each class's loss by how rare it is. */
   classWeighting: boolean;
   /** Start from the weights of this model (the active one, when chosen) instead of from scratch. */
@@ -263,7 +275,15 @@ export function defaultTrainingConfig(architecture: TrainingConfig['architecture
     seed: 1,
   };
   if (architecture === 'seed') {
-    const off = { flip: false, shift: false, rotate: false, zoom: false, erase: false, intensity: false };
+    const off = {
+      flip: false,
+      shift: false,
+      rotate: false,
+      zoom: false,
+      erase: false,
+      intensity: false,
+      webcam: false,
+    };
     return {
       ...common,
       architecture,
@@ -274,7 +294,7 @@ export function defaultTrainingConfig(architecture: TrainingConfig['architecture
       augment: off,
     };
   }
-  const on = { flip: true, shift: true, rotate: true, zoom: true, erase: true, intensity: true };
+  const on = { flip: true, shift: true, rotate: true, zoom: true, erase: true, intensity: true, webcam: false };
   return {
     ...common,
     architecture,

@@ -2,7 +2,7 @@ import { MAX_FACES_PER_CALL, MAX_TEXT_LENGTH, type ClassifyRequest } from '../..
 import { FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
 import { isAbsolute } from 'node:path';
 import type { SampleInput, SessionFilter } from '../../shared/sessions';
-import type { TrainingConfig } from '../../shared/training';
+import { AUGMENTATION_SWITCHES, type TrainingConfig } from '../../shared/training';
 
 /** A payload from the renderer that does not match the contract. */
 export class InvalidPayloadError extends Error {}
@@ -156,8 +156,6 @@ export function parseSeed(value: unknown): number {
   return integer('seed', value, 0, 2 ** 31 - 1);
 }
 
-const AUGMENTATIONS = ['flip', 'shift', 'rotate', 'zoom', 'erase', 'intensity'] as const;
-
 /** Checks every field of a training setup, and that nothing else came with it. */
 export function parseTrainingConfig(payload: unknown): TrainingConfig {
   const config = expectObject('config', payload);
@@ -187,7 +185,7 @@ export function parseTrainingConfig(payload: unknown): TrainingConfig {
     learningRate: number('config.learningRate', config.learningRate, 1e-6, 1),
     schedule: oneOf('config.schedule', config.schedule, ['keras-decay', 'warmup-cosine'] as const),
     augment: Object.fromEntries(
-      AUGMENTATIONS.map((name) => [name, boolean(`config.augment.${name}`, augment[name])]),
+      AUGMENTATION_SWITCHES.map(([name]) => [name, boolean(`config.augment.${name}`, augment[name])]),
     ) as TrainingConfig['augment'],
     classWeighting: boolean('config.classWeighting', config.classWeighting),
     fineTuneFrom: optionalText('config.fineTuneFrom', config.fineTuneFrom),

@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { FACE_PIXELS } from '../data/image';
 import { faceSharpness } from '../data/sharpness';
-import { augmentFace, DEFAULT_AUGMENT, faceToFloats, WEBCAM_AUGMENT } from './augment';
+import { augmentFace, DEFAULT_AUGMENT, faceToFloats, WEBCAM_AUGMENT, type AugmentOptions } from './augment';
 import { Random } from './random';
 
 const face = new Uint8Array(FACE_PIXELS).map((_, i) => (i % 48) * 5); // brightness grows left to right
 
 describe('augmentFace', () => {
-  const none = { maxShift: 0, maxRotation: 0, maxZoom: 0, flip: false, eraseProbability: 0, maxIntensity: 0 };
+  const none: AugmentOptions = {
+    maxShift: 0,
+    maxRotation: 0,
+    maxZoom: 0,
+    flip: false,
+    eraseProbability: 0,
+    maxIntensity: 0,
+  };
 
   it('is the identity with every transform off', () => {
     const out = new Float32Array(FACE_PIXELS);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTrainingConfig } from '../../../shared/training';
-import { DEFAULT_AUGMENT } from './augment';
+import { DEFAULT_AUGMENT, WEBCAM_AUGMENT } from './augment';
 import { classWeights, DEFAULT_RECIPE, learningRateAt, recipeFromConfig, SEED_RECIPE } from './recipes';
 
 describe('learning-rate schedules', () => {
@@ -40,6 +40,20 @@ describe('recipes from the wizard', () => {
   it("gives back each architecture's own recipe from its default settings", () => {
     expect(recipeFromConfig(defaultTrainingConfig('seed'))).toEqual({ ...SEED_RECIPE, classWeighting: false });
     expect(recipeFromConfig(defaultTrainingConfig('default'))).toEqual({ ...DEFAULT_RECIPE, classWeighting: false });
+  });
+
+  it('adds webcam conditions with their switch, at the default recipe strengths', () => {
+    const config = defaultTrainingConfig('default');
+    const withWebcam = recipeFromConfig({ ...config, augment: { ...config.augment, webcam: true } }).augment!;
+    expect(withWebcam).toMatchObject({
+      maxGamma: WEBCAM_AUGMENT.maxGamma,
+      blurProbability: WEBCAM_AUGMENT.blurProbability,
+      maxNoise: WEBCAM_AUGMENT.maxNoise,
+      jpegProbability: WEBCAM_AUGMENT.jpegProbability,
+    });
+    const without = recipeFromConfig({ ...config, augment: { ...config.augment, webcam: false } }).augment!;
+    expect(without.maxGamma ?? 0).toBe(0);
+    expect(without.jpegProbability ?? 0).toBe(0);
   });
 
   it('turns augmentations off one by one, and all off into none', () => {

@@ -1,6 +1,6 @@
 import type { TrainingConfig } from '../../../shared/training';
 import type { Architecture } from '../models/architectures';
-import { DEFAULT_AUGMENT, type AugmentOptions } from './augment';
+import { DEFAULT_AUGMENT, WEBCAM_AUGMENT, type AugmentOptions } from './augment';
 
 export interface Recipe {
   architecture: Architecture;
@@ -79,14 +79,24 @@ export function learningRateAt(recipe: Recipe, step: number, stepsPerEpoch: numb
 /** The setup a user chooses in the training wizard, as a recipe: the architecture's own, with their changes. */
 export function recipeFromConfig(config: TrainingConfig): Recipe {
   const recipe = recipeFor(config.architecture);
-  const { flip, shift, rotate, zoom, erase, intensity } = config.augment;
+  const { flip, shift, rotate, zoom, erase, intensity, webcam } = config.augment;
+  // Each switch keeps the architecture's own strength (the default model's, for the seed's none).
+  const base = recipe.augment ?? DEFAULT_RECIPE.augment!;
+  const conditions = base.maxGamma ? base : WEBCAM_AUGMENT;
   const augment: AugmentOptions = {
     flip,
-    maxShift: shift ? DEFAULT_AUGMENT.maxShift : 0,
-    maxRotation: rotate ? DEFAULT_AUGMENT.maxRotation : 0,
-    maxZoom: zoom ? DEFAULT_AUGMENT.maxZoom : 0,
-    eraseProbability: erase ? DEFAULT_AUGMENT.eraseProbability : 0,
-    maxIntensity: intensity ? DEFAULT_AUGMENT.maxIntensity : 0,
+    maxShift: shift ? base.maxShift : 0,
+    maxRotation: rotate ? base.maxRotation : 0,
+    maxZoom: zoom ? base.maxZoom : 0,
+    eraseProbability: erase ? base.eraseProbability : 0,
+    maxIntensity: intensity ? base.maxIntensity : 0,
+    ...(webcam && {
+      maxGamma: conditions.maxGamma,
+      blurProbability: conditions.blurProbability,
+      maxBlurSigma: conditions.maxBlurSigma,
+      maxNoise: conditions.maxNoise,
+      jpegProbability: conditions.jpegProbability,
+    }),
   };
   return {
     ...recipe,
