@@ -116,4 +116,24 @@ describe('fast wasm gradients match the stock cpu kernels', () => {
     const [fast, stock] = [await on('wasm', compute), await on('cpu', compute)];
     fast.forEach((values, i) => expectClose(values, stock[i]));
   });
+
+  it('sums and means over leading axes, and every other reduction as before', async () => {
+    const compute = () => {
+      const x = seeded([3, 4, 5, 6], 17);
+      return [
+        tf.sum(x, [0, 1, 2]),
+        tf.sum(x, [1, 0], true),
+        tf.mean(x, [0, 1, 2]),
+        tf.mean(x, 0, true),
+        tf.sum(x),
+        tf.sum(x, [1, 2]),
+        tf.mean(x, -1),
+        tf.sum(tf.cast(tf.greater(x, 0), 'int32'), 0),
+      ];
+    };
+    const [fast, stock] = [await on('wasm', compute), await on('cpu', compute)];
+    fast.forEach((values, i) => expectClose(values, stock[i]));
+    await tf.setBackend('wasm');
+    expect(tf.sum(seeded([3, 4, 5, 6], 17), [0, 1], true).shape).toEqual([1, 1, 5, 6]);
+  });
 });
