@@ -84,3 +84,44 @@ test('deleting a session asks first, can be undone, and is final once History is
   await page.getByRole('button', { name: 'Live', exact: true }).click();
   await expect.poll(() => store.listSessions().map((s) => s.name)).toEqual(['Keep me']);
 });
+
+test('compares two recorded sessions: both timelines drawn, zooming one zooms the other', async ({ app }) => {
+  test.skip(!app.bridge, 'needs the test bridge to read the database');
+  const { page } = app;
+  const store = app.bridge!.sessions.store;
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('face').first()).toBeVisible();
+  for (const name of ['First take', 'Second take']) {
+    await page.getByRole('textbox', { name: 'Session name' }).fill(name);
+    await page.getByRole('button', { name: 'Record' }).click();
+    await expect(page.getByTestId('recording-state')).toContainText(name);
+    await expect
+      .poll(() => store.listSessions().find((s) => s.name === name)?.samples ?? 0, { timeout: 60_000 })
+      .toBeGreaterThan(10);
+    await page.getByRole('button', { name: 'Stop recording' }).click();
+    await expect(page.getByRole('button', { name: 'Record' })).toBeVisible();
+  }
+
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  await page.getByRole('checkbox', { name: 'Select First take' }).check();
+  await page.getByRole('checkbox', { name: 'Select Second take' }).check();
+  await page.getByRole('button', { name: 'Compare (2)' }).click();
+  const charts = page.getByTestId('compare').getByTestId('timeline-chart');
+  await expect(charts).toHaveCount(2);
+  await expect(charts.nth(1)).toHaveAttribute('data-range', /.+/);
+  const before = await charts.nth(1).getAttribute('data-range');
+
+  // Drag across the middle of the first chart to zoom it; the second follows to the same range.
+  const plot = charts.nth(0).locator('.u-over');
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(charts.nth(0)).not.toHaveAttribute('data-range', before!);
+  const zoomed = await charts.nth(0).getAttribute('data-range');
+  await expect(charts.nth(1)).toHaveAttribute('data-range', zoomed!);
+  // The page still answers: the History list can be filtered at once.
+  await page.getByRole('searchbox', { name: 'Search sessions by name' }).fill('Second');
+  await expect(page.getByTestId('session-item')).toHaveCount(1);
+});
