@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EMOTIONS } from '../../shared/emotions';
+import { formatDate } from '../../shared/format';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';
 import { RunStore } from './run-store';
 import { defaultTrainingConfig } from '../../shared/training';
@@ -84,6 +85,9 @@ describe('SessionStore', () => {
     expect(store.listSessions({ from: Date.UTC(2026, 10, 3), to: Date.UTC(2026, 10, 4) }).map((s) => s.name)).toEqual([
       'Lecture',
     ]);
+    // Unnamed sessions are named after their start, in the locale format History shows dates in.
+    const unnamed = store.createSession({ startedAt: Date.UTC(2026, 10, 25, 12, 29, 18) });
+    expect(unnamed.name).toBe(`Session ${formatDate(unnamed.startedAt)}`);
   });
 
   it('aggregates the timeline per bucket in SQL, for all faces or one', () => {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { EMOTIONS, topEmotionIndex } from '../../shared/emotions';
+import { defaultSessionName } from '../../shared/format';
 import type {
   EmotionShare,
   Marker,
@@ -100,7 +101,7 @@ export class SessionStore {
 
   createSession(options: { name?: string; startedAt?: number; camera?: string; model?: string }): SessionSummary {
     const startedAt = options.startedAt ?? Date.now();
-    const name = options.name?.trim() || `Session ${new Date(startedAt).toLocaleString('en-GB')}`;
+    const name = options.name?.trim() || defaultSessionName(startedAt);
     const { lastInsertRowid } = this.db
       .prepare('INSERT INTO sessions (name, started_at, camera, model) VALUES (?, ?, ?, ?)')
       .run(name, startedAt, options.camera ?? null, options.model ?? null);

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bucketFor, formatDuration, stack } from './format';
+import { bucketFor, stack } from './format';
 
 describe('history formatting', () => {
-  it('formats durations as m:ss or h:mm:ss', () => {
-    expect(formatDuration(5_000)).toBe('0:05');
-    expect(formatDuration(754_000)).toBe('12:34');
-    expect(formatDuration(3_723_000)).toBe('1:02:03');
-  });
-
   it('picks a round bucket that keeps a long session to about the screen width', () => {
     expect(bucketFor(60_000)).toBe(1000);
     expect(bucketFor(3_600_000)).toBe(5000); // one hour: 720 points

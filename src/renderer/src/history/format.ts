@@ -13,18 +13,7 @@ export const EMOTION_COLORS: Record<Emotion, string> = {
 
 export const emotionColor = (index: number): string => EMOTION_COLORS[EMOTIONS[index]];
 
-/** 0:05, 12:34, 1:02:03 */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor(total / 60) % 60;
-  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(total % 60)}` : `${minutes}:${pad(total % 60)}`;
-}
-
-export function formatDate(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
+export { formatDate, formatDuration } from '../../../shared/format';
 
 /**
  * The bucket size for a timeline of `durationMs` drawn `points` wide: whole seconds or minutes,

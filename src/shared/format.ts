@@ -1,0 +1,34 @@
+/**
+ * How times and dates read everywhere (live view, History, Models, Train, session names): the
+ * user's locale through Intl, and one way of writing a duration.
+ */
+
+/** 0:05, 12:34, 1:02:03; with `fractionDigits`, 0:05.3 (for axis ticks closer than a second). */
+export function formatDuration(ms: number, fractionDigits = 0): string {
+  const scale = 10 ** fractionDigits;
+  const totalTenths = Math.max(0, Math.round((ms / 1000) * scale));
+  const total = Math.floor(totalTenths / scale);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor(total / 60) % 60;
+  const fraction = fractionDigits > 0 ? `.${String(totalTenths % scale).padStart(fractionDigits, '0')}` : '';
+  const seconds = `${pad(total % 60)}${fraction}`;
+  return hours > 0 ? `${hours}:${pad(minutes)}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+/** Labels for time-axis ticks (seconds), with as many decimals as their spacing needs to differ. */
+export function formatTimeTicks(ticks: number[]): string[] {
+  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
+  const digits = step >= 1 - 1e-9 ? 0 : step >= 0.1 - 1e-9 ? 1 : step >= 0.01 - 1e-9 ? 2 : 3;
+  return ticks.map((t) => formatDuration(t * 1000, digits));
+}
+
+/** A date and time in the user's locale, e.g. "25 Nov 2026, 12:29" or "Nov 25, 2026, 12:29 PM". */
+export function formatDate(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** The name a session gets when it is not given one. */
+export function defaultSessionName(startedAt: number): string {
+  return `Session ${formatDate(startedAt)}`;
+}
