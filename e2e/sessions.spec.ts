@@ -28,7 +28,13 @@ test('records a session with a marker, shows it in History, and exports it as CS
   await expect(page.getByTestId('session-detail')).toBeVisible();
   await expect(page.getByTestId('timeline-chart').locator('canvas')).toBeVisible();
   await expect(page.getByTestId('markers')).toContainText('question 3');
-  await expect(page.getByTestId('dominant-band').locator('span').first()).toBeVisible();
+  // The dominant-emotion band is drawn in the chart, in at least one segment.
+  await expect(page.getByTestId('timeline-chart')).toHaveAttribute('data-band-segments', /^[1-9]\d*$/);
+  // Away from the pointer the legend shows the session's means, not dashes; the axes say what they measure.
+  const chart = page.getByTestId('timeline-chart');
+  await expect(chart.locator('.u-legend')).toContainText(/happy\s*mean \d+%/);
+  await expect(chart.locator('.u-legend')).not.toContainText('–');
+  await expect(chart).toHaveAttribute('data-axis-titles', 'time since the start (m:ss) | probability');
   await page.getByRole('combobox', { name: 'Chart' }).selectOption('stacked');
   await expect(page.getByTestId('timeline-chart').locator('canvas')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('history-session.png') });

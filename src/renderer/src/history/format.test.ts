@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketFor, stack } from './format';
+import { bucketFor, dominantSegments, meanProbabilities, stack } from './format';
 
 describe('history formatting', () => {
   it('picks a round bucket that keeps a long session to about the screen width', () => {
@@ -21,5 +21,28 @@ describe('history formatting', () => {
       [0.5, 0.6],
       [1, 1],
     ]);
+  });
+
+  const bucket = (offsetMs: number, top: number, samples = 5) => ({
+    offsetMs,
+    samples,
+    probabilities: Array.from({ length: 7 }, (_, c) => (c === top ? 0.7 : 0.05)),
+  });
+
+  it('merges buckets into dominant-emotion segments, with gaps where no face was seen', () => {
+    const timeline = [bucket(0, 3), bucket(1000, 3), bucket(2000, 4), bucket(5000, 4), bucket(6000, 4)];
+    expect(dominantSegments(timeline, 1000)).toEqual([
+      { start: 0, end: 2, label: 3 },
+      { start: 2, end: 3, label: 4 },
+      { start: 5, end: 7, label: 4 },
+    ]);
+    expect(dominantSegments([], 1000)).toEqual([]);
+  });
+
+  it('averages probabilities over a timeline, weighted by samples', () => {
+    const means = meanProbabilities([bucket(0, 3, 3), bucket(1000, 0, 1)]);
+    expect(means[3]).toBeCloseTo((0.7 * 3 + 0.05) / 4);
+    expect(means[0]).toBeCloseTo((0.05 * 3 + 0.7) / 4);
+    expect(meanProbabilities([])).toEqual([0, 0, 0, 0, 0, 0, 0]);
   });
 });

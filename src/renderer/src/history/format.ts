@@ -1,4 +1,5 @@
-import { EMOTIONS, type Emotion } from '../../../shared/emotions';
+import { EMOTIONS, NUM_CLASSES, topEmotionIndex, type Emotion } from '../../../shared/emotions';
+import type { TimelineBucket } from '../../../shared/sessions';
 
 /** One colour per emotion, in EMOTIONS order: distinct, and readable on the dark background. */
 export const EMOTION_COLORS: Record<Emotion, string> = {
@@ -30,4 +31,39 @@ export function stack(series: number[][]): number[][] {
   const out: number[][] = [];
   series.forEach((values, i) => out.push(values.map((v, j) => v + (i > 0 ? out[i - 1][j] : 0))));
   return out;
+}
+
+/** A stretch of a session during which one emotion was on top, in seconds. */
+export interface DominantSegment {
+  start: number;
+  end: number;
+  label: number;
+}
+
+/**
+ * The dominant-emotion band: consecutive buckets with the same top emotion merged, and a gap
+ * wherever buckets are missing (no face was seen there).
+ */
+export function dominantSegments(timeline: readonly TimelineBucket[], bucketMs: number): DominantSegment[] {
+  const segments: DominantSegment[] = [];
+  for (const bucket of timeline) {
+    const start = bucket.offsetMs / 1000;
+    const end = (bucket.offsetMs + bucketMs) / 1000;
+    const label = topEmotionIndex(bucket.probabilities);
+    const last = segments.at(-1);
+    if (last && last.label === label && Math.abs(last.end - start) < 1e-9) last.end = end;
+    else segments.push({ start, end, label });
+  }
+  return segments;
+}
+
+/** Mean probability of each emotion over a timeline, each bucket weighted by its samples. */
+export function meanProbabilities(timeline: readonly TimelineBucket[]): number[] {
+  const sums = new Array<number>(NUM_CLASSES).fill(0);
+  let samples = 0;
+  for (const bucket of timeline) {
+    bucket.probabilities.forEach((p, c) => (sums[c] += p * bucket.samples));
+    samples += bucket.samples;
+  }
+  return sums.map((sum) => (samples === 0 ? 0 : sum / samples));
 }
