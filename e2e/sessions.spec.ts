@@ -131,3 +131,40 @@ test('compares two recorded sessions: both timelines drawn, zooming one zooms th
   await page.getByRole('searchbox', { name: 'Search sessions by name' }).fill('Second');
   await expect(page.getByTestId('session-item')).toHaveCount(1);
 });
+
+test('History: a search without a match says so, bulk actions take only the sessions shown, delete selected, a cancelled export says so', async ({
+  app,
+}) => {
+  test.skip(!app.bridge, 'needs the test bridge to prepare sessions and answer the save dialog');
+  const { page } = app;
+  const store = app.bridge!.sessions.store;
+  for (const name of ['Alpha', 'Beta', 'Gamma']) store.endSession(store.createSession({ name }).id);
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  const items = page.getByTestId('session-item');
+  await expect(items).toHaveCount(3);
+  await page.getByRole('checkbox', { name: 'Select Alpha' }).check();
+  await page.getByRole('checkbox', { name: 'Select Beta' }).check();
+  await expect(page.getByRole('button', { name: 'Compare (2)' })).toBeEnabled();
+
+  const search = page.getByRole('searchbox', { name: 'Search sessions by name' });
+  await search.fill('nothing like it');
+  await expect(page.getByTestId('history-empty')).toContainText('No session matches this search');
+  await search.fill('Alp');
+  await expect(items).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Compare (1)' })).toBeDisabled();
+  await expect(page.getByTestId('hidden-ticked')).toContainText('1 ticked session hidden by the filter');
+
+  await search.fill('');
+  await expect(items).toHaveCount(3);
+  await page.getByRole('button', { name: 'Delete selected' }).click();
+  await expect(page.getByRole('alert')).toContainText('Delete 2 sessions?');
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(items).toHaveCount(1);
+  await expect(items).toContainText('Gamma');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(items).toHaveCount(3);
+
+  app.bridge!.savePath = undefined; // the save dialog is cancelled
+  await page.getByRole('button', { name: 'Export all' }).click();
+  await expect(page.getByTestId('export-message')).toContainText('Export cancelled: nothing was saved.');
+});

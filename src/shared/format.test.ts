@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSessionName, formatDate, formatDuration, formatTimeTicks } from './format';
+import { defaultSessionName, formatDate, formatDuration, formatTimeTicks, plural } from './format';
 
 describe('durations and dates', () => {
   it('writes durations as m:ss or h:mm:ss, the same in the live timer and in History', () => {
@@ -21,5 +21,12 @@ describe('durations and dates', () => {
     expect(formatDate(startedAt)).toBe(
       new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(startedAt),
     );
+  });
+
+  it('counts with the noun in the right number', () => {
+    expect(plural(1, 'file or row', 'files or rows')).toBe('1 file or row');
+    expect(plural(3, 'file or row', 'files or rows')).toBe('3 files or rows');
+    expect(plural(0, 'session')).toBe('0 sessions');
+    expect(plural(1, 'complete epoch')).toBe('1 complete epoch');
   });
 });

@@ -32,3 +32,8 @@ export function formatDate(ms: number): string {
 export function defaultSessionName(startedAt: number): string {
   return `Session ${formatDate(startedAt)}`;
 }
+
+/** "1 file", "3 files", "1,204 samples": a count with its noun in the right number. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count.toLocaleString()} ${count === 1 ? singular : pluralForm}`;
+}

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { plural } from '../../../shared/format';
 import { formatReport } from '../data/dataset';
 import { loadDataset } from '../data/load';
 import { formatEvaluation } from '../evaluation/metrics';
@@ -64,7 +65,7 @@ await runCli(USAGE, async () => {
   });
   if (result.cancelled) {
     console.error(
-      `Cancelled after ${result.epochsTrained} complete epoch(s). Resume with the same command and --resume.`,
+      `Cancelled after ${plural(result.epochsTrained, 'complete epoch')}. Resume with the same command and --resume.`,
     );
     process.exitCode = 130;
     return;

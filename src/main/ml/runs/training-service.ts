@@ -11,6 +11,7 @@ import {
   type TrainingRun,
   type RunProgress,
 } from '../../../shared/training';
+import { plural } from '../../../shared/format';
 import type { RunStore, StoredRun } from '../../storage/run-store';
 import type { MlHostClient } from '../host/client';
 import type { HostEvent } from '../host/protocol';
@@ -59,7 +60,7 @@ export class TrainingService {
       options.store.update(run.id, {
         status: nextStatus(run.status, 'fail'),
         endedAt: Date.now(),
-        message: `Emotion Monitor stopped during this run, after ${run.history.length} complete epoch(s)`,
+        message: `Emotion Monitor stopped during this run, after ${plural(run.history.length, 'complete epoch')}`,
       });
     }
   }
@@ -256,7 +257,7 @@ export class TrainingService {
         store.update(id, {
           status: nextStatus(this.stored(id).status, 'cancel'),
           endedAt: Date.now(),
-          message: `Cancelled after ${result.epochsTrained} complete epoch(s)`,
+          message: `Cancelled after ${plural(result.epochsTrained, 'complete epoch')}`,
         });
         return;
       }
