@@ -10,6 +10,9 @@ interface Sample {
   faces: number;
   labelled: number;
   noFaceShown: boolean;
+  /** Probability panels drawn over their own face, or reaching outside the frame. */
+  panelsOverFace: number;
+  panelsOutside: number;
 }
 
 async function sampleOverlay(page: import('@playwright/test').Page, durationMs: number): Promise<Sample[]> {
@@ -29,11 +32,30 @@ async function sampleOverlay(page: import('@playwright/test').Page, durationMs: 
         segment = segment * 2 + (r > 128 ? 1 : 0);
       }
       const faces = [...document.querySelectorAll<HTMLElement>('[data-testid="face"]')];
+      const panels = [...document.querySelectorAll<HTMLElement>('[data-testid="face-bars"]')];
+      const frame = document.querySelector('[data-testid="overlay"]')!.getBoundingClientRect();
+      let panelsOverFace = 0;
+      let panelsOutside = 0;
+      panels.forEach((panel, i) => {
+        const p = panel.getBoundingClientRect();
+        const f = faces[i]?.getBoundingClientRect();
+        if (f && p.left < f.right - 1 && p.right > f.left + 1 && p.top < f.bottom - 1 && p.bottom > f.top + 1)
+          panelsOverFace++;
+        if (
+          p.left < frame.left - 1 ||
+          p.right > frame.right + 1 ||
+          p.top < frame.top - 1 ||
+          p.bottom > frame.bottom + 1
+        )
+          panelsOutside++;
+      });
       samples.push({
         segment,
         faces: faces.length,
         labelled: faces.filter((face) => face.dataset.emotion).length,
         noFaceShown: document.querySelector('[data-testid="no-face"]') !== null,
+        panelsOverFace,
+        panelsOutside,
       });
       await new Promise((resolve) => setTimeout(resolve, 40));
     }
@@ -64,6 +86,15 @@ test('labels one face, then two, then none, as the camera shows them', async ({ 
     expect(mostCommon(seen.map((s) => s.labelled)), `labelled faces in segment ${segment}`).toBe(expected);
     if (segment === 8) expect(seen.filter((s) => s.noFaceShown).length).toBeGreaterThan(seen.length / 2);
   }
+  // Each face's probabilities sit beside it, inside the frame: never over its own mouth and chin.
+  expect(
+    samples.reduce((n, s) => n + s.panelsOverFace, 0),
+    'panels drawn over their face',
+  ).toBe(0);
+  expect(
+    samples.reduce((n, s) => n + s.panelsOutside, 0),
+    'panels reaching outside the frame',
+  ).toBe(0);
 
   // Frames per second and latency are on screen.
   await expect(page.getByTestId('fps')).not.toHaveText('–');

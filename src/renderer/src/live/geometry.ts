@@ -39,3 +39,73 @@ export function iou(a: Box, b: Box): number {
   const intersection = width * height;
   return intersection / (a.width * a.height + b.width * b.height - intersection);
 }
+
+/** A face box (video pixels) where it appears on screen (CSS pixels of the overlay), mirrored or not. */
+export function boxOnScreen(
+  box: Box,
+  video: { width: number; height: number },
+  screen: { width: number; height: number },
+  mirrored: boolean,
+): Box {
+  const sx = screen.width / video.width;
+  const sy = screen.height / video.height;
+  const x = mirrored ? video.width - box.x - box.width : box.x;
+  return { x: x * sx, y: box.y * sy, width: box.width * sx, height: box.height * sy };
+}
+
+/** Area two boxes share. */
+function overlapArea(a: Box, b: Box): number {
+  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return width > 0 && height > 0 ? width * height : 0;
+}
+
+export type PanelSide = 'right' | 'left' | 'below' | 'above' | 'over';
+
+/**
+ * Where a face's probability panel goes: beside its box (right, left, below, then above its
+ * label), inside the frame, never over the face's mouth and chin; among the places that fit, the
+ * first that covers no other face, else the one that covers least. Only when none fits does it
+ * overlap its own box, at the side with more room.
+ */
+export function panelBeside(
+  box: Box,
+  panel: { width: number; height: number },
+  frame: { width: number; height: number },
+  others: Box[] = [],
+  { gap = 4, labelHeight = 24 } = {},
+): { x: number; y: number; side: PanelSide } {
+  const clamp = (value: number, max: number) => Math.max(0, Math.min(value, max));
+  const alongY = clamp(box.y, frame.height - panel.height);
+  const alongX = clamp(box.x, frame.width - panel.width);
+  const candidates: { x: number; y: number; side: PanelSide }[] = [
+    { x: box.x + box.width + gap, y: alongY, side: 'right' },
+    { x: box.x - gap - panel.width, y: alongY, side: 'left' },
+    { x: alongX, y: box.y + box.height + gap, side: 'below' },
+    { x: alongX, y: box.y - labelHeight - gap - panel.height, side: 'above' },
+  ];
+  const fitting = candidates.filter(
+    (c) => c.x >= 0 && c.y >= 0 && c.x + panel.width <= frame.width && c.y + panel.height <= frame.height,
+  );
+  const covered = (c: { x: number; y: number }) =>
+    others.reduce((sum, other) => sum + overlapArea({ ...c, ...panel }, other), 0);
+  const best = fitting.reduce<{ x: number; y: number; side: PanelSide; covered: number } | undefined>((chosen, c) => {
+    const area = covered(c);
+    return chosen === undefined || area < chosen.covered ? { ...c, covered: area } : chosen;
+  }, undefined);
+  if (best) return { x: best.x, y: best.y, side: best.side };
+  const roomRight = frame.width - (box.x + box.width);
+  return { x: roomRight >= box.x ? Math.max(0, frame.width - panel.width) : 0, y: alongY, side: 'over' };
+}
+
+/** A label worth showing as a guess: its top probability is low, or the runner-up is close behind. */
+export function isUncertain(probabilities: ArrayLike<number>, minConfidence = 0.4, minMargin = 0.1): boolean {
+  let first = 0;
+  let second = 0;
+  for (let i = 0; i < probabilities.length; i++) {
+    const p = probabilities[i];
+    if (p > first) [first, second] = [p, first];
+    else if (p > second) second = p;
+  }
+  return first < minConfidence || first - second < minMargin;
+}
