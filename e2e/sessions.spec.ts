@@ -35,6 +35,16 @@ test('records a session with a marker, shows it in History, and exports it as CS
   await expect(chart.locator('.u-legend')).toContainText(/happy\s*mean \d+%/);
   await expect(chart.locator('.u-legend')).not.toContainText('–');
   await expect(chart).toHaveAttribute('data-axis-titles', 'time since the start (m:ss) | probability');
+  // The chart zooms and pans from the keyboard.
+  const whole = await chart.getAttribute('data-range');
+  await chart.focus();
+  await page.keyboard.press('+');
+  await expect(chart).not.toHaveAttribute('data-range', whole!);
+  const zoomed = await chart.getAttribute('data-range');
+  await page.keyboard.press('ArrowRight');
+  await expect(chart).not.toHaveAttribute('data-range', zoomed!);
+  await page.keyboard.press('Home');
+  await expect(chart).toHaveAttribute('data-range', whole!);
   await page.getByRole('combobox', { name: 'Chart' }).selectOption('stacked');
   await expect(page.getByTestId('timeline-chart').locator('canvas')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('history-session.png') });
@@ -54,6 +64,8 @@ test('records a session with a marker, shows it in History, and exports it as CS
 
 test('a recording survives a reload of the page', async ({ app }) => {
   const { page } = app;
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('overlay')).toBeVisible();
   await page.getByRole('button', { name: 'Record' }).click();
   await expect(page.getByTestId('recording-state')).toBeVisible();
   await page.reload();
@@ -167,4 +179,57 @@ test('History: a search without a match says so, bulk actions take only the sess
   app.bridge!.savePath = undefined; // the save dialog is cancelled
   await page.getByRole('button', { name: 'Export all' }).click();
   await expect(page.getByTestId('export-message')).toContainText('Export cancelled: nothing was saved.');
+});
+
+test('recording needs a running camera, shows in the header from every view, moves nothing on screen, and has shortcuts', async ({
+  app,
+}) => {
+  test.skip(!app.bridge, 'needs the test bridge to read the database');
+  const { page } = app;
+  const store = app.bridge!.sessions.store;
+  const record = page.getByRole('button', { name: 'Record', exact: true });
+  await expect(record).toBeDisabled();
+  await expect(page.getByText('Start the camera to record.')).toBeVisible();
+  await expect(page.getByTestId('camera-indicator')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('face').first()).toBeVisible();
+  await expect(page.getByTestId('camera-indicator')).toBeVisible();
+  await expect(record).toBeEnabled();
+  await expect(record).toHaveAttribute('title', /Alt\+R/);
+
+  const videoBefore = await page.locator('video').boundingBox();
+  await page.keyboard.press('Alt+r');
+  await expect(page.getByTestId('recording-state')).toBeVisible();
+  expect(await page.locator('video').boundingBox(), 'the video does not move when recording starts').toEqual(
+    videoBefore,
+  );
+  await page.keyboard.press('Alt+m');
+  const session = () => store.listSessions()[0];
+  await expect.poll(() => store.markers(session().id).length).toBe(1);
+  expect(store.markers(session().id)[0].text).toMatch(/^Marker at \d+:\d\d$/);
+
+  // Outside Live the header says a recording is running, with its time, and leads back.
+  await page.getByRole('button', { name: 'Models', exact: true }).click();
+  await expect(page.getByTestId('rec-indicator')).toContainText(/REC \d+:\d\d/);
+  await expect(page.getByTestId('camera-indicator')).toBeVisible();
+  await page.getByTestId('rec-indicator').click();
+  await expect(page.getByRole('region', { name: 'Live monitor' })).toBeVisible();
+
+  await page.keyboard.press('Alt+s');
+  await expect(record).toBeVisible();
+  await expect(page.getByTestId('rec-indicator')).toHaveCount(0);
+  expect(session().endedAt).toBeDefined();
+});
+
+test('an empty session says it is empty, without a chart, zoom buttons or a table of zeros', async ({ app }) => {
+  test.skip(!app.bridge, 'needs the test bridge to prepare a session');
+  const store = app.bridge!.sessions.store;
+  store.endSession(store.createSession({ name: 'Nothing here' }).id);
+  const { page } = app;
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  await page.getByTestId('session-item').filter({ hasText: 'Nothing here' }).getByRole('button').first().click();
+  await expect(page.getByTestId('session-empty')).toContainText('This session is empty');
+  await expect(page.getByRole('group', { name: 'Zoom and pan' })).toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'Emotion distribution' })).toHaveCount(0);
 });
