@@ -26,6 +26,25 @@ test('the model library imports a model, makes it live without a restart, and re
   await page.getByRole('button', { name: 'Import a model folder…' }).click();
   await expect(page.getByTestId('model-row')).toHaveCount(2);
   const imported = page.locator('[data-testid="model-row"][data-model-id="user:default"]');
+
+  // At 1280 px the table reads on one line a row: headers, dates, badges and actions do not wrap,
+  // and "Trained on" names the dataset, with its path on hover.
+  await expect(imported.getByTestId('model-dataset')).toHaveText('fer2013');
+  await expect(imported.getByTestId('model-dataset')).toHaveAttribute('title', /[\\/]fer2013$/);
+  const linesPerCell = await page.getByTestId('model-list').evaluate((table) =>
+    [...table.querySelectorAll('thead th, .badge, td.nowrap, td.dataset')].map((cell) => {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      // Rects of the visible text only (a visually hidden label has a 1 px box of its own).
+      const rects = [...range.getClientRects()].filter((rect) => rect.width > 1 && rect.height > 1);
+      return new Set(rects.map((rect) => Math.round(rect.bottom))).size;
+    }),
+  );
+  expect(Math.max(...linesPerCell), 'lines in a header, date, badge or dataset cell').toBe(1);
+  const buttonRows = await imported
+    .locator('td.actions button')
+    .evaluateAll((buttons) => buttons.map((button) => Math.round(button.getBoundingClientRect().top)));
+  expect(new Set(buttonRows).size, 'rows of action buttons').toBe(1);
   await imported.getByRole('button', { name: 'Rename' }).click();
   await imported.getByRole('textbox').fill('My model');
   await imported.getByRole('button', { name: 'Save' }).click();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EMOTIONS } from './emotions';
-import { reportVerdict, splitLabel, type EvaluationReport, type RunReport } from './training';
+import { datasetName, reportVerdict, splitLabel, type EvaluationReport, type RunReport } from './training';
 
 /** An evaluation on 100 faces, 40 of them happy (the majority), with the given accuracy. */
 function evaluation(accuracy: number): EvaluationReport {
@@ -49,5 +49,12 @@ describe('what a training report recommends', () => {
     expect(splitLabel('test')).toBe('the test split');
     expect(splitLabel('all')).toBe('all images');
     expect(splitLabel('held-out train')).toBe('the held-out part of train');
+  });
+
+  it('names a dataset by its folder or file, not its whole path', () => {
+    expect(datasetName('/work/shared/fer2013')).toBe('fer2013');
+    expect(datasetName('/home/ana/data/fer2013.csv')).toBe('fer2013.csv');
+    expect(datasetName('C:\\Users\\ana\\FER\\')).toBe('FER');
+    expect(datasetName('unknown')).toBe('unknown');
   });
 });

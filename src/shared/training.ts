@@ -77,6 +77,12 @@ export interface EvaluationReport extends ClassificationMetrics {
   eceUncalibrated: number;
 }
 
+/** A dataset as a user knows it: its folder's or file's name (the full path goes in a tooltip). */
+export function datasetName(source: string): string {
+  const parts = source.split(/[\\/]/).filter(Boolean);
+  return parts.at(-1) ?? source;
+}
+
 /** How a split is named to a user, after "on": "the test split", "all images"… */
 export function splitLabel(split: EvaluatedSplit): string {
   switch (split) {
