@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { EMOTIONS } from '../src/shared/emotions';
 import { expect, test } from './support/app';
 import { buildSmallDataset, hasSharedFer2013 } from './support/small-dataset';
@@ -26,7 +28,7 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
     );
   }
   await expect(page.getByTestId('imbalance')).toContainText('disgust has 12 training images, about 1/5');
-  await expect(page.getByTestId('skipped')).toContainText('1 files or rows skipped');
+  await expect(page.getByTestId('skipped')).toContainText('1 file or row skipped');
   await page.getByTestId('skipped').locator('summary').click();
   await expect(page.getByTestId('skipped')).toContainText('small-fer2013.csv:');
   await expect(page.getByTestId('sample-faces').locator('canvas')).toHaveCount(7 * 8);
@@ -39,11 +41,31 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
   await expect(page.getByTestId('skipped')).toContainText('broken.jpg');
   await page.screenshot({ path: testInfo.outputPath('train-dataset.png'), fullPage: true });
 
+  // A dataset that cannot be used replaces the report with its error, naming it.
+  const empty = path.join(bridge.dir, 'empty-dataset');
+  mkdirSync(empty);
+  bridge.datasetPath = empty;
+  await page.getByRole('button', { name: 'Choose a folder…' }).click();
+  await expect(page.getByRole('alert')).toContainText(`${empty} cannot be used`);
+  await expect(report).toHaveCount(0);
+  bridge.datasetPath = dataset.folder;
+  await page.getByRole('button', { name: 'Choose a folder…' }).click();
+  await expect(report).toContainText('(folder)');
+
   // 2. Setup: two epochs of the default model, and a time estimate measured on this machine.
   await page.getByRole('button', { name: 'Next: set up training' }).click();
   await page.getByLabel('Model name', { exact: true }).fill('Small FER');
   await page.getByLabel('Epochs', { exact: true }).fill('2');
   await page.getByLabel('Batch size', { exact: true }).fill('16');
+  // Impossible settings are named where they are typed, and nothing starts with them.
+  const learningRate = page.getByLabel('Learning rate', { exact: true });
+  for (const impossible of ['-1', '0', '50']) {
+    await learningRate.fill(impossible);
+    await expect(page.getByText('The learning rate must be a number from')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Start training' })).toBeDisabled();
+  }
+  await learningRate.fill('0.002');
+  await expect(page.getByText('The learning rate must be a number from')).toHaveCount(0);
   await page.getByRole('button', { name: 'Estimate the time' }).click();
   await expect(page.getByTestId('estimate')).toContainText(/About .+ on the wasm backend/);
   await expect(page.getByTestId('estimate')).toContainText('@tensorflow/tfjs-node');
@@ -54,6 +76,13 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
   const panel = page.getByTestId('run-panel');
   await expect(panel).toHaveAttribute('data-status', 'running');
   await expect(page.getByTestId('curve-loss')).toHaveAttribute('data-points', '1'); // the epoch in progress
+  // The loss chart has its y axis from the start, and both charts count whole epochs.
+  await expect(page.getByTestId('curve-loss')).toHaveAttribute('data-y-ticks', /\d/);
+  for (const metric of ['loss', 'accuracy']) {
+    const ticks = (await page.getByTestId(`curve-${metric}`).getAttribute('data-x-ticks'))!.split(' ').map(Number);
+    expect(ticks.length, `${metric} epoch ticks`).toBeGreaterThan(1);
+    expect(ticks.every(Number.isInteger), `${metric} epoch ticks ${ticks.join(' ')}`).toBe(true);
+  }
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(panel).toHaveAttribute('data-status', 'paused');
   await page.getByRole('button', { name: 'Continue' }).click();

@@ -4,6 +4,7 @@
 (() => {
   const listeners = new Set();
   const runListeners = new Set();
+  const datasetListeners = new Set();
   const pending = new Map();
   let nextId = 1;
 
@@ -47,6 +48,7 @@
     const message = JSON.parse(event.data);
     if (message.event === 'mlStatus') listeners.forEach((listener) => listener(message.status));
     if (message.event === 'trainingRun') runListeners.forEach((listener) => listener(message.run));
+    if (message.event === 'datasetProgress') datasetListeners.forEach((listener) => listener(message.progress));
     const waiting = pending.get(message.id);
     if (!waiting) return;
     pending.delete(message.id);
@@ -100,6 +102,10 @@
   window.api.onTrainingRun = (listener) => {
     runListeners.add(listener);
     return () => runListeners.delete(listener);
+  };
+  window.api.onDatasetProgress = (listener) => {
+    datasetListeners.add(listener);
+    return () => datasetListeners.delete(listener);
   };
   window.api.onMlStatus = (listener) => {
     listeners.add(listener);

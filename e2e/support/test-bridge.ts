@@ -86,6 +86,11 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
     restartDelayMs: 100,
   });
   await ml.start();
+  ml.onEvent((event) => {
+    if (event.event !== 'datasetProgress') return;
+    const progress = { path: event.path, ...event.progress };
+    for (const socket of sockets) socket.send(JSON.stringify({ event: 'datasetProgress', progress }));
+  });
   const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-e2e-'));
   const sessions = SessionService.open(options.dbFile ?? path.join(dir, 'sessions.db'), {
     activeModel: () => ml.status.model,

@@ -37,13 +37,12 @@ function spawnUtilityHost(): HostChannel {
   };
 }
 
-function broadcastStatus(status: MlStatus): void {
-  for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENTS.mlStatus, status);
+/** Sends one of main's events to every window (what it carries is typed by IPC_EVENTS' callers). */
+function broadcast(channel: (typeof IPC_EVENTS)[keyof typeof IPC_EVENTS], value: unknown): void {
+  for (const window of BrowserWindow.getAllWindows()) window.webContents.send(channel, value);
 }
-
-function broadcastRun(run: TrainingRun): void {
-  for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENTS.trainingRun, run);
-}
+const broadcastStatus = (status: MlStatus) => broadcast(IPC_EVENTS.mlStatus, status);
+const broadcastRun = (run: TrainingRun) => broadcast(IPC_EVENTS.trainingRun, run);
 
 // Sessions live in the user-data folder; EMOTION_MONITOR_DB points elsewhere (tests, power users).
 // better-sqlite3 compiled for Electron (npm run build:native), beside the Node build tests use.
@@ -78,6 +77,9 @@ const remembered = library.folderOf(sessions.store.setting('activeModel') ?? DEF
 // A remembered model that has gone since falls back to the bundled default.
 const startModelDir = existsSync(join(remembered, 'metadata.json')) ? remembered : library.folderOf(DEFAULT_MODEL_ID);
 const ml = new MlHostClient({ spawn: spawnUtilityHost, modelDir: startModelDir, onStatus: broadcastStatus });
+ml.onEvent((event) => {
+  if (event.event === 'datasetProgress') broadcast(IPC_EVENTS.datasetProgress, { path: event.path, ...event.progress });
+});
 const { models, training } = createModelServices({
   sessions,
   ml,

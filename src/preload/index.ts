@@ -48,6 +48,7 @@ const api: EmotionMonitorApi = {
   getRunReport: (request) => invoke(IPC_CHANNELS.getRunReport, request),
   onTrainingRun: (listener) => subscribe<TrainingRun>(IPC_EVENTS.trainingRun, listener),
   onMlStatus: (listener) => subscribe<MlStatus>(IPC_EVENTS.mlStatus, listener),
+  onDatasetProgress: (listener) => subscribe(IPC_EVENTS.datasetProgress, listener),
 };
 
 contextBridge.exposeInMainWorld('api', api);

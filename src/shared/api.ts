@@ -1,5 +1,12 @@
 import type { ModelEntry } from './models';
-import type { DatasetSummary, RunReport, TrainingConfig, TrainingEstimate, TrainingRun } from './training';
+import type {
+  DatasetProgress,
+  DatasetSummary,
+  RunReport,
+  TrainingConfig,
+  TrainingEstimate,
+  TrainingRun,
+} from './training';
 import type { Marker, SampleInput, SessionFilter, SessionSummary, EmotionShare, TimelineBucket } from './sessions';
 
 /**
@@ -128,10 +135,15 @@ export interface EmotionMonitorApi {
   getRunReport(request: { id: number }): Promise<RunReport>;
   /** Calls `listener` whenever a run changes (state, progress, a finished epoch). */
   onTrainingRun(listener: (run: TrainingRun) => void): () => void;
+  /** Calls `listener` as a dataset being inspected is read (decoded images or rows so far). */
+  onDatasetProgress(listener: (progress: DatasetProgress & { path: string }) => void): () => void;
 }
 
 /** Methods the renderer invokes (request/response). */
-export type InvokeMethod = Exclude<keyof EmotionMonitorApi, 'onMlStatus' | 'onTrainingRun' | 'pathForFile'>;
+export type InvokeMethod = Exclude<
+  keyof EmotionMonitorApi,
+  'onMlStatus' | 'onTrainingRun' | 'onDatasetProgress' | 'pathForFile'
+>;
 
 /** IPC channel names: one per invoked method, one per event. */
 export const IPC_CHANNELS = {
@@ -169,6 +181,7 @@ export const IPC_CHANNELS = {
 export const IPC_EVENTS = {
   mlStatus: 'ml:status',
   trainingRun: 'training:run',
+  datasetProgress: 'training:dataset-progress',
 } as const;
 
 /**

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { EMOTIONS } from './emotions';
-import { datasetName, reportVerdict, splitLabel, type EvaluationReport, type RunReport } from './training';
+import {
+  datasetName,
+  defaultTrainingConfig,
+  reportVerdict,
+  settingProblems,
+  splitLabel,
+  type EvaluationReport,
+  type RunReport,
+} from './training';
 
 /** An evaluation on 100 faces, 40 of them happy (the majority), with the given accuracy. */
 function evaluation(accuracy: number): EvaluationReport {
@@ -56,5 +64,17 @@ describe('what a training report recommends', () => {
     expect(datasetName('/home/ana/data/fer2013.csv')).toBe('fer2013.csv');
     expect(datasetName('C:\\Users\\ana\\FER\\')).toBe('FER');
     expect(datasetName('unknown')).toBe('unknown');
+  });
+
+  it('finds impossible training settings, and none in the defaults', () => {
+    expect(settingProblems(defaultTrainingConfig('default'))).toEqual({});
+    expect(settingProblems(defaultTrainingConfig('seed'))).toEqual({});
+    const good = defaultTrainingConfig('default');
+    for (const learningRate of [-1, 0, 50, Number.NaN]) {
+      expect(settingProblems({ ...good, learningRate }).learningRate).toMatch(/learning rate must be/);
+    }
+    expect(settingProblems({ ...good, epochs: 2.5 }).epochs).toMatch(/whole number from 1 to 500/);
+    expect(settingProblems({ ...good, batchSize: 4 }).batchSize).toMatch(/from 8 to 1024/);
+    expect(settingProblems({ ...good, name: '  ' }).name).toBeDefined();
   });
 });

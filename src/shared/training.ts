@@ -113,6 +113,13 @@ export interface FaceThumbnail {
   label: number;
 }
 
+/** How far reading a dataset has got: images decoded of a folder's `total`, or rows of a CSV read. */
+export interface DatasetProgress {
+  done: number;
+  total?: number;
+  unit: 'images' | 'rows';
+}
+
 /** The dataset step's answer: the validation report, and how the run would split the data. */
 export interface DatasetSummary {
   path: string;
@@ -145,6 +152,35 @@ export const AUGMENTATION_SWITCHES = [
   ['webcam', 'Webcam conditions (blur, gamma, noise, JPEG)'],
 ] as const;
 export type AugmentationSwitch = (typeof AUGMENTATION_SWITCHES)[number][0];
+
+/** What a training setup may ask for: checked inline by the setup step, and again by main. */
+export const TRAINING_LIMITS = {
+  epochs: { min: 1, max: 500 },
+  batchSize: { min: 8, max: 1024 },
+  learningRate: { min: 1e-6, max: 1 },
+} as const;
+
+/** Why each setting that cannot be used cannot (none: the setup can start). */
+export function settingProblems(
+  config: Pick<TrainingConfig, 'name' | 'epochs' | 'batchSize' | 'learningRate'>,
+): Partial<Record<'name' | 'epochs' | 'batchSize' | 'learningRate', string>> {
+  const problems: Partial<Record<'name' | 'epochs' | 'batchSize' | 'learningRate', string>> = {};
+  const whole = (value: unknown, { min, max }: { min: number; max: number }, what: string) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+      ? undefined
+      : `${what} must be a whole number from ${min} to ${max}.`;
+  const epochs = whole(config.epochs, TRAINING_LIMITS.epochs, 'Epochs');
+  const batchSize = whole(config.batchSize, TRAINING_LIMITS.batchSize, 'The batch size');
+  if (epochs) problems.epochs = epochs;
+  if (batchSize) problems.batchSize = batchSize;
+  const { min, max } = TRAINING_LIMITS.learningRate;
+  const rate = config.learningRate;
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < min || rate > max) {
+    problems.learningRate = `The learning rate must be a number from ${min} to ${max} (the default model uses 0.002).`;
+  }
+  if (!config.name?.trim()) problems.name = 'Give the model a name.';
+  return problems;
+}
 
 /** Everything the setup step chooses. */
 export interface TrainingConfig {

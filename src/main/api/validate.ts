@@ -2,7 +2,7 @@ import { MAX_FACES_PER_CALL, MAX_TEXT_LENGTH, type ClassifyRequest } from '../..
 import { FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
 import { isAbsolute } from 'node:path';
 import type { SampleInput, SessionFilter } from '../../shared/sessions';
-import { AUGMENTATION_SWITCHES, type TrainingConfig } from '../../shared/training';
+import { AUGMENTATION_SWITCHES, TRAINING_LIMITS, type TrainingConfig } from '../../shared/training';
 
 /** A payload from the renderer that does not match the contract. */
 export class InvalidPayloadError extends Error {}
@@ -180,9 +180,19 @@ export function parseTrainingConfig(payload: unknown): TrainingConfig {
     name: requiredText('config.name', config.name).trim().slice(0, 200),
     datasetPath: datasetPath('config.datasetPath', config.datasetPath),
     architecture: oneOf('config.architecture', config.architecture, ['seed', 'default'] as const),
-    epochs: integer('config.epochs', config.epochs, 1, 500),
-    batchSize: integer('config.batchSize', config.batchSize, 8, 1024),
-    learningRate: number('config.learningRate', config.learningRate, 1e-6, 1),
+    epochs: integer('config.epochs', config.epochs, TRAINING_LIMITS.epochs.min, TRAINING_LIMITS.epochs.max),
+    batchSize: integer(
+      'config.batchSize',
+      config.batchSize,
+      TRAINING_LIMITS.batchSize.min,
+      TRAINING_LIMITS.batchSize.max,
+    ),
+    learningRate: number(
+      'config.learningRate',
+      config.learningRate,
+      TRAINING_LIMITS.learningRate.min,
+      TRAINING_LIMITS.learningRate.max,
+    ),
     schedule: oneOf('config.schedule', config.schedule, ['keras-decay', 'warmup-cosine'] as const),
     augment: Object.fromEntries(
       AUGMENTATION_SWITCHES.map(([name]) => [name, boolean(`config.augment.${name}`, augment[name])]),

@@ -53,7 +53,11 @@ export function parsePixels(text: string): Uint8Array | string {
  * PublicTest the test split and PrivateTest a second, held-back test split. Without a Usage
  * column every row is training data.
  */
-export async function readCsvDataset(file: string, skips: SkipList): Promise<Partial<Record<SplitName, SplitBuilder>>> {
+export async function readCsvDataset(
+  file: string,
+  skips: SkipList,
+  onRows?: (rows: number) => void,
+): Promise<Partial<Record<SplitName, SplitBuilder>>> {
   const builders: Partial<Record<SplitName, SplitBuilder>> = {};
   const input = createReadStream(file, { encoding: 'utf8' });
   const opened = new Promise<void>((resolve, reject) => {
@@ -68,6 +72,7 @@ export async function readCsvDataset(file: string, skips: SkipList): Promise<Par
   let columns: { emotion: number; pixels: number; usage: number } | undefined;
   for await (const raw of lines) {
     lineNumber++;
+    if (lineNumber % 1000 === 0) onRows?.(lineNumber);
     const line = raw.replace(/^\uFEFF/, '');
     if (line.trim() === '') continue;
     const fields = splitCsvLine(line);
@@ -103,6 +108,7 @@ export async function readCsvDataset(file: string, skips: SkipList): Promise<Par
     }
     (builders[split] ??= new SplitBuilder()).add(face, label);
   }
+  onRows?.(lineNumber);
   if (!columns) throw new DatasetError(`${file} is empty`);
   return builders;
 }

@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { EMOTIONS } from '../../../shared/emotions';
 import { FACE_PIXELS } from './image';
-import type { DecodeResult } from './decode-worker';
-import { nextMessage, siblingModule, spawnWorker } from '../runtime/spawn-worker';
+import type { DecodeMessage, DecodeResult } from './decode-worker';
+import { siblingModule, spawnWorker } from '../runtime/spawn-worker';
 import { DatasetError, SkipList, type SplitName } from './dataset';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png']);
@@ -101,7 +101,13 @@ export async function listFolderDataset(
 export async function decodeFiles(
   files: ImageFile[],
   threads = Math.max(1, availableParallelism()),
+  onProgress?: (decoded: number) => void,
 ): Promise<DecodeResult> {
+  const doneByWorker: number[] = [];
+  const report = (worker: number, done: number) => {
+    doneByWorker[worker] = done;
+    onProgress?.(doneByWorker.reduce((a, b) => a + (b ?? 0), 0));
+  };
   const count = Math.min(threads, Math.max(1, Math.ceil(files.length / 256)));
   const chunk = Math.ceil(files.length / count);
   const parts = await Promise.all(
@@ -111,7 +117,16 @@ export async function decodeFiles(
         workerData: paths,
       });
       try {
-        return await nextMessage<DecodeResult>(worker);
+        // One listener for the worker's whole life: a message between two awaits would be lost.
+        const result = await new Promise<DecodeResult>((resolve, reject) => {
+          worker.on('message', (message: DecodeMessage) =>
+            message.type === 'done' ? resolve(message) : report(i, message.done),
+          );
+          worker.once('error', reject);
+          worker.once('exit', (code) => reject(new Error(`decode worker exited with code ${code}`)));
+        });
+        report(i, paths.length);
+        return result;
       } finally {
         void worker.terminate();
       }

@@ -12,6 +12,7 @@ import {
   writeFiles,
 } from '../test-support/fixtures';
 import { trainingSplits } from '../training/trainer';
+import type { DatasetProgress } from '../../../shared/training';
 import { DatasetError, evaluationSplit } from './dataset';
 import { loadDataset } from './load';
 import { splitCsvLine } from './csv';
@@ -89,6 +90,22 @@ describe('loadDataset: Kaggle folder layout', () => {
     const dataset = await loadDataset(onlyTrain, { cacheDir: false });
     expect(() => evaluationSplit(dataset)).toThrow(/only a training split: pass --split train/);
     expect(evaluationSplit(dataset, 'train').split).toBe('train');
+  });
+
+  it('reports its progress while it decodes: images of the total for a folder, rows for a CSV', async () => {
+    const root = await folderFixture();
+    const progress: DatasetProgress[] = [];
+    await loadDataset(root, { cacheDir: false, onProgress: (p) => progress.push(p) });
+    expect(progress.length).toBeGreaterThan(0);
+    // Every listed image file is decoded (or found broken): a.jpg, b.png, c.jpg, broken.jpg, e.jpg.
+    expect(progress.at(-1)).toEqual({ done: 5, total: 5, unit: 'images' });
+    expect(progress.every((p, i) => i === 0 || p.done >= progress[i - 1].done)).toBe(true);
+
+    const csv = path.join(await temporaryDir(), 'fer2013.csv');
+    await writeFile(csv, ['emotion,pixels,Usage', csvRow(3, 1, 'Training'), csvRow(4, 2, 'PublicTest')].join('\n'));
+    const rows: DatasetProgress[] = [];
+    await loadDataset(csv, { cacheDir: false, onProgress: (p) => rows.push(p) });
+    expect(rows.at(-1)).toEqual({ done: 3, unit: 'rows' });
   });
 
   it('fails clearly on a missing, empty or unusable folder', async () => {

@@ -15,6 +15,7 @@ import {
   type ValidationReport,
 } from './dataset';
 import { decodeFiles, listFolderDataset } from './folder';
+import type { DatasetProgress } from '../../../shared/training';
 import { medianSharpness } from './sharpness';
 
 /** Bump when the decoded form or the report changes, so old cache files are ignored. */
@@ -28,6 +29,8 @@ const MAGIC = 'EMDATA';
 export interface LoadOptions {
   /** Where decoded datasets are cached; `false` turns the cache off. */
   cacheDir?: string | false;
+  /** How far decoding is: images of a folder (of `total`), or rows of a CSV read so far. */
+  onProgress?: (progress: DatasetProgress) => void;
 }
 
 export function defaultCacheDir(): string {
@@ -186,7 +189,9 @@ export async function loadDataset(source: string, options: LoadOptions = {}): Pr
 
   let dataset: FaceDataset;
   if (info.isDirectory()) {
-    const decoded = await decodeFiles(files);
+    const decoded = await decodeFiles(files, undefined, (done) =>
+      options.onProgress?.({ done, total: files.length, unit: 'images' }),
+    );
     const builders: Partial<Record<SplitName, SplitBuilder>> = {};
     files.forEach((file, i) => {
       const error = decoded.errors[i];
@@ -196,7 +201,8 @@ export async function loadDataset(source: string, options: LoadOptions = {}): Pr
     });
     dataset = buildDataset(absolute, format, builders, skips);
   } else {
-    dataset = buildDataset(absolute, 'csv', await readCsvDataset(absolute, skips), skips);
+    const onRows = (done: number) => options.onProgress?.({ done, unit: 'rows' });
+    dataset = buildDataset(absolute, 'csv', await readCsvDataset(absolute, skips, onRows), skips);
   }
   if (cacheFile) await writeCache(cacheFile, dataset).catch(() => undefined); // caching is best effort
   return dataset;

@@ -12,7 +12,7 @@ import { TrainingJobs } from './training-jobs';
  * the Electron utility process and the Node worker thread (tests) run the same code.
  */
 export function createMlHost(emit: (event: HostEvent) => void): (request: HostRequest) => Promise<HostResponse> {
-  const training = new TrainingJobs((runId, progress) => emit({ event: 'training', runId, progress }));
+  const training = new TrainingJobs(emit);
   let active: { loaded: LoadedModel; predictor: Predictor & { dispose(): void } } | undefined;
 
   async function load(modelDir: string): Promise<LoadedModelInfo> {

@@ -1,7 +1,7 @@
 import type { BackendChoice } from '../runtime/backend';
 import type { TrainProgress } from '../training/trainer';
 import type { DatasetChoice, ModelEvaluation, TrainingControl, TrainOutcome, TrainRequest } from './training-jobs';
-import type { DatasetSummary, TrainingConfig, TrainingEstimate } from '../../../shared/training';
+import type { DatasetProgress, DatasetSummary, TrainingConfig, TrainingEstimate } from '../../../shared/training';
 
 /** Messages between the main process and the ML host (an Electron utility process, or a worker thread in Node). */
 
@@ -42,12 +42,10 @@ export type HostRequest = {
 
 export type HostResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
-/** What the host says unasked: training progress. */
-export interface HostEvent {
-  event: 'training';
-  runId: number;
-  progress: TrainProgress;
-}
+/** What the host says unasked: training progress, and how far a dataset being read has got. */
+export type HostEvent =
+  | { event: 'training'; runId: number; progress: TrainProgress }
+  | { event: 'datasetProgress'; path: string; progress: DatasetProgress };
 
 export type HostMessage = HostResponse | HostEvent;
 

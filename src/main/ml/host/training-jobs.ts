@@ -8,7 +8,8 @@ import { temporaryDir } from '../runtime/temporary-dir';
 import type { BackendChoice } from '../runtime/backend';
 import { Random } from '../training/random';
 import { recipeFromConfig } from '../training/recipes';
-import { trainingSplits, trainModel, type TrainProgress } from '../training/trainer';
+import { trainingSplits, trainModel } from '../training/trainer';
+import type { HostEvent } from './protocol';
 import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
 import {
   SAMPLE_FACES_PER_CLASS,
@@ -68,12 +69,14 @@ export class TrainingJobs {
   private dataset: { path: string; loading: Promise<FaceDataset> } | undefined;
   private active: ActiveRun | undefined;
 
-  constructor(private readonly emit: (runId: number, progress: TrainProgress) => void) {}
+  constructor(private readonly emit: (event: HostEvent) => void) {}
 
   /** The last dataset read stays in memory: the wizard reads it, estimates, then trains on it. */
   private load(datasetPath: string): Promise<FaceDataset> {
     if (this.dataset?.path !== datasetPath) {
-      const loading = loadDataset(datasetPath);
+      const loading = loadDataset(datasetPath, {
+        onProgress: (progress) => this.emit({ event: 'datasetProgress', path: datasetPath, progress }),
+      });
       this.dataset = { path: datasetPath, loading };
       loading.catch(() => {
         if (this.dataset?.loading === loading) this.dataset = undefined; // a failed read is retried next time
@@ -179,7 +182,7 @@ export class TrainingJobs {
         signal: active.abort.signal,
         waitIfPaused: () => active.gate?.promise ?? Promise.resolve(),
         backendCandidates: request.backendCandidates,
-        onProgress: (event) => this.emit(request.runId, event),
+        onProgress: (progress) => this.emit({ event: 'training', runId: request.runId, progress }),
       });
       return { cancelled: result.cancelled, epochsTrained: result.epochsTrained };
     } finally {

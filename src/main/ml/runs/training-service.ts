@@ -195,7 +195,9 @@ export class TrainingService {
     return run;
   }
 
-  private onHostEvent({ runId, progress }: HostEvent): void {
+  private onHostEvent(event: HostEvent): void {
+    if (event.event !== 'training') return;
+    const { runId, progress } = event;
     const current = this.current;
     if (this.disposed || !current || current.id !== runId) return;
     const { store } = this.options;
