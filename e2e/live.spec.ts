@@ -10,6 +10,8 @@ interface Sample {
   faces: number;
   labelled: number;
   noFaceShown: boolean;
+  /** The first face's top emotion, as its label shows it. */
+  emotion: string;
   /** Probability panels drawn over their own face, or reaching outside the frame. */
   panelsOverFace: number;
   panelsOutside: number;
@@ -53,6 +55,7 @@ async function sampleOverlay(page: import('@playwright/test').Page, durationMs: 
         segment,
         faces: faces.length,
         labelled: faces.filter((face) => face.dataset.emotion).length,
+        emotion: faces[0]?.dataset.emotion ?? '',
         noFaceShown: document.querySelector('[data-testid="no-face"]') !== null,
         panelsOverFace,
         panelsOutside,
@@ -85,6 +88,17 @@ test('labels one face, then two, then none, as the camera shows them', async ({ 
     expect(mostCommon(seen.map((s) => s.faces)), `faces shown in segment ${segment}`).toBe(expected);
     expect(mostCommon(seen.map((s) => s.labelled)), `labelled faces in segment ${segment}`).toBe(expected);
     if (segment === 8) expect(seen.filter((s) => s.noFaceShown).length).toBeGreaterThan(seen.length / 2);
+  }
+  // The clip's clearest faces get their right labels (the fixture README names each segment's face).
+  for (const [segment, emotion] of [
+    [3, 'happy'],
+    [6, 'surprise'],
+  ] as const) {
+    const labels = samples.filter((s) => s.segment === segment && s.faces === 1).map((s) => s.emotion);
+    const counts = new Map<string, number>();
+    for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
+    const top = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+    expect(top, `label of the ${emotion} face (segment ${segment}): ${labels.join(' ')}`).toBe(emotion);
   }
   // Each face's probabilities sit beside it, inside the frame: never over its own mouth and chin.
   expect(
