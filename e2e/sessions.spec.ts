@@ -85,7 +85,13 @@ test('deleting a session asks first, can be undone, and is final once History is
   const items = page.getByTestId('session-item');
   await expect(items).toHaveCount(2);
 
+  // Asking to delete keeps the session's title as it was (the question gets a row of its own).
+  const title = items.filter({ hasText: 'Delete me' }).locator('strong');
+  const before = await title.boundingBox();
   await page.getByRole('button', { name: 'Delete Delete me' }).click();
+  await expect(items.filter({ hasText: 'Delete me' })).toContainText('Delete this session?');
+  expect((await title.boundingBox())?.height).toBe(before?.height);
+  expect((await title.boundingBox())?.width).toBe(before?.width);
   await page.getByRole('button', { name: 'Keep', exact: true }).click(); // changed my mind
   await expect(items).toHaveCount(2);
 
