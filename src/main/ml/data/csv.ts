@@ -35,14 +35,22 @@ export function splitCsvLine(line: string): string[] {
 }
 
 /** Parses "70 80 82 ..." into exactly FACE_PIXELS bytes, or says what is wrong. */
+/**
+ * A field that is a whole number written in decimal digits, or undefined. Number() alone would
+ * read an empty field as 0 (a silent "angry"), and "0x3" or "1e0" as numbers.
+ */
+export function wholeNumber(text: string): number | undefined {
+  const trimmed = text.trim();
+  return /^\d{1,9}$/.test(trimmed) ? Number(trimmed) : undefined;
+}
+
 export function parsePixels(text: string): Uint8Array | string {
   const parts = text.trim().split(/\s+/);
   if (parts.length !== FACE_PIXELS) return `expected ${FACE_PIXELS} pixel values, found ${parts.length}`;
   const face = new Uint8Array(FACE_PIXELS);
   for (let i = 0; i < FACE_PIXELS; i++) {
-    const value = Number(parts[i]);
-    if (!Number.isInteger(value) || value < 0 || value > 255)
-      return `pixel ${i + 1} is not an integer 0-255 ("${parts[i]}")`;
+    const value = wholeNumber(parts[i]);
+    if (value === undefined || value > 255) return `pixel ${i + 1} is not an integer 0-255 ("${parts[i]}")`;
     face[i] = value;
   }
   return face;
@@ -90,9 +98,10 @@ export async function readCsvDataset(
       skips.add(where, `expected ${needed} columns, found ${fields.length}`);
       continue;
     }
-    const label = Number(fields[columns.emotion]);
-    if (!Number.isInteger(label) || label < 0 || label >= NUM_CLASSES) {
-      skips.add(where, `emotion "${fields[columns.emotion]}" is not a label 0-${NUM_CLASSES - 1}`);
+    const label = wholeNumber(fields[columns.emotion]);
+    if (label === undefined || label >= NUM_CLASSES) {
+      const field = fields[columns.emotion].trim();
+      skips.add(where, field === '' ? 'emotion is empty' : `emotion "${field}" is not a label 0-${NUM_CLASSES - 1}`);
       continue;
     }
     const usage = columns.usage >= 0 ? fields[columns.usage].trim() : 'Training';

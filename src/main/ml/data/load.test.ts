@@ -155,6 +155,11 @@ describe('loadDataset: fer2013.csv', () => {
       '4,only-two-columns',
       csvRow(1, 7, 'Training').replace(' 0 ', ' x '), // non-numeric pixel
       `"4","${csvRow(4, 8, 'Training').split(',')[1]}","Training"`, // quoted fields are fine
+      csvRow('', 9, 'Training'), // empty emotion: not silently angry
+      csvRow(' ', 10, 'Training'),
+      csvRow('0x3', 11, 'Training'),
+      csvRow('1e0', 12, 'Training'),
+      csvRow(2, 13, 'Training').replace(' 0 ', ' 1e2 '), // a pixel in exponent notation
       '',
     ];
     await writeFile(file, lines.join('\r\n'));
@@ -172,6 +177,11 @@ describe('loadDataset: fer2013.csv', () => {
       expect.stringMatching(/^8 unknown Usage "Validation"/),
       expect.stringMatching(/^9 expected 3 columns, found 2/),
       expect.stringMatching(/^10 pixel \d+ is not an integer 0-255 \("x"\)/),
+      expect.stringMatching(/^12 emotion is empty/),
+      expect.stringMatching(/^13 emotion is empty/),
+      expect.stringMatching(/^14 emotion "0x3" is not a label 0-6/),
+      expect.stringMatching(/^15 emotion "1e0" is not a label 0-6/),
+      expect.stringMatching(/^16 pixel \d+ is not an integer 0-255 \("1e2"\)/),
     ]);
     expect(dataset.splits.train!.images[0]).toBe(patternPixel(0, 0, 1));
   });

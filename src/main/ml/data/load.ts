@@ -19,7 +19,7 @@ import type { DatasetProgress } from '../../../shared/training';
 import { medianSharpness } from './sharpness';
 
 /** Bump when the decoded form or the report changes, so old cache files are ignored. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 /** Splits whose median sharpness differs by more than this factor get a warning. */
 const SHARPNESS_MISMATCH = 1.5;
 
