@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { plural } from '../../../shared/format';
@@ -5,17 +6,21 @@ import { formatReport } from '../data/dataset';
 import { loadDataset } from '../data/load';
 import { formatEvaluation } from '../evaluation/metrics';
 import { isArchitecture } from '../models/architectures';
-import { recipeFor } from '../training/recipes';
+import { MODEL_FILE } from '../models/model-folder';
+import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE } from '../training/protocol';
+import { DEFAULT_RECIPE, recipeFor, SEED_RECIPE } from '../training/recipes';
 import { trainModel } from '../training/trainer';
 import { progressPrinter } from './progress';
 import { runCli } from './run';
 
+// Defaults are read from the recipes, so the help cannot disagree with what training does.
 const USAGE = `Usage: npm run train -- --data <folder|fer2013.csv> --arch seed|default [options]
-  --epochs N        epochs (seed: 50, default: 40)
-  --batch N         batch size (seed: 64, default: 128)
-  --lr X            base learning rate
+  --epochs N        epochs (seed: ${SEED_RECIPE.epochs}, default: ${DEFAULT_RECIPE.epochs})
+  --batch N         batch size (seed: ${SEED_RECIPE.batchSize}, default: ${DEFAULT_RECIPE.batchSize})
+  --lr X            base learning rate (seed: ${SEED_RECIPE.learningRate}, default: ${DEFAULT_RECIPE.learningRate})
   --out DIR         model folder to write (default: models/<arch>)
   --resume          continue from DIR/checkpoint
+  --force           train into DIR even though it already holds a finished model (replacing it)
   --seed N          seed for weights, shuffling and augmentation (default 1)
   --workers N       worker threads (default: one per core)
   --max-batches N   batches per epoch, for quick trials`;
@@ -30,6 +35,7 @@ await runCli(USAGE, async () => {
       lr: { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       workers: { type: 'string' },
       'max-batches': { type: 'string' },
@@ -44,6 +50,15 @@ await runCli(USAGE, async () => {
   if (values.batch) recipe.batchSize = positiveInt('--batch', values.batch);
   if (values.lr) recipe.learningRate = positiveNumber('--lr', values.lr);
   const outDir = path.resolve(values.out ?? path.join('models', values.arch));
+  // Checked before the dataset is read: a finished model is never overwritten by mistake.
+  if (values.resume && !existsSync(path.join(outDir, CHECKPOINT_DIR, CHECKPOINT_STATE_FILE))) {
+    throw new UsageError(`--resume: ${outDir} has no checkpoint to continue from (${CHECKPOINT_DIR}/)`);
+  }
+  if (!values.resume && !values.force && existsSync(path.join(outDir, MODEL_FILE))) {
+    throw new UsageError(
+      `${outDir} already holds a trained model: choose another --out, or pass --force to replace it`,
+    );
+  }
 
   const dataset = await loadDataset(values.data);
   console.error(formatReport(dataset.report));
