@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -30,15 +30,17 @@ async function faces(prefix: string): Promise<string> {
 }
 
 describe('npm run evaluate on any labelled folder', () => {
-  it('scores a folder that has only test/<class>/ images, naming the split and the count', async () => {
+  it('scores a folder that has only test/<class>/ images, naming the split, the count and what it skipped', async () => {
     const data = await faces('test/');
+    writeFileSync(path.join(data, 'test', 'happy', 'broken.jpg'), 'not a JPEG');
     const json = path.join(data, 'report.json');
     const result = await evaluateCli('--model', DEFAULT_MODEL, '--data', data, '--json', json);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/on the test split of .*: 12 images/);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as EvaluationReport;
-    expect(report).toMatchObject({ split: 'test', images: 12 });
+    const report = JSON.parse(readFileSync(json, 'utf8')) as EvaluationReport & { skipped: { count: number } };
+    expect(report).toMatchObject({ split: 'test', images: 12, skipped: { count: 1 } });
     expect(report.ece).toBeGreaterThanOrEqual(0);
+    expect(result.stderr).toMatch(/skipped 1:\n.*broken\.jpg/);
   }, 120_000);
 
   it('scores all of a bare folder of class folders', async () => {

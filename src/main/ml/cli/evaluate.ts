@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { evaluationSplit, SPLITS, type SplitName } from '../data/dataset';
+import { evaluationSplit, formatReport, SPLITS, type SplitName } from '../data/dataset';
 import { loadDataset } from '../data/load';
 import { formatEvaluation } from '../evaluation/metrics';
 import { evaluateModel } from '../evaluation/evaluate-model';
@@ -13,7 +13,7 @@ const USAGE = `Usage: npm run evaluate -- --model <model folder> --data <folder|
   --split NAME   train, test or privateTest (default: test; a folder of class folders: all of it)
   --tta          average each face with its mirror image (default: as the model's recipe says)
   --no-tta       never average with the mirror image
-  --json FILE    also write the report as JSON`;
+  --json FILE    also write the report as JSON (with the files or rows skipped)`;
 
 await runCli(USAGE, async () => {
   const { values } = parseArgs({
@@ -37,6 +37,8 @@ await runCli(USAGE, async () => {
   const loaded = await loadModel(values.model);
   const { metadata } = loaded;
   const dataset = await loadDataset(values.data);
+  // As train does: an accuracy over fewer images than the user thinks would be a wrong answer.
+  console.error(formatReport(dataset.report));
   const { split, faces } = evaluationSplit(dataset, values.split as SplitName | undefined);
   const testTimeFlip = values['no-tta'] ? false : (values.tta ?? metadata.recipe.testTimeFlip);
   const started = performance.now();
@@ -49,7 +51,8 @@ await runCli(USAGE, async () => {
   console.log(formatEvaluation(report));
   console.error(`${report.images} images in ${seconds.toFixed(1)} s`);
   if (values.json) {
-    await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+    const skipped = { count: dataset.report.skippedCount, items: dataset.report.skipped };
+    await writeFile(values.json, `${JSON.stringify({ ...report, skipped }, null, 2)}\n`);
     console.error(`Report written to ${values.json}`);
   }
 });
