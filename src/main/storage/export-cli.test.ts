@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SessionStore } from './session-store';
@@ -55,6 +56,24 @@ describe('npm run export', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/required|No database|No session 99|whole number/);
       expect(result.stderr).toContain('Usage: npm run export');
+    }
+  });
+
+  it('refuses a file that is not its database, naming it, and changes nothing in it', async () => {
+    const other = path.join(dir, 'other.sqlite');
+    const foreign = new Database(other);
+    foreign.exec('CREATE TABLE notes (text TEXT)');
+    foreign.close();
+    const empty = path.join(dir, 'empty.db');
+    writeFileSync(empty, '');
+    const text = path.join(dir, 'text.db');
+    writeFileSync(text, 'just some text, not SQLite at all');
+    for (const file of [other, empty, text]) {
+      const before = readFileSync(file);
+      const result = await exportCli('--db', file, '--session', 'all', '--out', path.join(dir, 'x.csv'));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`${file} is not an Emotion Monitor sessions database`);
+      expect(readFileSync(file).equals(before)).toBe(true);
     }
   });
 });

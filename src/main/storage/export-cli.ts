@@ -28,7 +28,7 @@ await runCli(USAGE, async () => {
   if (!existsSync(values.db)) throw new UsageError(`No database at ${values.db}`);
   const ids =
     values.session === 'all' ? undefined : values.session.split(',').map((id) => positiveInt('--session', id.trim()));
-  const store = SessionStore.open(values.db);
+  const store = SessionStore.openForReading(values.db);
   try {
     for (const id of ids ?? []) if (!store.session(id)) throw new UsageError(`No session ${id} in ${values.db}`);
     const rows = await exportCsvFile(store, values.out, values.summary ? 'summary' : 'samples', ids);

@@ -9,7 +9,7 @@ import type {
   SessionSummary,
   TimelineBucket,
 } from '../../shared/sessions';
-import { migrate } from './migrations';
+import { migrate, SCHEMA_VERSION } from './migrations';
 
 /** One stored sample, as the CSV export reads it. */
 export interface StoredSample {
@@ -75,6 +75,43 @@ export class SessionStore {
       // WAL makes NORMAL durable across application crashes; only a power cut can lose the last commit.
       db.pragma('synchronous = NORMAL');
       migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SessionStore(db);
+  }
+
+  /**
+   * Opens an existing database of this app read-only (the export command): never creates or
+   * migrates, and refuses a file that is not one of ours, naming it. Only the app migrates.
+   */
+  static openForReading(file: string): SessionStore {
+    const notOurs = (why: string) => new Error(`${file} is not an Emotion Monitor sessions database (${why})`);
+    let db: Database.Database;
+    try {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+    } catch (error) {
+      throw notOurs(error instanceof Error ? error.message : String(error));
+    }
+    try {
+      let version: number;
+      let hasSessions: boolean;
+      try {
+        version = db.pragma('user_version', { simple: true }) as number;
+        hasSessions =
+          db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").get() !== undefined;
+      } catch (error) {
+        throw notOurs(error instanceof Error ? error.message : String(error));
+      }
+      if (!hasSessions) throw notOurs('it has no sessions table');
+      if (version !== SCHEMA_VERSION) {
+        throw new Error(
+          version > SCHEMA_VERSION
+            ? `${file} is from a newer Emotion Monitor (schema ${version}, this version reads ${SCHEMA_VERSION})`
+            : `${file} is from an older Emotion Monitor (schema ${version}): open it in the app once to upgrade it`,
+        );
+      }
     } catch (error) {
       db.close();
       throw error;
