@@ -13,11 +13,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
-import { EMOTIONS, FACE_PIXELS, NUM_CLASSES } from '../../src/shared/emotions';
+import { EMOTIONS, FACE_PIXELS } from '../../src/shared/emotions';
 import { FER_CROP_SCALE, FER_CROP_SHIFT_UP } from '../../src/renderer/src/live/geometry';
 import { loadDataset } from '../../src/main/ml/data/load';
 import { scoreProbabilities } from '../../src/main/ml/evaluation/evaluate-model';
-import { predictProbabilities } from '../../src/main/ml/models/inference';
+import { argmaxRows, predictProbabilities } from '../../src/main/ml/models/inference';
 import { loadModel, temperatureFor } from '../../src/main/ml/models/model-io';
 import { initBackend } from '../../src/main/ml/runtime/backend';
 import { Random } from '../../src/main/ml/training/random';
@@ -157,10 +157,7 @@ const pipeline = scoreProbabilities(foundLabels, await predict(crops), {
   testTimeFlip: false,
   temperature,
 });
-const predictions = Array.from(found, (_, k) => {
-  const row = pipeline.probabilities.subarray(k * NUM_CLASSES, (k + 1) * NUM_CLASSES);
-  return row.indexOf(Math.max(...row));
-});
+const predictions = argmaxRows(pipeline.probabilities);
 const accuracyWhere = (keep: (scene: Scene) => boolean) => {
   const picked = found.map((sceneIndex, k) => ({ sceneIndex, k })).filter(({ sceneIndex }) => keep(scenes[sceneIndex]));
   const detected = picked.length / scenes.filter(keep).length;
