@@ -14,8 +14,6 @@ export const EMOTION_COLORS: Record<Emotion, string> = {
 
 export const emotionColor = (index: number): string => EMOTION_COLORS[EMOTIONS[index]];
 
-export { formatDate, formatDuration } from '../../../shared/format';
-
 /**
  * The bucket size for a timeline of `durationMs` drawn `points` wide: whole seconds or minutes,
  * so an hour-long session is aggregated in SQL to what the screen can show.
