@@ -336,11 +336,12 @@ export function defaultTrainingConfig(architecture: TrainingConfig['architecture
       augment: off,
     };
   }
-  const on = { flip: true, shift: true, rotate: true, zoom: true, erase: true, intensity: true, webcam: false };
+  const on = { flip: true, shift: true, rotate: true, zoom: true, erase: true, intensity: true, webcam: true };
   return {
     ...common,
+    classWeighting: true,
     architecture,
-    epochs: 20,
+    epochs: 22,
     batchSize: 128,
     learningRate: 2e-3,
     schedule: 'warmup-cosine',

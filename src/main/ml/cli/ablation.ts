@@ -18,11 +18,11 @@ import { positiveInt, runCli, UsageError } from './run';
 export const VARIANTS: Record<string, { about: string; recipe: Partial<Recipe> }> = {
   baseline: {
     about: 'the default recipe as it was sized on the blurred data (widths 24/40/80/160)',
-    recipe: { augment: DEFAULT_AUGMENT, classWeighting: false },
+    recipe: { augment: DEFAULT_AUGMENT, classWeighting: false, widths: [24, 40, 80, 160] },
   },
   webcam: {
     about: 'baseline + webcam conditions (blur, gamma, noise, JPEG, zoom 15%) + square-root class weights',
-    recipe: { augment: WEBCAM_AUGMENT, classWeighting: true, classWeightPower: 0.5 },
+    recipe: { augment: WEBCAM_AUGMENT, classWeighting: true, classWeightPower: 0.5, widths: [24, 40, 80, 160] },
   },
   wider: {
     about: 'webcam + stage widths 24/48/96/192',

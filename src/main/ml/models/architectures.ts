@@ -43,7 +43,7 @@ function convBlock(filters: number): tf.layers.Layer[] {
 }
 
 /** Channel widths of the default model's four stages (48, 24, 12 and 6 pixels). */
-export const DEFAULT_WIDTHS = [24, 40, 80, 160] as const;
+export const DEFAULT_WIDTHS = [24, 48, 96, 192] as const;
 
 /**
  * Our default: a VGG-style stack with batch norm, sized for accuracy per CPU second (see README).

@@ -39,7 +39,7 @@ describe('learning-rate schedules', () => {
 describe('recipes from the wizard', () => {
   it("gives back each architecture's own recipe from its default settings", () => {
     expect(recipeFromConfig(defaultTrainingConfig('seed'))).toEqual({ ...SEED_RECIPE, classWeighting: false });
-    expect(recipeFromConfig(defaultTrainingConfig('default'))).toEqual({ ...DEFAULT_RECIPE, classWeighting: false });
+    expect(recipeFromConfig(defaultTrainingConfig('default'))).toEqual(DEFAULT_RECIPE);
   });
 
   it('adds webcam conditions with their switch, at the default recipe strengths', () => {

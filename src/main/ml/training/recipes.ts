@@ -1,6 +1,6 @@
 import type { TrainingConfig } from '../../../shared/training';
 import type { Architecture } from '../models/architectures';
-import { DEFAULT_AUGMENT, WEBCAM_AUGMENT, type AugmentOptions } from './augment';
+import { WEBCAM_AUGMENT, type AugmentOptions } from './augment';
 
 export interface Recipe {
   architecture: Architecture;
@@ -47,18 +47,24 @@ export const SEED_RECIPE: Recipe = {
   matchInputSharpness: false,
 };
 
-/** Ours: augmentation, a warm-up + cosine schedule, label smoothing and mirrored test-time averaging. */
+/**
+ * Ours: augmentation with webcam conditions, square-root class weights, a warm-up + cosine
+ * schedule, label smoothing and mirrored test-time averaging. 22 epochs train in about two hours
+ * on two cores; the bundled model ran the same recipe longer (see README).
+ */
 export const DEFAULT_RECIPE: Recipe = {
   architecture: 'default',
-  epochs: 20,
+  epochs: 22,
   batchSize: 128,
   learningRate: 2e-3,
   schedule: { kind: 'warmup-cosine', warmupEpochs: 1 },
   epsilon: 1e-7,
-  augment: DEFAULT_AUGMENT,
+  augment: WEBCAM_AUGMENT,
   labelSmoothing: 0.1,
   testTimeFlip: true,
   matchInputSharpness: true,
+  classWeighting: true,
+  classWeightPower: 0.5,
 };
 
 export function recipeFor(architecture: Architecture): Recipe {
