@@ -14,6 +14,8 @@ if (!electron.path && process.env.TEST_WORKER_INDEX === undefined) {
  */
 export default defineConfig({
   testDir: 'e2e',
+  // Only the specs: e2e/support's own *.test.ts are unit tests that vitest runs.
+  testMatch: '**/*.spec.ts',
   outputDir: 'test-results/e2e',
   timeout: 120_000,
   expect: { timeout: 30_000 },

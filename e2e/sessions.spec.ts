@@ -16,10 +16,14 @@ test('records a session with a marker, shows it in History, and exports it as CS
   await page.getByRole('textbox', { name: 'Session name' }).fill('Study, "day 1"');
   await page.getByRole('button', { name: 'Record' }).click();
   await expect(page.getByTestId('recording-state')).toContainText('Study, "day 1"');
-  await page.waitForTimeout(2500);
+  // Record until the database holds samples before and after the marker (events, not a fixed time).
+  const samplesStored = () => bridge.sessions.store.listSessions()[0]?.samples ?? 0;
+  await expect.poll(samplesStored, { timeout: 60_000 }).toBeGreaterThan(5);
   await page.getByRole('textbox', { name: 'Marker text' }).fill('question 3');
   await page.getByRole('button', { name: 'Add marker' }).click();
-  await page.waitForTimeout(2500);
+  await expect(page.getByRole('textbox', { name: 'Marker text' })).toHaveValue(''); // stored
+  const atMarker = samplesStored();
+  await expect.poll(samplesStored, { timeout: 60_000 }).toBeGreaterThan(atMarker + 5);
   await page.getByRole('button', { name: 'Stop recording' }).click();
   await expect(page.getByRole('button', { name: 'Record' })).toBeVisible();
 

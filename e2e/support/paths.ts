@@ -11,12 +11,20 @@ export const FIXTURES_DIR = path.resolve(ROOT, '../shared/fixtures');
 export const FAKE_CAMERA_VIDEO = path.join(FIXTURES_DIR, 'faces-320x240.y4m');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** The Electron binary, or why there is none (its download is skipped on machines without GitHub access). */
-export function electronBinary(): { path?: string; reason?: string } {
+/** How to get the binary when its download was skipped (ELECTRON_SKIP_BINARY_DOWNLOAD=1 or no GitHub access). */
+export const ELECTRON_INSTALL_HINT =
+  'the Electron binary is not installed (its download was skipped); where GitHub is reachable, run ' +
+  '`node node_modules/electron/install.js` to fetch it, then run the tests again';
+
+/** The Electron binary, or why there is none. */
+export function electronBinary(require = createRequire(import.meta.url)): { path?: string; reason?: string } {
   try {
-    const binary = createRequire(import.meta.url)('electron') as unknown as string;
-    return existsSync(binary) ? { path: binary } : { reason: `no Electron binary at ${binary}` };
+    const binary = require('electron') as unknown as string;
+    return existsSync(binary) ? { path: binary } : { reason: ELECTRON_INSTALL_HINT };
   } catch (error) {
-    return { reason: `no Electron binary: ${(error as Error).message.split('\n')[0]}` };
+    const message = (error as Error).message;
+    // electron/index.js throws "Electron failed to install correctly…" when path.txt is missing.
+    if (/failed to install/i.test(message)) return { reason: ELECTRON_INSTALL_HINT };
+    return { reason: `Electron cannot be loaded: ${message.split('\n')[0]}` };
   }
 }

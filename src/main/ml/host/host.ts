@@ -63,7 +63,7 @@ export function createMlHost(emit: (event: HostEvent) => void): (request: HostRe
         case 'train':
           return { id: request.id, ok: true, value: await training.train(request.params) };
         case 'controlTraining':
-          training.control(request.params.runId, request.params.action);
+          await training.control(request.params.runId, request.params.action);
           return { id: request.id, ok: true, value: null };
         case 'evaluateModel': {
           const { modelDir, dataset, mistakes } = request.params;

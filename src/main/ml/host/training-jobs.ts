@@ -43,8 +43,8 @@ export interface DatasetChoice {
 interface ActiveRun {
   runId: number;
   abort: AbortController;
-  /** Set while paused: resolves when the run may go on. */
-  gate?: { promise: Promise<void>; release: () => void };
+  /** Set while paused: `promise` resolves when the run may go on, `reached` once it has stopped. */
+  gate?: { promise: Promise<void>; release: () => void; reached: Promise<void>; stop: () => void };
 }
 
 /**
@@ -180,27 +180,37 @@ export class TrainingJobs {
         initFrom: request.initFrom,
         name: config.name,
         signal: active.abort.signal,
-        waitIfPaused: () => active.gate?.promise ?? Promise.resolve(),
+        waitIfPaused: () => {
+          if (!active.gate) return Promise.resolve();
+          active.gate.stop();
+          return active.gate.promise;
+        },
         backendCandidates: request.backendCandidates,
         onProgress: (progress) => this.emit({ event: 'training', runId: request.runId, progress }),
       });
       return { cancelled: result.cancelled, epochsTrained: result.epochsTrained };
     } finally {
+      // A pause asked for during the last evaluation never meets a batch: the run has stopped anyway.
+      active.gate?.stop();
       this.active = undefined;
     }
   }
 
-  control(runId: number, action: TrainingControl): void {
+  /**
+   * Pausing resolves once the run has stopped: the batch in flight finishes (and reports its
+   * progress) first, so after the answer nothing moves until it is resumed.
+   */
+  async control(runId: number, action: TrainingControl): Promise<void> {
     const active = this.active;
     if (!active || active.runId !== runId) throw new Error(`Run ${runId} is not training`);
-    if (action === 'pause' && !active.gate) {
-      let release = () => undefined as void;
-      const promise = new Promise<void>((resolve) => (release = resolve));
-      active.gate = { promise, release };
-      return;
+    if (action === 'pause') {
+      active.gate ??= pauseGate();
+      return active.gate.reached;
     }
     if (action === 'cancel') active.abort.abort();
-    // Resuming, and cancelling a paused run, both open the gate (the run then stops at once on cancel).
+    // Resuming, and cancelling a paused run, both open the gate (the run then stops at once on cancel);
+    // a pause still waiting for its batch is answered too.
+    active.gate?.stop();
     active.gate?.release();
     active.gate = undefined;
   }
@@ -239,6 +249,14 @@ export class TrainingJobs {
       loaded.model.dispose();
     }
   }
+}
+
+function pauseGate(): NonNullable<ActiveRun['gate']> {
+  let release = () => undefined as void;
+  let stop = () => undefined as void;
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  const reached = new Promise<void>((resolve) => (stop = resolve));
+  return { promise, release, reached, stop };
 }
 
 function sampleFaces(split: FaceSplit, seed: number): DatasetSummary['samples'] {

@@ -115,12 +115,14 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
     expect(service.get(second.id).status).toBe('queued'); // one at a time
 
     await until(() => service.get(first.id).progress, 'first batch');
+    // pause() answers once the batch in flight has finished: from then on nothing moves.
     await service.pause(first.id);
-    // The batch in flight when the pause arrives still completes; after it, nothing moves.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
     const pausedAt = service.get(first.id).progress!;
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(service.get(first.id)).toMatchObject({ status: 'paused', progress: pausedAt }); // nothing moved
+    const changesWhenPaused = changes.length;
+    // A round trip through the ML process's queue: any progress sent before it has arrived.
+    await service.inspectDataset({ datasetPath, validationFraction: 0.1, seed: 1 });
+    expect(service.get(first.id)).toMatchObject({ status: 'paused', progress: pausedAt });
+    expect(changes.slice(changesWhenPaused).filter((c) => c.id === first.id)).toEqual([]);
     await service.resume(first.id);
     expect(service.get(first.id).status).toBe('running');
 
@@ -171,6 +173,17 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
     expect(done.history.map((r) => r.epoch)).toEqual([1, 2, 3]);
     expect(done.history.length).toBeGreaterThan(epochsBefore - 1);
     expect(existsSync(path.join(dir, 'models', done.modelId!.slice('user:'.length), 'model.json'))).toBe(true);
+  });
+
+  it('answers a pause that a cancel overtakes, and the run ends cancelled, not paused', async () => {
+    await start();
+    const service = openService();
+    const run = await service.enqueue(config({ name: 'race', epochs: 1 }));
+    await until(() => service.get(run.id).progress, 'first batch');
+    await Promise.all([service.pause(run.id), service.cancel(run.id)]);
+    await until(() => service.get(run.id).status === 'cancelled', 'cancelled');
+    await service.whenIdle();
+    expect(service.get(run.id).status).toBe('cancelled');
   });
 
   it('leaves a run that was training when the app quit for the next start to recover', async () => {

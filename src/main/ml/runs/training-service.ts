@@ -112,7 +112,8 @@ export class TrainingService {
     const run = this.stored(id);
     const status = nextStatus(run.status, 'pause');
     await this.options.host.request('controlTraining', { runId: id, action: 'pause' });
-    this.options.store.update(id, { status });
+    // The answer comes after the batch in flight; a cancel or the run's end may have come first.
+    if (this.stored(id).status === run.status) this.options.store.update(id, { status });
     return this.notify(id);
   }
 
