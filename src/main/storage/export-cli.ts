@@ -3,8 +3,7 @@
  * export, for scripts.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { positiveInt, runCli, UsageError } from '../ml/cli/run';
+import { parseCommandLine, positiveInt, runCli, UsageError } from '../ml/cli/run';
 import { exportCsvFile } from './csv-export';
 import { SessionStore } from './session-store';
 
@@ -14,7 +13,7 @@ Writes one CSV row per sample (or, with --summary, one row per session with the 
 mean probability of each emotion). --session takes a session id, several separated by commas, or all.`;
 
 await runCli(USAGE, async () => {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     options: {
       db: { type: 'string' },
       session: { type: 'string' },

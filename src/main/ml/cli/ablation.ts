@@ -5,14 +5,13 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { defaultCacheDir, loadDataset } from '../data/load';
 import { formatEvaluation } from '../evaluation/metrics';
 import { DEFAULT_AUGMENT, WEBCAM_AUGMENT } from '../training/augment';
 import { DEFAULT_RECIPE, type Recipe } from '../training/recipes';
 import { trainModel } from '../training/trainer';
 import { progressPrinter } from './progress';
-import { positiveInt, runCli, UsageError } from './run';
+import { parseCommandLine, positiveInt, runCli, UsageError } from './run';
 
 /** What each variant changes, cumulatively named in the README's table. */
 export const VARIANTS: Record<string, { about: string; recipe: Partial<Recipe> }> = {
@@ -35,7 +34,7 @@ Trains one variant of the default recipe into <cache>/ablations/<variant>-<epoch
 its figures to <cache>/ablations/results.jsonl.`;
 
 await runCli(USAGE, async () => {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     options: {
       data: { type: 'string' },
       variant: { type: 'string' },

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { FACE_PIXELS } from '../data/image';
 import { loadDataset } from '../data/load';
@@ -12,7 +11,7 @@ import { formatBackendReport, initBackend } from '../runtime/backend';
 import { recipeFor } from '../training/recipes';
 import { trainModel } from '../training/trainer';
 import { temporaryDir } from '../runtime/temporary-dir';
-import { positiveInt, runCli, UsageError } from './run';
+import { parseCommandLine, positiveInt, runCli, UsageError } from './run';
 
 const USAGE = `Usage: npm run bench -- [--data <folder|csv>] [--steps N] [--warmup N]
 Measures training images/s (batch 64) for each architecture and inference ms per face.
@@ -73,7 +72,7 @@ async function inferenceMs(architecture: Architecture, batch: number, repeats: n
 }
 
 await runCli(USAGE, async () => {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     options: {
       data: { type: 'string', default: path.resolve('../shared/fer2013') },
       steps: { type: 'string', default: '20' },

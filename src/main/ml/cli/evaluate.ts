@@ -1,5 +1,4 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { evaluationSplit, formatReport, SPLITS, type SplitName } from '../data/dataset';
 import { loadDataset } from '../data/load';
 import { formatEvaluation } from '../evaluation/metrics';
@@ -7,7 +6,7 @@ import { evaluateModel } from '../evaluation/evaluate-model';
 import { loadModel } from '../models/model-io';
 import { formatBackendReport, initBackend } from '../runtime/backend';
 import { splitLabel } from '../../../shared/training';
-import { runCli, UsageError } from './run';
+import { parseCommandLine, runCli, UsageError } from './run';
 
 const USAGE = `Usage: npm run evaluate -- --model <model folder> --data <folder|fer2013.csv> [options]
   --split NAME   train, test or privateTest (default: test; a folder of class folders: all of it)
@@ -16,7 +15,7 @@ const USAGE = `Usage: npm run evaluate -- --model <model folder> --data <folder|
   --json FILE    also write the report as JSON (with the files or rows skipped)`;
 
 await runCli(USAGE, async () => {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     options: {
       model: { type: 'string' },
       data: { type: 'string' },

@@ -1,3 +1,5 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
 /** A mistake in the command line: print it with the usage, exit 2. */
 export class UsageError extends Error {}
 
@@ -35,4 +37,36 @@ export async function runCli(usage: string, body: () => Promise<void>): Promise<
       process.exitCode = 1;
     }
   }
+}
+
+type CommandLineConfig = ParseArgsConfig & { options: NonNullable<ParseArgsConfig['options']> };
+
+/** `--lr -1` as `--lr=-1`: parseArgs calls a value starting with a dash ambiguous, but a negative number is not. */
+function joinNegativeValues(args: string[], options: CommandLineConfig['options']): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith('--') ? args[i].slice(2) : undefined;
+    const next = args[i + 1];
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      joined.push(`${args[i]}=${next}`);
+      i++;
+    } else joined.push(args[i]);
+  }
+  return joined;
+}
+
+/**
+ * parseArgs for our commands: negative numbers reach the commands' own range checks (which say
+ * what is allowed), and a flag given with its `--no-` opposite is refused rather than one silently winning.
+ */
+export function parseCommandLine<T extends CommandLineConfig>(config: T) {
+  const args = joinNegativeValues([...(config.args ?? process.argv.slice(2))], config.options);
+  const result = parseArgs<T>({ ...config, args });
+  const values = result.values as Record<string, unknown>;
+  for (const name of Object.keys(config.options)) {
+    const positive = name.slice('no-'.length);
+    if (name.startsWith('no-') && values[name] === true && values[positive] === true)
+      throw new UsageError(`--${positive} and --${name} contradict each other: give one of them`);
+  }
+  return result;
 }

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RECIPE, SEED_RECIPE } from '../training/recipes';
-import { temporaryDir } from '../test-support/fixtures';
+import { csvRow, temporaryDir } from '../test-support/fixtures';
 
 const run = promisify(execFile);
+const git = promisify(execFile);
 
 function trainCli(...args: string[]) {
   return run(process.execPath, ['--import', 'tsx', path.resolve('src/main/ml/cli/train.ts'), ...args]).then(
@@ -40,5 +41,40 @@ describe('npm run train protects finished models', () => {
     const help = await trainCli('--help');
     expect(help.stdout).toContain(`epochs (seed: ${SEED_RECIPE.epochs}, default: ${DEFAULT_RECIPE.epochs})`);
     expect(help.stdout).toContain(`batch size (seed: ${SEED_RECIPE.batchSize}, default: ${DEFAULT_RECIPE.batchSize})`);
+  });
+});
+
+describe('npm run train explains a bad command line or dataset in one clear line', () => {
+  it('checks a negative learning rate against the allowed range instead of calling it ambiguous', async () => {
+    const result = await trainCli('--data', '/no/such/dataset', '--lr', '-1');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--lr must be a number above 0, not "-1"');
+  });
+
+  it('names an --out folder it cannot create, and why, before reading any data', async () => {
+    const dir = await temporaryDir();
+    writeFileSync(path.join(dir, 'file'), '');
+    const out = path.join(dir, 'file', 'model');
+    const result = await trainCli('--data', '/no/such/dataset', '--out', out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`Cannot create the --out folder ${out}: a file is in the way of the folder`);
+  });
+
+  it('suggests a smaller --batch for a dataset smaller than one batch', async () => {
+    const dir = await temporaryDir();
+    const rows = [
+      'emotion,pixels,Usage',
+      ...[0, 1, 2].map((i) => csvRow(i, i, 'Training')),
+      csvRow(3, 9, 'PublicTest'),
+    ];
+    writeFileSync(path.join(dir, 'fer2013.csv'), rows.join('\n'));
+    const result = await trainCli('--data', path.join(dir, 'fer2013.csv'), '--out', path.join(dir, 'model'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`Need at least one batch of ${DEFAULT_RECIPE.batchSize} training images, found 3.`);
+    expect(result.stderr).toContain('Pass a smaller --batch (at most 3).');
+  });
+
+  it('writes by default into models/<arch>, which git ignores', async () => {
+    await expect(git('git', ['check-ignore', '-q', 'models/default/model.json'])).resolves.toBeDefined();
   });
 });

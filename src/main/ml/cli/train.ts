@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { plural } from '../../../shared/format';
 import { formatReport } from '../data/dataset';
 import { loadDataset } from '../data/load';
@@ -9,9 +9,9 @@ import { isArchitecture } from '../models/architectures';
 import { MODEL_FILE } from '../models/model-folder';
 import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE } from '../training/protocol';
 import { DEFAULT_RECIPE, recipeFor, SEED_RECIPE } from '../training/recipes';
-import { trainModel } from '../training/trainer';
+import { BatchTooLargeError, trainModel } from '../training/trainer';
 import { progressPrinter } from './progress';
-import { runCli } from './run';
+import { parseCommandLine, positiveInt, positiveNumber, runCli, UsageError } from './run';
 
 // Defaults are read from the recipes, so the help cannot disagree with what training does.
 const USAGE = `Usage: npm run train -- --data <folder|fer2013.csv> --arch seed|default [options]
@@ -26,7 +26,7 @@ const USAGE = `Usage: npm run train -- --data <folder|fer2013.csv> --arch seed|d
   --max-batches N   batches per epoch, for quick trials`;
 
 await runCli(USAGE, async () => {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine({
     options: {
       data: { type: 'string' },
       arch: { type: 'string', default: 'default' },
@@ -60,6 +60,8 @@ await runCli(USAGE, async () => {
     );
   }
 
+  await createOutFolder(outDir);
+
   const dataset = await loadDataset(values.data);
   console.error(formatReport(dataset.report));
   const controller = new AbortController();
@@ -77,6 +79,10 @@ await runCli(USAGE, async () => {
     maxBatchesPerEpoch: values['max-batches'] ? positiveInt('--max-batches', values['max-batches']) : undefined,
     signal: controller.signal,
     onProgress: progressPrinter(),
+  }).catch((error: unknown) => {
+    if (error instanceof BatchTooLargeError && error.trainImages > 0)
+      throw new UsageError(`${error.message} Pass a smaller --batch (at most ${error.trainImages}).`);
+    throw error;
   });
   if (result.cancelled) {
     console.error(
@@ -89,4 +95,20 @@ await runCli(USAGE, async () => {
   console.log(`Model written to ${outDir} (${result.epochsTrained} epochs, ${Math.round(result.trainingSeconds)} s)`);
 });
 
-import { UsageError, positiveInt, positiveNumber } from './run';
+/** Made before the dataset is read, so a folder that cannot be written fails at once, saying why. */
+async function createOutFolder(outDir: string): Promise<void> {
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'ENOTDIR' || code === 'EEXIST'
+          ? 'a file is in the way of the folder'
+          : code === 'EROFS'
+            ? 'the disk is read-only'
+            : (error as Error).message;
+    throw new UsageError(`Cannot create the --out folder ${outDir}: ${why}`);
+  }
+}

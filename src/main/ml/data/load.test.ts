@@ -112,6 +112,10 @@ describe('loadDataset: Kaggle folder layout', () => {
     await expect(loadDataset('/no/such/folder', { cacheDir: false })).rejects.toThrow(/Dataset not found/);
     const empty = await temporaryDir();
     await expect(loadDataset(empty, { cacheDir: false })).rejects.toThrow(DatasetError);
+    // Nothing was skipped: the folder is not laid out as expected, and the message says what is.
+    await expect(loadDataset(empty, { cacheDir: false })).rejects.toThrow(
+      'train/<emotion>/*.jpg and test/<emotion>/*.jpg',
+    );
     const unusable = await temporaryDir();
     await writeFiles(unusable, { 'train/happy/x.jpg': Buffer.from('garbage') });
     await expect(loadDataset(unusable, { cacheDir: false })).rejects.toThrow(/No usable images.*not a JPEG or PNG/);
@@ -194,7 +198,7 @@ describe('loadDataset: fer2013.csv', () => {
     await expect(loadDataset(path.join(dir, 'empty.csv'), { cacheDir: false })).rejects.toThrow(/is empty/);
     await expect(loadDataset(path.join(dir, 'other.csv'), { cacheDir: false })).rejects.toThrow(/not a FER2013 CSV/);
     await expect(loadDataset(path.join(dir, 'header-only.csv'), { cacheDir: false })).rejects.toThrow(
-      /No usable images/,
+      /No usable images.*Expected the original fer2013.csv/,
     );
   });
 

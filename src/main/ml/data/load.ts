@@ -26,6 +26,14 @@ const SHARPNESS_MISMATCH = 1.5;
 const round = (value: number) => Math.round(value * 100) / 100;
 const MAGIC = 'EMDATA';
 
+/** What a dataset must look like, for messages about one that does not. */
+export const FOLDER_LAYOUT =
+  'Expected FER2013 as images in class folders: train/<emotion>/*.jpg and test/<emotion>/*.jpg (the Kaggle ' +
+  'layout), or <emotion>/*.jpg to evaluate, with folders named angry, disgust, fear, happy, sad, surprise, neutral.';
+export const CSV_LAYOUT =
+  'Expected the original fer2013.csv: a header "emotion,pixels,Usage" and one row per face ' +
+  '(emotion 0-6, 2304 space-separated pixels, Training/PublicTest/PrivateTest).';
+
 export interface LoadOptions {
   /** Where decoded datasets are cached; `false` turns the cache off. */
   cacheDir?: string | false;
@@ -80,7 +88,9 @@ function buildDataset(
       skips.count > 0
         ? ` (${skips.count} items skipped, first: ${skips.items[0].where}: ${skips.items[0].reason})`
         : '';
-    throw new DatasetError(`No usable images in ${source}${why}`);
+    // With nothing skipped, the folder or file is not laid out as we read it: say what we expect.
+    const layout = format === 'csv' ? CSV_LAYOUT : FOLDER_LAYOUT;
+    throw new DatasetError(`No usable images in ${source}${why}. ${layout}`);
   }
   if (splits.train && !splits.test)
     report.notes.push('No test split: a stratified part of train will be held out for validation.');

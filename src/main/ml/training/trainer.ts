@@ -73,6 +73,16 @@ export interface TrainResult {
 
 export class TrainingCancelled extends Error {}
 
+/** The dataset has fewer training images than one batch (callers say how to choose a smaller one). */
+export class BatchTooLargeError extends Error {
+  constructor(
+    readonly batchSize: number,
+    readonly trainImages: number,
+  ) {
+    super(`Need at least one batch of ${batchSize} training images, found ${trainImages}.`);
+  }
+}
+
 interface CheckpointState {
   epoch: number;
   step: number;
@@ -207,8 +217,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     Math.floor(trainCount / activeRecipe.batchSize),
     options.maxBatchesPerEpoch ?? Infinity,
   );
-  if (batchesPerEpoch < 1)
-    throw new Error(`Need at least one batch of ${activeRecipe.batchSize} training images, found ${trainCount}.`);
+  if (batchesPerEpoch < 1) throw new BatchTooLargeError(activeRecipe.batchSize, trainCount);
   const blurSigma = activeRecipe.matchInputSharpness
     ? matchingBlurSigma(split.train.images, split.validation.images)
     : 0;
