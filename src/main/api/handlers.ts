@@ -36,10 +36,10 @@ export interface ApiDependencies {
   chooseDataset: (kind: 'folder' | 'csv') => Promise<string | undefined>;
 }
 
-/** The one argument of a method that takes one; more arguments are refused. */
-function single(method: string, args: unknown[]): Record<string, unknown> {
+/** The one argument of a method that takes one, with only `fields`; more arguments are refused. */
+function single(method: string, args: unknown[], fields: readonly string[]): Record<string, unknown> {
   expectNoPayload(`${method} (after its request)`, args.slice(1));
-  return expectObject(method, args[0]);
+  return expectObject(method, args[0], fields);
 }
 
 const MAX_BUCKET_MS = 3_600_000;
@@ -61,7 +61,8 @@ export function createApiHandlers({
   chooseDataset,
 }: ApiDependencies): ApiHandlers {
   const modelId = (request: Record<string, unknown>) => requiredText('id', request.id);
-  const runId = (method: string, args: unknown[]) => integer('id', single(method, args).id, 1, Number.MAX_SAFE_INTEGER);
+  const runId = (method: string, args: unknown[]) =>
+    integer('id', single(method, args, ['id']).id, 1, Number.MAX_SAFE_INTEGER);
   return {
     getAppInfo: async (...args): Promise<AppInfo> => {
       expectNoPayload('getAppInfo', args);
@@ -78,7 +79,7 @@ export function createApiHandlers({
       return ml.status;
     },
     startRecording: async (...args) => {
-      const request = single('startRecording', args);
+      const request = single('startRecording', args, ['name', 'camera', 'samplesPerFacePerSecond']);
       return sessions.startRecording({
         name: optionalText('name', request.name),
         camera: optionalText('camera', request.camera),
@@ -97,13 +98,13 @@ export function createApiHandlers({
       expectNoPayload('recordFaces (after its request)', args.slice(1));
       return sessions.recordFaces(parseRecordFaces(args[0]));
     },
-    addMarker: async (...args) => sessions.addMarker(requiredText('text', single('addMarker', args).text)),
+    addMarker: async (...args) => sessions.addMarker(requiredText('text', single('addMarker', args, ['text']).text)),
     listSessions: async (...args) => {
       expectNoPayload('listSessions (after its filter)', args.slice(1));
       return sessions.listSessions(parseSessionFilter(args[0]));
     },
     getSessionDetail: async (...args) => {
-      const request = single('getSessionDetail', args);
+      const request = single('getSessionDetail', args, ['id', 'bucketMs', 'faceId']);
       return sessions.detail(
         integer('id', request.id, 1, Number.MAX_SAFE_INTEGER),
         integer('bucketMs', request.bucketMs, 1, MAX_BUCKET_MS),
@@ -111,16 +112,16 @@ export function createApiHandlers({
       );
     },
     updateSession: async (...args) => {
-      const request = single('updateSession', args);
+      const request = single('updateSession', args, ['id', 'name', 'notes']);
       return sessions.update(integer('id', request.id, 1, Number.MAX_SAFE_INTEGER), {
         name: request.name === undefined ? undefined : requiredText('name', request.name),
         notes: optionalText('notes', request.notes),
       });
     },
     deleteSessions: async (...args) =>
-      sessions.deleteSessions(parseSessionIds('ids', single('deleteSessions', args).ids)),
+      sessions.deleteSessions(parseSessionIds('ids', single('deleteSessions', args, ['ids']).ids)),
     exportCsv: async (...args) => {
-      const request = single('exportCsv', args);
+      const request = single('exportCsv', args, ['kind', 'sessionIds']);
       if (request.kind !== 'samples' && request.kind !== 'summary') {
         throw new InvalidPayloadError("kind must be 'samples' or 'summary'");
       }
@@ -134,30 +135,30 @@ export function createApiHandlers({
       expectNoPayload('listModels', args);
       return models.list();
     },
-    activateModel: async (...args) => models.activate(modelId(single('activateModel', args))),
+    activateModel: async (...args) => models.activate(modelId(single('activateModel', args, ['id']))),
     renameModel: async (...args) => {
-      const request = single('renameModel', args);
+      const request = single('renameModel', args, ['id', 'name']);
       return models.library.rename(modelId(request), requiredText('name', request.name));
     },
-    deleteModel: async (...args) => models.remove(modelId(single('deleteModel', args))),
+    deleteModel: async (...args) => models.remove(modelId(single('deleteModel', args, ['id']))),
     importModel: async (...args) => {
       expectNoPayload('importModel', args);
       const folder = await chooseFolder('import-model');
       return folder ? models.library.import(folder) : undefined;
     },
     exportModel: async (...args) => {
-      const id = modelId(single('exportModel', args));
+      const id = modelId(single('exportModel', args, ['id']));
       await models.library.folder(id); // refuse an unknown model before asking where to put it
       const destination = await chooseFolder('export-model');
       return destination ? models.library.export(id, destination) : undefined;
     },
     chooseDataset: async (...args) => {
-      const { kind } = single('chooseDataset', args);
+      const { kind } = single('chooseDataset', args, ['kind']);
       if (kind !== 'folder' && kind !== 'csv') throw new InvalidPayloadError("kind must be 'folder' or 'csv'");
       return chooseDataset(kind);
     },
     inspectDataset: async (...args) => {
-      const request = single('inspectDataset', args);
+      const request = single('inspectDataset', args, ['path', 'validationFraction', 'seed']);
       return training.inspectDataset({
         datasetPath: datasetPath('path', request.path),
         validationFraction: parseValidationFraction(request.validationFraction),
@@ -165,8 +166,9 @@ export function createApiHandlers({
       });
     },
     estimateTraining: async (...args) =>
-      training.estimate(parseTrainingConfig(single('estimateTraining', args).config)),
-    startTraining: async (...args) => training.enqueue(parseTrainingConfig(single('startTraining', args).config)),
+      training.estimate(parseTrainingConfig(single('estimateTraining', args, ['config']).config)),
+    startTraining: async (...args) =>
+      training.enqueue(parseTrainingConfig(single('startTraining', args, ['config']).config)),
     pauseTraining: async (...args) => training.pause(runId('pauseTraining', args)),
     resumeTraining: async (...args) => training.resume(runId('resumeTraining', args)),
     cancelTraining: async (...args) => training.cancel(runId('cancelTraining', args)),

@@ -9,10 +9,10 @@ export class InvalidPayloadError extends Error {}
 
 /** Checks a classifyFaces payload: 1..MAX_FACES_PER_CALL crops of FACE_PIXELS finite values in [0, 1]. */
 export function parseClassifyRequest(payload: unknown): ClassifyRequest {
-  if (typeof payload !== 'object' || payload === null || !('faces' in payload)) {
+  if (!isRecord(payload) || !('faces' in payload)) {
     throw new InvalidPayloadError('classifyFaces expects { faces: Float32Array }');
   }
-  const { faces } = payload;
+  const { faces } = expectObject('classifyFaces', payload, ['faces']);
   if (!(faces instanceof Float32Array)) throw new InvalidPayloadError('faces must be a Float32Array');
   const count = faces.length / FACE_PIXELS;
   if (!Number.isInteger(count) || count < 1 || count > MAX_FACES_PER_CALL) {
@@ -38,9 +38,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The single object argument of a method, checked to be an object. */
-export function expectObject(method: string, payload: unknown): Record<string, unknown> {
+/**
+ * The single object argument of a method, checked to be a plain object with no field but `fields`:
+ * an unknown field is a renderer out of step with the contract, refused rather than ignored.
+ */
+export function expectObject(method: string, payload: unknown, fields: readonly string[]): Record<string, unknown> {
   if (!isRecord(payload)) throw new InvalidPayloadError(`${method} expects an object`);
+  const unknown = Object.keys(payload).find((key) => !fields.includes(key));
+  if (unknown !== undefined) throw new InvalidPayloadError(`${method}: ${unknown} is not one of its fields`);
   return payload;
 }
 
@@ -82,7 +87,7 @@ function finite(field: string, value: unknown): number {
 
 /** recordFaces: up to MAX_FACES_PER_CALL faces, each an id, NUM_CLASSES probabilities and a box. */
 export function parseRecordFaces(payload: unknown): SampleInput[] {
-  const { faces } = expectObject('recordFaces', payload);
+  const { faces } = expectObject('recordFaces', payload, ['faces']);
   if (!Array.isArray(faces) || faces.length > MAX_FACES_PER_CALL) {
     throw new InvalidPayloadError(`faces must be a list of at most ${MAX_FACES_PER_CALL} faces`);
   }
@@ -90,6 +95,8 @@ export function parseRecordFaces(payload: unknown): SampleInput[] {
     if (!isRecord(face) || !isRecord(face.box) || !Array.isArray(face.probabilities)) {
       throw new InvalidPayloadError(`faces[${i}] must be { faceId, probabilities, box }`);
     }
+    expectObject(`faces[${i}]`, face, ['faceId', 'probabilities', 'box']);
+    expectObject(`faces[${i}].box`, face.box, ['x', 'y', 'width', 'height']);
     if (face.probabilities.length !== NUM_CLASSES) {
       throw new InvalidPayloadError(`faces[${i}].probabilities must hold ${NUM_CLASSES} values`);
     }
@@ -108,7 +115,7 @@ export function parseRecordFaces(payload: unknown): SampleInput[] {
 }
 
 export function parseSessionFilter(payload: unknown): SessionFilter {
-  const filter = expectObject('listSessions', payload);
+  const filter = expectObject('listSessions', payload, ['query', 'from', 'to']);
   return {
     query: optionalText('query', filter.query),
     from: filter.from === undefined ? undefined : finite('from', filter.from),
@@ -158,9 +165,7 @@ export function parseSeed(value: unknown): number {
 
 /** Checks every field of a training setup, and that nothing else came with it. */
 export function parseTrainingConfig(payload: unknown): TrainingConfig {
-  const config = expectObject('config', payload);
-  const augment = expectObject('config.augment', config.augment);
-  const known = new Set<string>([
+  const config = expectObject('config', payload, [
     'name',
     'datasetPath',
     'architecture',
@@ -174,8 +179,11 @@ export function parseTrainingConfig(payload: unknown): TrainingConfig {
     'validationFraction',
     'seed',
   ]);
-  const unknown = Object.keys(config).find((key) => !known.has(key));
-  if (unknown) throw new InvalidPayloadError(`config.${unknown} is not a training setting`);
+  const augment = expectObject(
+    'config.augment',
+    config.augment,
+    AUGMENTATION_SWITCHES.map(([name]) => name),
+  );
   return {
     name: requiredText('config.name', config.name).trim().slice(0, 200),
     datasetPath: datasetPath('config.datasetPath', config.datasetPath),
