@@ -124,7 +124,7 @@ describe('session API handlers', () => {
       expect(await invokeHandler(handlers, 'addMarker', [{ text: 'question 3' }])).toMatchObject({ ok: true });
       expect(await invokeHandler(handlers, 'startRecording', [{}])).toMatchObject({
         ok: false,
-        error: /Already recording/,
+        error: expect.stringMatching(/Already recording/),
       });
       const stopped = await invokeHandler(handlers, 'stopRecording', []);
       expect(stopped.ok && stopped.value?.samples).toBe(2);
@@ -179,7 +179,7 @@ describe('session API handlers', () => {
   it('refuse markers when nothing is recorded, and a session that does not exist', async () => {
     const handlers = handlersWith([]);
     expect(await invokeHandler(handlers, 'addMarker', [{ text: 'hi' }])).toMatchObject({
-      error: /only be added while recording/,
+      error: expect.stringMatching(/only be added while recording/),
     });
     expect(await invokeHandler(handlers, 'getSessionDetail', [{ id: 99, bucketMs: 1000 }])).toMatchObject({
       error: 'There is no session 99',
@@ -205,11 +205,11 @@ describe('model API handlers', () => {
     expect(after.ok && after.value.activeId).toBe('user:default');
     expect(await invokeHandler(handlers, 'deleteModel', [{ id: 'user:default' }])).toMatchObject({
       ok: false,
-      error: /active one/,
+      error: expect.stringMatching(/active one/),
     });
     expect(await invokeHandler(handlers, 'deleteModel', [{ id: 'bundled:default' }])).toMatchObject({
       ok: false,
-      error: /cannot be deleted/,
+      error: expect.stringMatching(/cannot be deleted/),
     });
   });
 
@@ -218,15 +218,15 @@ describe('model API handlers', () => {
     expect(await invokeHandler(handlers, 'importModel', [])).toEqual({ ok: true, value: undefined });
     expect(await invokeHandler(handlers, 'activateModel', [{ id: 'user:nope' }])).toMatchObject({
       ok: false,
-      error: /metadata.json is missing/,
+      error: expect.stringMatching(/metadata.json is missing/),
     });
     expect(await invokeHandler(handlers, 'exportModel', [{ id: '../x' }])).toMatchObject({
       ok: false,
-      error: /Unknown model/,
+      error: expect.stringMatching(/Unknown model/),
     });
     expect(await invokeHandler(handlers, 'renameModel', [{ id: 'bundled:default' }])).toMatchObject({
       ok: false,
-      error: /name must not be empty/,
+      error: expect.stringMatching(/name must not be empty/),
     });
   });
 
@@ -243,32 +243,32 @@ describe('model API handlers', () => {
       [{ config: { ...good, architecture: 'resnet' } }, /architecture must be one of seed, default/],
       [{ config: { ...good, augment: { ...good.augment, flip: 'yes' } } }, /augment.flip must be true or false/],
       [{ config: { ...good, validationFraction: 0.9 } }, /validationFraction must be a number from 0.05 to 0.5/],
-      [{ config: { ...good, shell: 'rm -rf /' } }, /config.shell is not a training setting/],
+      [{ config: { ...good, shell: 'rm -rf /' } }, /config: shell is not one of its fields/],
       [{ config: { ...good, fineTuneFrom: 'user:nope' } }, /metadata.json is missing/],
     ];
     for (const [payload, error] of cases) {
       expect(await invokeHandler(handlers, 'startTraining', payload === undefined ? [] : [payload])).toMatchObject({
         ok: false,
-        error,
+        error: expect.stringMatching(error),
       });
     }
     expect(hostCalls).toEqual([]);
     expect(await invokeHandler(handlers, 'listTrainingRuns', [])).toEqual({ ok: true, value: [] });
     expect(await invokeHandler(handlers, 'inspectDataset', [{ path: '/x', validationFraction: 0.1 }])).toMatchObject({
       ok: false,
-      error: /seed must be a whole number/,
+      error: expect.stringMatching(/seed must be a whole number/),
     });
     expect(await invokeHandler(handlers, 'pauseTraining', [{ id: 'one' }])).toMatchObject({
       ok: false,
-      error: /id must be/,
+      error: expect.stringMatching(/id must be/),
     });
     expect(await invokeHandler(handlers, 'getRunReport', [{ id: 7 }])).toMatchObject({
       ok: false,
-      error: /No training run 7/,
+      error: expect.stringMatching(/No training run 7/),
     });
     expect(await invokeHandler(handlers, 'chooseDataset', [{ kind: 'zip' }])).toMatchObject({
       ok: false,
-      error: /kind must be/,
+      error: expect.stringMatching(/kind must be/),
     });
   });
 
@@ -286,11 +286,11 @@ describe('model API handlers', () => {
     });
     expect(await invokeHandler(handlers, 'deleteTrainingRun', [{ id }])).toMatchObject({
       ok: false,
-      error: /cancel it first/,
+      error: expect.stringMatching(/cancel it first/),
     });
     expect(await invokeHandler(handlers, 'getRunReport', [{ id }])).toMatchObject({
       ok: false,
-      error: /its report comes when it is done/,
+      error: expect.stringMatching(/its report comes when it is done/),
     });
 
     // A second run waits in the queue; cancelling it needs no ML process, resuming queues it again.
