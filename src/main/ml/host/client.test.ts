@@ -39,6 +39,17 @@ describe('ML host client (the real host on a worker thread)', () => {
     }
   });
 
+  it('reports what it holds, and classifying leaves no tensor behind', async () => {
+    client = new MlHostClient({ spawn: spawnWorkerHost, modelDir: DEFAULT_MODEL });
+    await client.start();
+    const before = await client.request('memory', {});
+    expect(before.tensors).toBeGreaterThan(0); // the model's weights
+    expect(before.wasmHeapBytes).toBeGreaterThan(0);
+    for (let i = 0; i < 20; i++) await client.classify(new Float32Array((1 + (i % 3)) * FACE_PIXELS).fill(0.5));
+    const after = await client.request('memory', {});
+    expect(after).toMatchObject({ tensors: before.tensors, tensorBytes: before.tensorBytes });
+  });
+
   it('restarts a host that dies, fails the call in flight clearly, and classifies again', async () => {
     const statuses: MlStatus[] = [];
     let channel: HostChannel | undefined;

@@ -1,10 +1,11 @@
+import * as tf from '@tensorflow/tfjs';
 import { FACE_PIXELS } from '../../../shared/emotions';
 import { fuseForInference, type Predictor } from '../models/fused-inference';
 import { predictProbabilities } from '../models/inference';
 import { loadModel, temperatureFor, type LoadedModel } from '../models/model-io';
 import { applyTemperature } from '../evaluation/calibration';
 import { initBackend } from '../runtime/backend';
-import type { ClassifiedFaces, HostEvent, HostRequest, HostResponse, LoadedModelInfo } from './protocol';
+import type { ClassifiedFaces, HostEvent, HostMemory, HostRequest, HostResponse, LoadedModelInfo } from './protocol';
 import { TrainingJobs } from './training-jobs';
 
 /**
@@ -65,6 +66,8 @@ export function createMlHost(emit: (event: HostEvent) => void): (request: HostRe
         case 'controlTraining':
           await training.control(request.params.runId, request.params.action);
           return { id: request.id, ok: true, value: null };
+        case 'memory':
+          return { id: request.id, ok: true, value: hostMemory() };
         case 'evaluateModel': {
           const { modelDir, dataset, mistakes } = request.params;
           return { id: request.id, ok: true, value: await training.evaluate(modelDir, dataset, mistakes) };
@@ -75,5 +78,19 @@ export function createMlHost(emit: (event: HostEvent) => void): (request: HostRe
     } catch (error) {
       return { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
     }
+  };
+}
+
+function hostMemory(): HostMemory {
+  // Under `node --expose-gc` (the soak benchmark) measure the heap after a collection, not its garbage.
+  (globalThis as { gc?: () => void }).gc?.();
+  const { numTensors, numBytes } = tf.memory();
+  // The wasm backend keeps its Emscripten module on `wasm`; its heap is a view of the linear memory.
+  const wasm = (tf.findBackend('wasm') as { wasm?: { HEAPU8?: Uint8Array } } | null)?.wasm;
+  return {
+    tensors: numTensors,
+    tensorBytes: numBytes,
+    heapUsedBytes: process.memoryUsage().heapUsed,
+    wasmHeapBytes: wasm?.HEAPU8?.byteLength ?? 0,
   };
 }

@@ -17,6 +17,16 @@ export interface ClassifiedFaces {
   inferenceMs: number;
 }
 
+/** What the ML host holds, for the soak benchmark's leak check. */
+export interface HostMemory {
+  tensors: number;
+  tensorBytes: number;
+  /** This thread's or process's JavaScript heap. */
+  heapUsedBytes: number;
+  /** The WebAssembly backend's linear memory (it only grows), 0 on other backends. */
+  wasmHeapBytes: number;
+}
+
 export interface HostMethods {
   load: { params: { modelDir: string }; result: LoadedModelInfo };
   classify: { params: { faces: Float32Array }; result: ClassifiedFaces };
@@ -28,6 +38,7 @@ export interface HostMethods {
   /** Resolves when the run ends; progress arrives meanwhile as `training` events. */
   train: { params: TrainRequest; result: TrainOutcome };
   controlTraining: { params: { runId: number; action: TrainingControl }; result: null };
+  memory: { params: Record<string, never>; result: HostMemory };
   evaluateModel: {
     params: { modelDir: string; dataset: DatasetChoice; mistakes: number };
     result: ModelEvaluation;
