@@ -46,7 +46,7 @@ function clip(width: number, height: number, single: number, pair: number): stri
   try {
     execFileSync(
       'bash',
-      [path.join(FIXTURES_DIR, 'make-faces-y4m.sh'), path.resolve(FIXTURES_DIR, '../fer2013/test'), file],
+      [path.join(ROOT, 'scripts/make-faces-y4m.sh'), path.resolve(FIXTURES_DIR, '../fer2013/test'), file],
       { env, stdio: 'inherit' },
     );
   } catch {

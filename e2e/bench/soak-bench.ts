@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { appOrigin, CHROMIUM_ARGS, routeApp } from '../support/chromium';
-import { FAKE_CAMERA_VIDEO, CHROMIUM, ROOT } from '../support/paths';
+import { CHROMIUM, fakeCameraVideo, ROOT } from '../support/paths';
 import { startTestBridge } from '../support/test-bridge';
 
 const { values } = parseArgs({
@@ -33,7 +33,7 @@ function pairClip(): string {
   const dir = path.join(process.env.EMOTION_MONITOR_CACHE ?? path.join(ROOT, '.cache'), 'bench');
   const file = path.join(dir, 'faces-pair-320x240.y4m');
   if (existsSync(file)) return file;
-  const source = readFileSync(FAKE_CAMERA_VIDEO);
+  const source = readFileSync(fakeCameraVideo());
   const headerEnd = source.indexOf(0x0a);
   const header = source.subarray(0, headerEnd + 1);
   const width = Number(/ W(\d+)/.exec(header.toString())![1]);

@@ -10,7 +10,7 @@ import { _electron, chromium, test as base, type Page } from '@playwright/test';
 import { APP_ORIGIN } from '../../src/main/security';
 import { appOrigin, CHROMIUM_ARGS, routeApp } from './chromium';
 import { startTestBridge, type TestBridge } from './test-bridge';
-import { CHROMIUM, electronBinary, FAKE_CAMERA_VIDEO, MAIN_ENTRY } from './paths';
+import { CHROMIUM, electronBinary, fakeCameraVideo, MAIN_ENTRY } from './paths';
 
 export interface AppOptions {
   /** Chromium only: launch without a camera, or with camera permission refused. */
@@ -41,7 +41,7 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
         args: [MAIN_ENTRY],
         env: {
           ...process.env,
-          EMOTION_MONITOR_FAKE_CAMERA: FAKE_CAMERA_VIDEO,
+          EMOTION_MONITOR_FAKE_CAMERA: fakeCameraVideo(),
           EMOTION_MONITOR_DB: path.join(userData, 'sessions.db'),
         },
       });
@@ -70,7 +70,7 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
     const args = [...CHROMIUM_ARGS];
     if (camera === 'fake') args.push('--use-fake-ui-for-media-stream');
     if (camera !== 'none') {
-      args.push('--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${FAKE_CAMERA_VIDEO}`);
+      args.push('--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${fakeCameraVideo()}`);
     }
     const browser = await chromium.launch({ executablePath: CHROMIUM, args });
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });

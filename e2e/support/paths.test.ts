@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { electronBinary } from './paths';
+import { electronBinary, fakeCameraVideo } from './paths';
 
 const requireThrowing = (message: string) =>
   (() => {
@@ -25,5 +25,14 @@ describe('the reason Electron specs are skipped', () => {
   it('gives the path of an installed binary', () => {
     const installed = (() => process.execPath) as unknown as NodeJS.Require;
     expect(electronBinary(installed)).toEqual({ path: process.execPath });
+  });
+});
+
+describe('the fake-webcam clip', () => {
+  it('is named with how to make it when it is missing', () => {
+    expect(() => fakeCameraVideo('/nowhere/faces.y4m')).toThrow(
+      "The fake-webcam clip /nowhere/faces.y4m is missing: make it from FER2013's test images with `bash scripts/make-faces-y4m.sh",
+    );
+    expect(fakeCameraVideo(process.execPath)).toBe(process.execPath);
   });
 });

@@ -9,6 +9,15 @@ export const MAIN_ENTRY = path.join(ROOT, 'out/main/index.js');
 export const DEFAULT_MODEL_DIR = path.join(ROOT, 'resources/models/default');
 export const FIXTURES_DIR = path.resolve(ROOT, '../shared/fixtures');
 export const FAKE_CAMERA_VIDEO = path.join(FIXTURES_DIR, 'faces-320x240.y4m');
+
+/** The fake-webcam clip, or an error saying how to make it (without it Chromium shows a test pattern, no faces). */
+export function fakeCameraVideo(file = FAKE_CAMERA_VIDEO): string {
+  if (existsSync(file)) return file;
+  throw new Error(
+    `The fake-webcam clip ${file} is missing: make it from FER2013's test images with ` +
+      `\`bash scripts/make-faces-y4m.sh <fer2013>/test ${file}\` (needs ImageMagick and ffmpeg).`,
+  );
+}
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** How to get the binary when its download was skipped (ELECTRON_SKIP_BINARY_DOWNLOAD=1 or no GitHub access). */
