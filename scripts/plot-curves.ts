@@ -1,5 +1,5 @@
 /**
- * Draws the per-epoch curves of trained models as one SVG for the README:
+ * Draws the per-epoch curves of trained models as one SVG for docs/models.md:
  * `npx tsx scripts/plot-curves.ts OUT.svg MODEL_DIR...` (validation accuracy solid, training
  * accuracy dashed; training accuracy is measured on augmented faces, so it can sit below).
  */

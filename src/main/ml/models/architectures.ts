@@ -46,7 +46,7 @@ function convBlock(filters: number): tf.layers.Layer[] {
 export const DEFAULT_WIDTHS = [24, 48, 96, 192] as const;
 
 /**
- * Our default: a VGG-style stack with batch norm, sized for accuracy per CPU second (see README).
+ * Our default: a VGG-style stack with batch norm, sized for accuracy per CPU second (see docs/models.md).
  * The 48-pixel stage has a single conv because a second one there would cost as much as a whole
  * later stage; global average pooling replaces the seed's 2M-parameter dense layer.
  */

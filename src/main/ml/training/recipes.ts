@@ -50,7 +50,7 @@ export const SEED_RECIPE: Recipe = {
 /**
  * Ours: augmentation with webcam conditions, square-root class weights, a warm-up + cosine
  * schedule, label smoothing and mirrored test-time averaging. 22 epochs train in about two hours
- * on two cores; the bundled model ran the same recipe longer (see README).
+ * on two cores; the bundled model ran the same recipe longer (see docs/models.md).
  */
 export const DEFAULT_RECIPE: Recipe = {
   architecture: 'default',
