@@ -120,7 +120,13 @@ describe('fast wasm gradients match the stock cpu kernels', () => {
   it('sums and means over leading axes, and every other reduction as before', async () => {
     const compute = () => {
       const x = seeded([3, 4, 5, 6], 17);
+      // 1,152 rows: whole blocks of eight; the small input (60 rows) ends with a partial block.
+      const large = seeded([8, 12, 12, 6], 18);
       return [
+        tf.sum(large, [0, 1, 2]),
+        tf.mean(large, [0, 1, 2], true),
+        tf.sum(large),
+        tf.mean(tf.reshape(large, [1152, 6]), 0),
         tf.sum(x, [0, 1, 2]),
         tf.sum(x, [1, 0], true),
         tf.mean(x, [0, 1, 2]),
