@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { evaluationSplit } from '../data/dataset';
 import { FACE_PIXELS } from '../data/image';
 import { loadDataset } from '../data/load';
+import { evaluateModel } from '../evaluation/evaluate-model';
 import { ARCHITECTURES, buildModel, type Architecture } from '../models/architectures';
+import { multiplyAddsPerFace } from '../models/flops';
 import { fuseForInference } from '../models/fused-inference';
 import { predictProbabilities } from '../models/inference';
 import { loadModel } from '../models/model-io';
@@ -13,8 +17,10 @@ import { trainModel } from '../training/trainer';
 import { temporaryDir } from '../runtime/temporary-dir';
 import { parseCommandLine, positiveInt, runCli, UsageError } from './run';
 
-const USAGE = `Usage: npm run bench -- [--data <folder|csv>] [--steps N] [--warmup N]
-Measures training images/s (batch 64) for each architecture and inference ms per face.
+const USAGE = `Usage: npm run bench -- [--data <folder|csv>] [--steps N] [--warmup N] [--repeats N]
+Measures, on the backend it names: loading the dataset (decoding every image, and from the cache),
+training images/s and achieved GFLOP/s (batch 64) for each architecture, inference ms per face at
+batch 1 and 8, and scoring the bundled default model on the test split with mirrored averaging.
 Ends with one JSON line of the figures.`;
 
 /** The training benchmark's batch: the seed recipe's, and what the speed targets are stated for. */
@@ -71,12 +77,39 @@ async function inferenceMs(architecture: Architecture, batch: number, repeats: n
   return median(times) / batch;
 }
 
+/** Seconds to decode every image (no cache), and to load the same dataset from a fresh cache. */
+async function datasetLoadSeconds(source: string): Promise<{ cold: number; cached: number }> {
+  let started = performance.now();
+  await loadDataset(source, { cacheDir: false });
+  const cold = (performance.now() - started) / 1000;
+  const cacheDir = await temporaryDir();
+  try {
+    await loadDataset(source, { cacheDir }); // decodes again and writes the cache
+    started = performance.now();
+    await loadDataset(source, { cacheDir });
+    return { cold, cached: (performance.now() - started) / 1000 };
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+}
+
+/** What `npm run evaluate` spends scoring the bundled default model (mirrored averaging, as it reports). */
+async function evaluationSeconds(data: Awaited<ReturnType<typeof loadDataset>>) {
+  const loaded = await loadModel(path.resolve('resources/models/default'));
+  const { split, faces } = evaluationSplit(data);
+  const started = performance.now();
+  await evaluateModel(loaded, faces, { split, testTimeFlip: true });
+  loaded.model.dispose();
+  return { seconds: (performance.now() - started) / 1000, faces: faces.labels.length };
+}
+
 await runCli(USAGE, async () => {
   const { values } = parseCommandLine({
     options: {
       data: { type: 'string', default: path.resolve('../shared/fer2013') },
       steps: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '3' },
+      repeats: { type: 'string', default: '50' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -96,17 +129,27 @@ await runCli(USAGE, async () => {
     );
   }
   const figures: Record<string, number | string> = { backend: backend.backend, threads: 'worker per core' };
+  const load = await datasetLoadSeconds(values.data!);
+  figures.dataset_load_cold_s = Math.round(load.cold * 1000) / 1000;
+  figures.dataset_load_cached_s = Math.round(load.cached * 1000) / 1000;
+  console.log(`dataset: ${load.cold.toFixed(2)} s decoding every image, ${load.cached.toFixed(2)} s from the cache`);
   for (const architecture of ARCHITECTURES) {
     const rate = await trainingRate(architecture, data, warmup, steps);
+    const model = buildModel(architecture);
+    // A training step costs about three forward passes (see flops.ts).
+    const gflops = (rate * 3 * 2 * multiplyAddsPerFace(model)) / 1e9;
+    model.dispose();
     figures[`train_${architecture}_images_per_s`] = Math.round(rate * 10) / 10;
+    figures[`train_${architecture}_gflops`] = Math.round(gflops * 10) / 10;
     console.log(
-      `train ${architecture}: ${rate.toFixed(1)} images/s (batch 64, ${steps} steps after ${warmup} warm-up)`,
+      `train ${architecture}: ${rate.toFixed(1)} images/s, about ${gflops.toFixed(1)} GFLOP/s ` +
+        `(batch 64, ${steps} steps after ${warmup} warm-up)`,
     );
   }
   for (const architecture of ARCHITECTURES) {
     for (const batch of [1, 8]) {
       for (const fused of [true, false]) {
-        const ms = await inferenceMs(architecture, batch, 50, fused);
+        const ms = await inferenceMs(architecture, batch, positiveInt('--repeats', values.repeats!), fused);
         const form = fused ? '' : '_unfused';
         figures[`infer_${architecture}_b${batch}${form}_ms_per_face`] = Math.round(ms * 100) / 100;
         console.log(
@@ -114,6 +157,14 @@ await runCli(USAGE, async () => {
         );
       }
     }
+  }
+  if (data.splits.test && existsSync(path.resolve('resources/models/default/model.json'))) {
+    const evaluation = await evaluationSeconds(data);
+    figures.evaluate_default_s = Math.round(evaluation.seconds * 100) / 100;
+    figures.evaluate_default_faces = evaluation.faces;
+    console.log(
+      `evaluate default: ${evaluation.faces} faces with mirrored averaging in ${evaluation.seconds.toFixed(2)} s`,
+    );
   }
   console.log(`tf.memory: ${tf.memory().numTensors} tensors`);
   console.log(JSON.stringify(figures));
