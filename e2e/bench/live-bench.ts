@@ -8,10 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from '@playwright/test';
-import { appOrigin, CHROMIUM_ARGS, routeApp } from '../support/chromium';
-import { CHROMIUM, FIXTURES_DIR, ROOT } from '../support/paths';
-import { startTestBridge } from '../support/test-bridge';
+import { FIXTURES_DIR, ROOT } from '../support/paths';
+import { openLiveApp } from './live-app';
 
 const CAMERA_FPS = 30;
 const MEASURE_MS = Number(process.env.BENCH_SECONDS ?? 20) * 1000;
@@ -82,26 +80,8 @@ function summarise(entries: FrameEntry[], faces: number) {
 
 async function run(size: (typeof SIZES)[number]) {
   const video = clip(size.width, size.height, size.single, size.pair);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      ...CHROMIUM_ARGS,
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`,
-    ],
-  });
-  const bridge = await startTestBridge();
+  const { page, externalRequests, close } = await openLiveApp(video);
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const origin = appOrigin(bridge.port);
-    const externalRequests = await routeApp(context, origin);
-    const page = await context.newPage();
-    await bridge.attach(page);
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    await page.goto(`${origin}/index.html`);
-    await page.getByTestId('ml-status').and(page.locator('[data-state="ready"]')).waitFor();
-    await page.getByRole('button', { name: 'Start' }).click();
     await page.getByTestId('overlay').waitFor();
     await page.waitForTimeout(3000); // warm-up: first inferences, JIT
     const { entries, cameraFps, videoSize } = await page.evaluate(async (duration) => {
@@ -136,8 +116,7 @@ async function run(size: (typeof SIZES)[number]) {
       twoFaces: summarise(entries, 2),
     };
   } finally {
-    await browser.close();
-    await bridge.dispose();
+    await close();
   }
 }
 

@@ -9,10 +9,8 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
-import { appOrigin, CHROMIUM_ARGS, routeApp } from '../support/chromium';
-import { CHROMIUM, fakeCameraVideo, ROOT } from '../support/paths';
-import { startTestBridge } from '../support/test-bridge';
+import { fakeCameraVideo, ROOT } from '../support/paths';
+import { openLiveApp } from './live-app';
 
 const { values } = parseArgs({
   options: {
@@ -75,27 +73,9 @@ function slopePerHour(xs: number[], ys: number[]): number {
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 100) / 100;
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    ...CHROMIUM_ARGS,
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    `--use-file-for-fake-video-capture=${pairClip()}`,
-  ],
-});
-const bridge = await startTestBridge();
+const { context, page, bridge, externalRequests, close } = await openLiveApp(pairClip());
 let failed = false;
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const origin = appOrigin(bridge.port);
-  const externalRequests = await routeApp(context, origin);
-  const page = await context.newPage();
-  await bridge.attach(page);
-  page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-  await page.goto(`${origin}/index.html`);
-  await page.getByTestId('ml-status').and(page.locator('[data-state="ready"]')).waitFor();
-  await page.getByRole('button', { name: 'Start' }).click();
   await page.getByTestId('face').nth(1).waitFor();
   // Frames reach the overlay as User Timing measures; count them as they come.
   await page.evaluate(() => {
@@ -209,7 +189,6 @@ try {
     }),
   );
 } finally {
-  await browser.close();
-  await bridge.dispose();
+  await close();
 }
 if (failed) process.exitCode = 1;
