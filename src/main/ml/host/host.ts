@@ -64,8 +64,11 @@ export function createMlHost(emit: (event: HostEvent) => void): (request: HostRe
         case 'train':
           return { id: request.id, ok: true, value: await training.train(request.params) };
         case 'controlTraining':
-          await training.control(request.params.runId, request.params.action);
-          return { id: request.id, ok: true, value: null };
+          return {
+            id: request.id,
+            ok: true,
+            value: await training.control(request.params.runId, request.params.action),
+          };
         case 'memory':
           return { id: request.id, ok: true, value: hostMemory() };
         case 'evaluateModel': {

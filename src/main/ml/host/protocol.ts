@@ -37,7 +37,8 @@ export interface HostMethods {
   };
   /** Resolves when the run ends; progress arrives meanwhile as `training` events. */
   train: { params: TrainRequest; result: TrainOutcome };
-  controlTraining: { params: { runId: number; action: TrainingControl }; result: null };
+  /** For a pause: whether the run stopped at it (false: it ended or was cancelled first). */
+  controlTraining: { params: { runId: number; action: TrainingControl }; result: boolean };
   memory: { params: Record<string, never>; result: HostMemory };
   evaluateModel: {
     params: { modelDir: string; dataset: DatasetChoice; mistakes: number };

@@ -43,8 +43,11 @@ export interface DatasetChoice {
 interface ActiveRun {
   runId: number;
   abort: AbortController;
-  /** Set while paused: `promise` resolves when the run may go on, `reached` once it has stopped. */
-  gate?: { promise: Promise<void>; release: () => void; reached: Promise<void>; stop: () => void };
+  /**
+   * Set while paused: `promise` resolves when the run may go on; `reached` answers the pause, true
+   * once the run has stopped at it, false when the run ended or was cancelled or resumed first.
+   */
+  gate?: { promise: Promise<void>; release: () => void; reached: Promise<boolean>; stop: (paused: boolean) => void };
 }
 
 /**
@@ -182,7 +185,7 @@ export class TrainingJobs {
         signal: active.abort.signal,
         waitIfPaused: () => {
           if (!active.gate) return Promise.resolve();
-          active.gate.stop();
+          active.gate.stop(true);
           return active.gate.promise;
         },
         backendCandidates: request.backendCandidates,
@@ -190,17 +193,18 @@ export class TrainingJobs {
       });
       return { cancelled: result.cancelled, epochsTrained: result.epochsTrained };
     } finally {
-      // A pause asked for during the last evaluation never meets a batch: the run has stopped anyway.
-      active.gate?.stop();
+      // A pause asked for during the last evaluation never meets a batch: the run ended instead.
+      active.gate?.stop(false);
       this.active = undefined;
     }
   }
 
   /**
-   * Pausing resolves once the run has stopped: the batch in flight finishes (and reports its
-   * progress) first, so after the answer nothing moves until it is resumed.
+   * Pausing answers once the run has stopped (true): the batch in flight finishes (and reports its
+   * progress) first, so after the answer nothing moves until it is resumed. It answers false when
+   * the run ended, or was cancelled, before it reached the pause. Other actions answer false.
    */
-  async control(runId: number, action: TrainingControl): Promise<void> {
+  async control(runId: number, action: TrainingControl): Promise<boolean> {
     const active = this.active;
     if (!active || active.runId !== runId) throw new Error(`Run ${runId} is not training`);
     if (action === 'pause') {
@@ -210,9 +214,10 @@ export class TrainingJobs {
     if (action === 'cancel') active.abort.abort();
     // Resuming, and cancelling a paused run, both open the gate (the run then stops at once on cancel);
     // a pause still waiting for its batch is answered too.
-    active.gate?.stop();
+    active.gate?.stop(false);
     active.gate?.release();
     active.gate = undefined;
+    return false;
   }
 
   /** Scores a model on a run's validation faces and picks its most confident mistakes. */
@@ -253,9 +258,9 @@ export class TrainingJobs {
 
 function pauseGate(): NonNullable<ActiveRun['gate']> {
   let release = () => undefined as void;
-  let stop = () => undefined as void;
+  let stop: (paused: boolean) => void = () => undefined;
   const promise = new Promise<void>((resolve) => (release = resolve));
-  const reached = new Promise<void>((resolve) => (stop = resolve));
+  const reached = new Promise<boolean>((resolve) => (stop = resolve));
   return { promise, release, reached, stop };
 }
 

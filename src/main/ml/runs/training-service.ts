@@ -111,9 +111,9 @@ export class TrainingService {
   async pause(id: number): Promise<TrainingRun> {
     const run = this.stored(id);
     const status = nextStatus(run.status, 'pause');
-    await this.options.host.request('controlTraining', { runId: id, action: 'pause' });
     // The answer comes after the batch in flight; a cancel or the run's end may have come first.
-    if (this.stored(id).status === run.status) this.options.store.update(id, { status });
+    const paused = await this.options.host.request('controlTraining', { runId: id, action: 'pause' });
+    if (paused && this.stored(id).status === run.status) this.options.store.update(id, { status });
     return this.notify(id);
   }
 
