@@ -73,6 +73,11 @@ export function decodeFace(bytes: Uint8Array): Uint8Array {
   if (width < 1 || height < 1) throw new ImageDecodeError('image has no pixels');
   const gray = new Float32Array(width * height);
   rgbaToLuma(data, gray);
-  if (width === FACE_SIZE && height === FACE_SIZE) return Uint8Array.from(gray, (value) => Math.round(value));
+  if (width === FACE_SIZE && height === FACE_SIZE) {
+    // A plain loop: Uint8Array.from with a map function took as long as decoding the JPEG itself.
+    const face = new Uint8Array(FACE_PIXELS);
+    for (let i = 0; i < FACE_PIXELS; i++) face[i] = Math.round(gray[i]);
+    return face;
+  }
   return resizeToFace(gray, width, height);
 }
