@@ -17,6 +17,7 @@ export default defineConfig({
           'ml-host': resolve(__dirname, 'src/main/ml/host/utility-entry.ts'),
           'train-worker': resolve(__dirname, 'src/main/ml/training/train-worker.ts'),
           'decode-worker': resolve(__dirname, 'src/main/ml/data/decode-worker.ts'),
+          'predict-worker': resolve(__dirname, 'src/main/ml/evaluation/predict-worker.ts'),
         },
         // Shared chunks sit beside the entries too, so import.meta.url in any of them finds the workers.
         output: { chunkFileNames: '[name]-[hash].js' },

@@ -95,10 +95,11 @@ async function datasetLoadSeconds(source: string): Promise<{ cold: number; cache
 
 /** What `npm run evaluate` spends scoring the bundled default model (mirrored averaging, as it reports). */
 async function evaluationSeconds(data: Awaited<ReturnType<typeof loadDataset>>) {
-  const loaded = await loadModel(path.resolve('resources/models/default'));
+  const modelDir = path.resolve('resources/models/default');
+  const loaded = await loadModel(modelDir);
   const { split, faces } = evaluationSplit(data);
   const started = performance.now();
-  await evaluateModel(loaded, faces, { split, testTimeFlip: true });
+  await evaluateModel(modelDir, loaded, faces, { split, testTimeFlip: true });
   loaded.model.dispose();
   return { seconds: (performance.now() - started) / 1000, faces: faces.labels.length };
 }

@@ -41,7 +41,7 @@ await runCli(USAGE, async () => {
   const { split, faces } = evaluationSplit(dataset, values.split as SplitName | undefined);
   const testTimeFlip = values['no-tta'] ? false : (values.tta ?? metadata.recipe.testTimeFlip);
   const started = performance.now();
-  const { report } = await evaluateModel(loaded, faces, { split, testTimeFlip });
+  const { report } = await evaluateModel(values.model, loaded, faces, { split, testTimeFlip });
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `${metadata.name} (${metadata.architecture}) on ${splitLabel(split)} of ${values.data}: ${report.images} images` +

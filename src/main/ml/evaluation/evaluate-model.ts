@@ -1,9 +1,10 @@
 import type { FaceSplit } from '../data/dataset';
-import { argmaxRows, predictProbabilities } from '../models/inference';
+import { argmaxRows } from '../models/inference';
 import { temperatureFor, type LoadedModel } from '../models/model-io';
 import type { EvaluatedSplit, EvaluationReport } from '../../../shared/training';
 import { applyTemperature, expectedCalibrationError } from './calibration';
 import { classificationMetrics } from './metrics';
+import { predictSavedModel } from './parallel-predict';
 
 export interface ScoreOptions {
   split: EvaluatedSplit;
@@ -31,18 +32,24 @@ export function scoreProbabilities(
   return { report, probabilities };
 }
 
-/** Classifies every face of a split with a loaded model and scores it, its temperature applied. */
+/**
+ * Classifies every face of a split with the model saved in `modelDir` (already loaded, for its
+ * metadata) and scores it, its temperature applied. Uses every core on wasm.
+ */
 export async function evaluateModel(
-  { model, metadata }: LoadedModel,
+  modelDir: string,
+  loaded: LoadedModel,
   faces: FaceSplit,
-  options: { split: EvaluatedSplit; testTimeFlip: boolean },
+  options: { split: EvaluatedSplit; testTimeFlip: boolean; threads?: number },
 ): Promise<{ report: EvaluationReport; probabilities: Float32Array<ArrayBuffer> }> {
-  const raw = await predictProbabilities(model, faces.images, {
+  const { threads, ...scored } = options;
+  const raw = await predictSavedModel(modelDir, loaded, faces.images, {
     testTimeFlip: options.testTimeFlip,
-    blurSigma: metadata.input.blurSigma,
+    blurSigma: loaded.metadata.input.blurSigma,
+    threads,
   });
   return scoreProbabilities(faces.labels, raw, {
-    ...options,
-    temperature: temperatureFor(metadata, options.testTimeFlip),
+    ...scored,
+    temperature: temperatureFor(loaded.metadata, options.testTimeFlip),
   });
 }

@@ -226,7 +226,7 @@ export class TrainingJobs {
     const { validation, validationFrom } = trainingSplits(dataset, choice.validationFraction, choice.seed);
     const loaded = await loadModel(modelDir);
     try {
-      const { report, probabilities } = await evaluateModel(loaded, validation, {
+      const { report, probabilities } = await evaluateModel(modelDir, loaded, validation, {
         split: validationFrom,
         testTimeFlip: loaded.metadata.recipe?.testTimeFlip ?? false,
       });

@@ -84,7 +84,7 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
 
     // The saved model is the one the report describes: scoring the saved folder gives its numbers
     // (up to a face changed by storing the weights as float16).
-    const rescored = await evaluateModel(loaded, small.splits.test!, { split: 'test', testTimeFlip: true });
+    const rescored = await evaluateModel(outDir, loaded, small.splits.test!, { split: 'test', testTimeFlip: true });
     expect(Math.abs(rescored.report.accuracy - metadata.evaluation!.accuracy)).toBeLessThanOrEqual(1 / 256);
     expect(rescored.report.temperature).toBe(metadata.evaluation!.temperature);
     loaded.model.dispose();
