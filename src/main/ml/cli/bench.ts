@@ -40,7 +40,7 @@ async function trainingRate(
   let measuredFrom = 0;
   let measuredImages = 0;
   let endedAt = 0;
-  await trainModel({
+  const result = await trainModel({
     dataset: data,
     recipe,
     outDir: await temporaryDir(),
@@ -53,7 +53,7 @@ async function trainingRate(
       endedAt = performance.now();
     },
   });
-  return measuredImages / ((endedAt - measuredFrom) / 1000);
+  return { rate: measuredImages / ((endedAt - measuredFrom) / 1000), profile: result.stepProfile };
 }
 
 /** Median ms per face; `fused` is what the app runs (batch norm folded, see fused-inference.ts). */
@@ -135,7 +135,7 @@ await runCli(USAGE, async () => {
   figures.dataset_load_cached_s = Math.round(load.cached * 1000) / 1000;
   console.log(`dataset: ${load.cold.toFixed(2)} s decoding every image, ${load.cached.toFixed(2)} s from the cache`);
   for (const architecture of ARCHITECTURES) {
-    const rate = await trainingRate(architecture, data, warmup, steps);
+    const { rate, profile } = await trainingRate(architecture, data, warmup, steps);
     const model = buildModel(architecture);
     // A training step costs about three forward passes (see flops.ts).
     const gflops = (rate * 3 * 2 * multiplyAddsPerFace(model)) / 1e9;
@@ -146,6 +146,15 @@ await runCli(USAGE, async () => {
       `train ${architecture}: ${rate.toFixed(1)} images/s, about ${gflops.toFixed(1)} GFLOP/s ` +
         `(batch 64, ${steps} steps after ${warmup} warm-up)`,
     );
+    if (profile) {
+      const { steps: profiled, ...parts } = profile;
+      for (const [part, ms] of Object.entries(parts))
+        figures[`train_${architecture}_${part}_ms`] = Math.round(ms * 10) / 10;
+      console.log(
+        `  per step (${profiled} steps): ${profile.step.toFixed(0)} ms = replicas computing ${profile.compute.toFixed(0)}` +
+          ` + averaging gradients and updating weights ${profile.apply.toFixed(0)} + idle ${profile.idle.toFixed(0)}`,
+      );
+    }
   }
   for (const architecture of ARCHITECTURES) {
     for (const batch of [1, 8]) {

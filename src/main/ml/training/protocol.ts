@@ -22,9 +22,22 @@ export interface WorkerInit {
   backendCandidates?: BackendChoice[];
 }
 
+/**
+ * Gradients go through shared memory, not messages: for every step parity, one slot of
+ * `gradientLength` floats per replica. A replica writes its gradient sums into its slot, and on
+ * 'apply' every replica averages all the slots itself. Two parities, because a replica may start
+ * the next step (writing) while a slower one still reads the last.
+ */
+export interface GradientSlots {
+  slots: Float32Array;
+  replica: number;
+  replicas: number;
+}
+
 export type ToWorker =
-  | { type: 'step'; indices: Int32Array; augmentSeed: number }
-  | { type: 'apply'; gradients: Float32Array; learningRate: number }
+  | ({ type: 'share' } & GradientSlots)
+  | { type: 'step'; indices: Int32Array; augmentSeed: number; parity: number }
+  | { type: 'apply'; parity: number; batchSize: number; learningRate: number }
   | { type: 'recalibrate'; seed: number }
   | { type: 'predict'; start: number; end: number; testTimeFlip: boolean; blurSigma: number }
   | { type: 'save'; dir: string; metadata: ModelMetadata; withOptimizer: boolean }
@@ -32,7 +45,15 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready'; backend: BackendChoice; parameters: number; gradientLength: number }
-  | { type: 'gradients'; gradients: Float32Array; lossSum: number; correct: number; count: number }
+  | {
+      type: 'gradients';
+      lossSum: number;
+      correct: number;
+      count: number;
+      /** This step's forward and backward pass, and the previous step's weight update (profiling). */
+      computeMs: number;
+      applyMs: number;
+    }
   | { type: 'recalibrated' }
   | { type: 'predictions'; probabilities: Float32Array }
   | { type: 'saved' }

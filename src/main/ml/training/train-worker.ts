@@ -13,7 +13,14 @@ import { buildModel } from '../models/architectures';
 import { facesToTensor, predictProbabilities } from '../models/inference';
 import { loadModel, saveModel } from '../models/model-io';
 import { augmentFace, faceToFloats } from './augment';
-import { OPTIMIZER_FILE, OPTIMIZER_MANIFEST, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
+import {
+  OPTIMIZER_FILE,
+  OPTIMIZER_MANIFEST,
+  type FromWorker,
+  type GradientSlots,
+  type ToWorker,
+  type WorkerInit,
+} from './protocol';
 import { Random } from './random';
 import { NUM_CLASSES } from '../../../shared/emotions';
 
@@ -126,15 +133,33 @@ function recalibrateBatchNorm(model: tf.LayersModel, seed: number): void {
   norms.forEach((n, i) => (n.momentum = saved[i]));
 }
 
+/** How long the last weight update took, reported with the next step's gradients. */
+let lastApplyMs = 0;
+let shared: GradientSlots | undefined;
+/** The averaged gradients, reused from step to step. */
+let average: Float32Array | undefined;
+
+/** This replica's slot for a step of `parity` (see GradientSlots). */
+function slot(parity: number, replica: number, length: number): Float32Array {
+  const { slots, replicas } = shared!;
+  const start = (parity * replicas + replica) * length;
+  return slots.subarray(start, start + length);
+}
+
 async function handle(message: ToWorker): Promise<void> {
   const { model, optimizer, variables, sizes, gradientLength, classWeights } = await ready;
+  const started = performance.now();
   switch (message.type) {
+    case 'share': {
+      shared = message;
+      return;
+    }
     case 'step': {
       const count = message.indices.length;
       const labels = Int32Array.from(message.indices, (i) => init.trainLabels[i]);
       let correct = 0;
       let lossSum = 0;
-      const gradients = new Float32Array(gradientLength);
+      const gradients = slot(message.parity, shared!.replica, gradientLength);
       const grads = tf.tidy(() => {
         const x = facesToTensor(makeBatch(message.indices, message.augmentSeed), count);
         const labelTensor = tf.tensor1d(labels, 'int32');
@@ -158,20 +183,35 @@ async function handle(message: ToWorker): Promise<void> {
       tf.dispose(grads);
       // The coordinator averages over the whole batch: send sums, not this worker's mean.
       for (let i = 0; i < gradients.length; i++) gradients[i] *= count;
-      send({ type: 'gradients', gradients, lossSum, correct, count }, [gradients.buffer]);
+      send({
+        type: 'gradients',
+        lossSum,
+        correct,
+        count,
+        computeMs: performance.now() - started,
+        applyMs: lastApplyMs,
+      });
       return;
     }
     case 'apply': {
       // Keras-style schedules change the rate per step; tf.js's Adam reads this field every step.
       (optimizer as unknown as { learningRate: number }).learningRate = message.learningRate;
+      // Every replica adds the slots in the same order, so all of them apply identical gradients.
+      const mean = (average ??= new Float32Array(gradientLength)).fill(0);
+      for (let replica = 0; replica < shared!.replicas; replica++) {
+        const sums = slot(message.parity, replica, gradientLength);
+        for (let k = 0; k < gradientLength; k++) mean[k] += sums[k];
+      }
+      for (let k = 0; k < gradientLength; k++) mean[k] /= message.batchSize;
       let offset = 0;
       const named = variables.map((v, i) => {
-        const tensor = tf.tensor(message.gradients.subarray(offset, offset + sizes[i]), v.shape);
+        const tensor = tf.tensor(mean.subarray(offset, offset + sizes[i]), v.shape);
         offset += sizes[i];
         return { name: v.name, tensor };
       });
       optimizer.applyGradients(named);
       tf.dispose(named.map((n) => n.tensor));
+      lastApplyMs = performance.now() - started;
       return;
     }
     case 'recalibrate': {

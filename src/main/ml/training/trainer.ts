@@ -62,8 +62,24 @@ export interface TrainOptions {
   stepsOnly?: boolean;
 }
 
+/**
+ * Where a data-parallel step's time goes, in ms per step averaged over the run (its first steps,
+ * which compile kernels, left out): the forward and backward pass, the weight update (averaging
+ * the replicas' gradients included), and `idle`, what a replica spends on neither: waiting for the
+ * slower replica and for the coordinator's messages.
+ */
+export interface StepProfile {
+  steps: number;
+  step: number;
+  compute: number;
+  apply: number;
+  idle: number;
+}
+
 export interface TrainResult {
   cancelled: boolean;
+  /** Absent when no step ran. */
+  stepProfile?: StepProfile;
   epochsTrained: number;
   history: EpochRecord[];
   evaluation?: EvaluationReport;
@@ -317,11 +333,18 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     weightsDtype: 'float32',
   });
 
-  const gradientSum = new Float32Array(ready.gradientLength);
+  const replicas = pool.workers.length;
+  const slots = new Float32Array(new SharedArrayBuffer(2 * replicas * ready.gradientLength * 4));
+  pool.workers.forEach((worker, replica) => pool.post(worker, { type: 'share', slots, replica, replicas }));
+  const profile = { steps: 0, step: 0, compute: 0, apply: 0, idle: 0 };
+  /** When this epoch's previous step started; steps run by this process (the first compiles kernels). */
+  let stepStartedAt: number | undefined;
+  let stepsRun = 0;
   let cancelled = false;
   try {
     for (let epoch = state.epoch; epoch < activeRecipe.epochs; epoch++) {
       const epochStart = performance.now();
+      stepStartedAt = undefined; // an epoch's end (validation, checkpoint) is no part of a step
       const order = new Random(state.seed + 104729 * (epoch + 1)).shuffle(
         Int32Array.from({ length: trainCount }, (_, i) => i),
       );
@@ -335,26 +358,39 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         if (options.signal?.aborted) throw new TrainingCancelled();
         const indices = order.subarray(batch * activeRecipe.batchSize, (batch + 1) * activeRecipe.batchSize);
         const per = Math.ceil(indices.length / workerCount);
+        const stepStarted = performance.now();
         const replies = await Promise.all(
           pool.workers.map(async (worker, i) => {
             pool.post(worker, {
               type: 'step',
               indices: indices.slice(i * per, (i + 1) * per),
               augmentSeed: augmentSeeds.fork(),
+              parity: state.step % 2,
             });
             return (await pool.receive(worker)) as Extract<FromWorker, { type: 'gradients' }>;
           }),
         );
-        gradientSum.fill(0);
         for (const reply of replies) {
-          for (let k = 0; k < gradientSum.length; k++) gradientSum[k] += reply.gradients[k];
           lossSum += reply.lossSum;
           correct += reply.correct;
           seen += reply.count;
         }
-        for (let k = 0; k < gradientSum.length; k++) gradientSum[k] /= indices.length;
         learningRate = learningRateAt(activeRecipe, state.step, stepsPerEpoch);
-        for (const worker of pool.workers) pool.post(worker, { type: 'apply', gradients: gradientSum, learningRate });
+        for (const worker of pool.workers)
+          pool.post(worker, { type: 'apply', parity: state.step % 2, batchSize: indices.length, learningRate });
+        if (stepStartedAt !== undefined && stepsRun >= 2) {
+          // A whole step, from one step's start to the next: the replies carry the previous update.
+          const step = stepStarted - stepStartedAt;
+          const compute = replies.reduce((sum, r) => sum + r.computeMs, 0) / replies.length;
+          const apply = replies.reduce((sum, r) => sum + r.applyMs, 0) / replies.length;
+          profile.steps++;
+          profile.step += step;
+          profile.compute += compute;
+          profile.apply += apply;
+          profile.idle += step - compute - apply;
+        }
+        stepStartedAt = stepStarted;
+        stepsRun++;
         state.step++;
         const elapsed = (performance.now() - epochStart) / 1000;
         const imagesPerSecond = seen / elapsed;
@@ -435,8 +471,14 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     await rm(checkpointDir, { recursive: true, force: true });
   }
   await pool.close();
+  const { steps, ...totals } = profile;
+  const stepProfile =
+    steps > 0
+      ? { steps, ...(Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / steps])) as typeof totals) }
+      : undefined;
   return {
     cancelled,
+    stepProfile,
     epochsTrained: state.epoch,
     history: state.history,
     evaluation,
