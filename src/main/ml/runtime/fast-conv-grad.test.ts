@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from './backend';
+import { buildModel } from '../models/architectures';
+import { Random } from '../training/random';
 
 /** Runs `compute` on a backend and returns plain arrays, so results from two backends can be compared. */
 async function on(backend: 'wasm' | 'cpu', compute: () => tf.Tensor[]): Promise<Float32Array[]> {
@@ -15,12 +17,13 @@ function seeded(shape: number[], seed: number): tf.Tensor {
   return tf.randomNormal(shape, 0, 1, 'float32', seed);
 }
 
-function expectClose(actual: Float32Array, expected: Float32Array): void {
+function expectClose(actual: Float32Array, expected: Float32Array, tolerance = 1e-4): void {
   expect(actual.length).toBe(expected.length);
-  const scale = Math.max(1, ...Array.from(expected, Math.abs));
+  let scale = 1;
+  for (const value of expected) scale = Math.max(scale, Math.abs(value));
   let worst = 0;
   for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-  expect(worst / scale).toBeLessThan(1e-4);
+  expect(worst / scale).toBeLessThan(tolerance);
 }
 
 beforeAll(async () => {
@@ -141,5 +144,48 @@ describe('fast wasm gradients match the stock cpu kernels', () => {
     fast.forEach((values, i) => expectClose(values, stock[i]));
     await tf.setBackend('wasm');
     expect(tf.sum(seeded([3, 4, 5, 6], 17), [0, 1], true).shape).toEqual([1, 1, 5, 6]);
+  });
+
+  /*
+   * A whole training step's gradients are a discontinuous function of the inputs: where two values
+   * of a 2x2 max-pool window are nearly equal, a rounding difference routes the gradient to another
+   * pixel, and the first layers' gradients differ by 1e-2 on any two backends (the cpu backend
+   * against itself with the input nudged by 1e-6 does the same). So the initial weights are seeded,
+   * which makes the case fixed; the default model gets eight faces, as batch statistics over fewer are
+   * ill-conditioned in float32.
+   */
+  it.each([
+    ['seed', 4],
+    ['default', 8],
+  ] as const)('whole-model training gradients of the %s model (%i faces), to 1e-5', async (architecture, faces) => {
+    const random = new Random(4);
+    const mathRandom = Math.random;
+    Math.random = () => random.next(); // tf.js initialisers draw their seeds from Math.random
+    await tf.setBackend('wasm');
+    const reference = buildModel(architecture);
+    Math.random = mathRandom;
+    const weights = reference.getWeights().map((w) => ({ shape: w.shape, values: w.dataSync().slice() }));
+    reference.dispose();
+    const labels = Array.from({ length: faces }, (_, i) => i % 7);
+    const compute = () => {
+      const model = buildModel(architecture);
+      model.setWeights(weights.map((w) => tf.tensor(w.values, w.shape)));
+      // Dropout draws a different mask on each backend: without it the two passes are the same function.
+      for (const layer of model.layers)
+        if (layer.getClassName() === 'Dropout') (layer as unknown as { rate: number }).rate = 0;
+      const x = tf.sigmoid(seeded([faces, 48, 48, 1], 19));
+      const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 7);
+      const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { grads } = tf.variableGrads(
+        () =>
+          tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(model.apply(x, { training: true }) as tf.Tensor)), -1))) as tf.Scalar,
+        variables,
+      );
+      return variables.map((v) => grads[v.name]);
+    };
+    const [fast, stock] = [await on('wasm', compute), await on('cpu', compute)];
+    expect(fast).toHaveLength(architecture === 'seed' ? 12 : 25);
+    fast.forEach((values, i) => expectClose(values, stock[i], 1e-5));
+    await tf.setBackend('wasm');
   });
 });
