@@ -1,5 +1,6 @@
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import type { Box } from './geometry';
+import { SCALE_MEASURE } from './monitor';
 
 /** MediaPipe's runtime and the detector model ship with the app (see scripts/face-detector). */
 const ASSETS = new URL('./mediapipe/', document.baseURI);
@@ -35,6 +36,7 @@ export async function createFaceDetector(minConfidence = 0.5): Promise<FrameDete
   );
   const small = document.createElement('canvas');
   const smallContext = small.getContext('2d', { alpha: false });
+  let scaled = 0;
   return {
     detect(video, timestampMs) {
       const scale = video.videoWidth > DETECTION_WIDTH && smallContext ? DETECTION_WIDTH / video.videoWidth : 1;
@@ -46,7 +48,11 @@ export async function createFaceDetector(minConfidence = 0.5): Promise<FrameDete
           small.width = DETECTION_WIDTH;
           small.height = height;
         }
+        const started = performance.now();
         smallContext.drawImage(video, 0, 0, small.width, small.height);
+        performance.measure(SCALE_MEASURE, { start: started, end: performance.now() });
+        // The timeline keeps entries until cleared: bound it (observers still see every entry).
+        if (++scaled % 600 === 0) performance.clearMeasures(SCALE_MEASURE);
         source = small;
       }
       return detector.detectForVideo(source, timestampMs).detections.flatMap((detection) => {

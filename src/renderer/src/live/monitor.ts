@@ -47,6 +47,8 @@ export interface MonitorDependencies<V extends VideoSource> {
 
 const RECENT = 60;
 export const FRAME_MEASURE = 'emotion-monitor:frame';
+/** A User Timing entry per scaled frame: the copy down to the detector's width, part of detection. */
+export const SCALE_MEASURE = 'emotion-monitor:detect-scale';
 
 /**
  * The live loop: detect faces, crop them, classify them all in one call, show the result. At most
