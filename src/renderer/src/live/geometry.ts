@@ -31,6 +31,84 @@ export function ferCrop(face: Box, frameWidth: number, frameHeight: number): Box
   };
 }
 
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** A square region of the frame at any angle (radians, clockwise on screen, where y points down). */
+export interface RotatedSquare {
+  centreX: number;
+  centreY: number;
+  side: number;
+  angle: number;
+}
+
+/** Below this box width (video pixels) BlazeFace's eye keypoints are a pixel or two apart from the truth. */
+export const MIN_ALIGNED_FACE = 40;
+/** Beyond this tilt the keypoints are more likely wrong than the face that tilted. */
+export const MAX_ALIGN_ANGLE = Math.PI / 4;
+/**
+ * Eye distance as a share of the box width: frontal faces measure about 0.4; profile views bring
+ * the eyes together and mislabelled keypoints push them apart.
+ */
+export const EYE_SPAN_RANGE = [0.25, 0.7] as const;
+
+/** Tilt of the line between the eyes: 0 when level. The subject's right eye appears on the image's left. */
+export function eyeLineAngle(rightEye: Point, leftEye: Point): number {
+  return Math.atan2(leftEye.y - rightEye.y, leftEye.x - rightEye.x);
+}
+
+/** The eyes' tilt when the keypoints can be trusted for this face, else undefined. */
+export function reliableEyeAngle(box: Box, rightEye?: Point, leftEye?: Point): number | undefined {
+  if (!rightEye || !leftEye || box.width < MIN_ALIGNED_FACE) return undefined;
+  const span = Math.hypot(leftEye.x - rightEye.x, leftEye.y - rightEye.y) / box.width;
+  if (span < EYE_SPAN_RANGE[0] || span > EYE_SPAN_RANGE[1]) return undefined;
+  const angle = eyeLineAngle(rightEye, leftEye);
+  return Math.abs(angle) <= MAX_ALIGN_ANGLE ? angle : undefined;
+}
+
+/**
+ * The FER framing of `ferCrop`, turned so that the eyes are level in the crop: the square keeps its
+ * size, and its upward shift follows the face's own up direction. Without trustworthy eye
+ * keypoints it is exactly the upright crop.
+ */
+export function alignedFerCrop(
+  face: { box: Box; rightEye?: Point; leftEye?: Point },
+  frameWidth: number,
+  frameHeight: number,
+): RotatedSquare {
+  const upright = ferCrop(face.box, frameWidth, frameHeight);
+  const angle = reliableEyeAngle(face.box, face.rightEye, face.leftEye);
+  if (angle === undefined || angle === 0) {
+    return {
+      centreX: upright.x + upright.width / 2,
+      centreY: upright.y + upright.height / 2,
+      side: upright.width,
+      angle: 0,
+    };
+  }
+  const side = upright.width;
+  const shift = FER_CROP_SHIFT_UP * face.box.height;
+  // The face's up direction is (0, -1) turned by the tilt.
+  const centreX = face.box.x + face.box.width / 2 + shift * Math.sin(angle);
+  const centreY = face.box.y + face.box.height / 2 - shift * Math.cos(angle);
+  const clamp = (value: number, max: number) => Math.min(Math.max(value, side / 2), max - side / 2);
+  return { centreX: clamp(centreX, frameWidth), centreY: clamp(centreY, frameHeight), side, angle };
+}
+
+/** A rotated square's corners: its top-left, top-right, bottom-right and bottom-left as the face sees them. */
+export function squareCorners({ centreX, centreY, side, angle }: RotatedSquare): [Point, Point, Point, Point] {
+  const cos = Math.cos(angle);
+  const sin = Math.sin(angle);
+  const half = side / 2;
+  const corner = (dx: number, dy: number): Point => ({
+    x: centreX + dx * cos - dy * sin,
+    y: centreY + dx * sin + dy * cos,
+  });
+  return [corner(-half, -half), corner(half, -half), corner(half, half), corner(-half, half)];
+}
+
 /** Intersection over union of two boxes, 0 when they do not overlap. */
 export function iou(a: Box, b: Box): number {
   const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
