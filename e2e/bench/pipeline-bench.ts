@@ -27,7 +27,7 @@ import type { Scene, SceneResult } from './pipeline-page';
 
 /** Face sides in pixels on a 640x480 frame (a webcam face is typically 100-250 px) and angles in degrees. */
 export const SIDES = [112, 160, 224, 288];
-export const ANGLES = [-20, -10, 0, 0, 10, 20];
+export const ANGLES = [-30, -20, -10, 0, 0, 10, 20, 30];
 const CHUNK = 150;
 
 const { values } = parseArgs({
@@ -146,24 +146,31 @@ const direct = scoreProbabilities(labels, await predict(images), {
   temperature,
 });
 const found = results.flatMap((r, i) => (r.crop ? [i] : []));
-const crops = new Float32Array(found.length * FACE_PIXELS);
-found.forEach((sceneIndex, k) => {
-  const bytes = Buffer.from(results[sceneIndex].crop!, 'base64');
-  crops.set(new Float32Array(bytes.buffer, bytes.byteOffset, FACE_PIXELS), k * FACE_PIXELS);
-});
 const foundLabels = Uint8Array.from(found, (i) => labels[i]);
-const pipeline = scoreProbabilities(foundLabels, await predict(crops), {
-  split: 'test',
-  testTimeFlip: false,
-  temperature,
-});
-const predictions = argmaxRows(pipeline.probabilities);
-const accuracyWhere = (keep: (scene: Scene) => boolean) => {
+/** Scores the crops of every detected face: the live view's (aligned) or the upright ones. */
+async function scoreCrops(which: 'crop' | 'uprightCrop') {
+  const crops = new Float32Array(found.length * FACE_PIXELS);
+  found.forEach((sceneIndex, k) => {
+    const bytes = Buffer.from(results[sceneIndex][which]!, 'base64');
+    crops.set(new Float32Array(bytes.buffer, bytes.byteOffset, FACE_PIXELS), k * FACE_PIXELS);
+  });
+  return scoreProbabilities(foundLabels, await predict(crops), { split: 'test', testTimeFlip: false, temperature });
+}
+const pipeline = await scoreCrops('crop');
+const uprightPipeline = await scoreCrops('uprightCrop');
+const predictionsOf = (scored: typeof pipeline) => argmaxRows(scored.probabilities);
+const predictions = predictionsOf(pipeline);
+const uprightPredictions = predictionsOf(uprightPipeline);
+const accuracyWhere = (keep: (scene: Scene) => boolean, chosen = predictions) => {
   const picked = found.map((sceneIndex, k) => ({ sceneIndex, k })).filter(({ sceneIndex }) => keep(scenes[sceneIndex]));
   const detected = picked.length / scenes.filter(keep).length;
-  const correct = picked.filter(({ sceneIndex, k }) => predictions[k] === labels[sceneIndex]).length;
+  const correct = picked.filter(({ sceneIndex, k }) => chosen[k] === labels[sceneIndex]).length;
   return { detected: round(detected), accuracy: round(correct / Math.max(1, picked.length)) };
 };
+// How well alignment reads the tilt: the drawn angle against the one measured from the eyes.
+const tiltErrors = found.flatMap((i) =>
+  results[i].alignedDegrees ? [Math.abs(results[i].alignedDegrees! - scenes[i].degrees)] : [],
+);
 
 const report = {
   bench: 'pipeline',
@@ -178,13 +185,24 @@ const report = {
   },
   accuracyDirect: round(direct.report.accuracy),
   accuracyPipeline: round(pipeline.report.accuracy),
+  accuracyPipelineUpright: round(uprightPipeline.report.accuracy),
+  aligned: round(tiltErrors.length / Math.max(1, found.length)),
+  tiltErrorMedianDegrees: round(median(tiltErrors), 1),
   macroF1Direct: round(direct.report.macroF1),
   macroF1Pipeline: round(pipeline.report.macroF1),
   eceDirect: round(direct.report.ece),
   ecePipeline: round(pipeline.report.ece),
   recallPipeline: Object.fromEntries(pipeline.report.perClass.map((c) => [c.label, round(c.recall)])),
   bySide: Object.fromEntries(SIDES.map((side) => [side, accuracyWhere((s) => s.side === side)])),
-  byAngle: Object.fromEntries([...new Set(ANGLES)].map((a) => [a, accuracyWhere((s) => s.degrees === a)])),
+  byAngle: Object.fromEntries(
+    [...new Set(ANGLES)].map((a) => [
+      a,
+      {
+        ...accuracyWhere((s) => s.degrees === a),
+        upright: accuracyWhere((s) => s.degrees === a, uprightPredictions).accuracy,
+      },
+    ]),
+  ),
 };
 console.log(
   `${report.model} on ${count} FER2013 test faces: ${(report.accuracyDirect * 100).toFixed(1)}% as stored, ` +
@@ -196,7 +214,13 @@ console.log(
 );
 for (const [side, r] of Object.entries(report.bySide))
   console.log(`  ${side} px: ${(r.accuracy * 100).toFixed(1)}% (${(r.detected * 100).toFixed(0)}% detected)`);
+console.log(
+  `alignment: ${(report.aligned * 100).toFixed(0)}% of detected faces turned (median error ${report.tiltErrorMedianDegrees}°); ` +
+    `${(report.accuracyPipeline * 100).toFixed(1)}% aligned, ${(report.accuracyPipelineUpright * 100).toFixed(1)}% upright`,
+);
 for (const [angle, r] of Object.entries(report.byAngle))
-  console.log(`  ${angle}°: ${(r.accuracy * 100).toFixed(1)}% (${(r.detected * 100).toFixed(0)}% detected)`);
+  console.log(
+    `  ${angle}°: ${(r.accuracy * 100).toFixed(1)}% aligned, ${(r.upright * 100).toFixed(1)}% upright (${(r.detected * 100).toFixed(0)}% detected)`,
+  );
 console.log(`recall through the pipeline: ${EMOTIONS.map((e) => `${e} ${report.recallPipeline[e]}`).join(', ')}`);
 console.log(JSON.stringify(report));

@@ -5,7 +5,7 @@
  */
 import { FACE_PIXELS, FACE_SIZE } from '../../src/shared/emotions';
 import { createFaceDetector, type FrameDetector } from '../../src/renderer/src/live/face-detector';
-import { ferCrop, iou, type Box } from '../../src/renderer/src/live/geometry';
+import { alignedFerCrop, ferCrop, iou, type Box } from '../../src/renderer/src/live/geometry';
 import { FaceCropper } from '../../src/renderer/src/live/monitor';
 
 export interface Scene {
@@ -23,8 +23,12 @@ export interface SceneResult {
   box?: Box;
   score?: number;
   detections: number;
-  /** The model input the live view would make of it: FACE_PIXELS floats as base64. */
+  /** The model input the live view makes of it (turned to level the eyes): FACE_PIXELS floats as base64. */
   crop?: string;
+  /** The same face cropped upright, as before alignment. */
+  uprightCrop?: string;
+  /** The tilt alignment measured, in degrees (0: level, or keypoints not trusted). */
+  alignedDegrees?: number;
 }
 
 const WIDTH = 640;
@@ -81,12 +85,21 @@ async function run(scenes: Scene[]): Promise<SceneResult[]> {
       .map((face) => ({ face, overlap: iou(face.box, truth) }))
       .sort((a, b) => b.overlap - a.overlap)[0];
     if (!best || best.overlap === 0) return { detections: found.length };
-    const crop = cropper.crop(frame, [ferCrop(best.face.box, WIDTH, HEIGHT)]);
+    const aligned = alignedFerCrop(best.face, WIDTH, HEIGHT);
+    const box = ferCrop(best.face.box, WIDTH, HEIGHT);
+    const [crop, upright] = [
+      cropper.crop(frame, [aligned]),
+      cropper.crop(frame, [
+        { centreX: box.x + box.width / 2, centreY: box.y + box.height / 2, side: box.width, angle: 0 },
+      ]),
+    ];
     return {
       box: best.face.box,
       score: best.face.score,
       detections: found.length,
       crop: bytesToBase64(new Uint8Array(crop.buffer)),
+      uprightCrop: bytesToBase64(new Uint8Array(upright.buffer)),
+      alignedDegrees: (aligned.angle * 180) / Math.PI,
     };
   });
 }

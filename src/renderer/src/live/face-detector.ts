@@ -1,5 +1,5 @@
 import { FaceDetector } from '@mediapipe/tasks-vision';
-import type { Box } from './geometry';
+import type { Box, Point } from './geometry';
 import { SCALE_MEASURE } from './monitor';
 
 /** MediaPipe's runtime and the detector model ship with the app (see scripts/face-detector). */
@@ -8,6 +8,9 @@ const ASSETS = new URL('./mediapipe/', document.baseURI);
 export interface DetectedFace {
   box: Box;
   score: number;
+  /** BlazeFace's eye keypoints in video pixels (the subject's right eye is on the image's left). */
+  rightEye?: Point;
+  leftEye?: Point;
 }
 
 export interface FrameDetector {
@@ -67,10 +70,23 @@ export async function createFaceDetector(minConfidence = 0.5): Promise<FrameDete
               height: box.height / scale,
             },
             score: detection.categories[0]?.score ?? 0,
+            // Keypoints are normalised to the image the detector saw, which has the video's proportions.
+            ...eyes(detection.keypoints, video.videoWidth, video.videoHeight),
           },
         ];
       });
     },
     close: () => detector.close(),
   };
+}
+
+function eyes(
+  keypoints: { x: number; y: number }[] | undefined,
+  width: number,
+  height: number,
+): { rightEye?: Point; leftEye?: Point } {
+  // BlazeFace's six keypoints start with the right eye, then the left.
+  if (!keypoints || keypoints.length < 2) return {};
+  const [right, left] = keypoints;
+  return { rightEye: { x: right.x * width, y: right.y * height }, leftEye: { x: left.x * width, y: left.y * height } };
 }

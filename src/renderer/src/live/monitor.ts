@@ -2,7 +2,7 @@ import { MAX_FACES_PER_CALL, type ClassifyResult } from '../../../shared/api';
 import { FACE_PIXELS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
 import { rgbaToLuma } from '../../../shared/pixels';
 import type { DetectedFace } from './face-detector';
-import { ferCrop, type Box } from './geometry';
+import { alignedFerCrop, type RotatedSquare } from './geometry';
 import type { FaceTracker, TrackedFace } from './tracker';
 
 /** The parts of a <video> element the monitor uses (a fake one in unit tests). */
@@ -36,7 +36,8 @@ export interface MonitorStats {
 
 export interface MonitorDependencies<V extends VideoSource> {
   detect: (video: V, timestampMs: number) => DetectedFace[];
-  crop: (video: V, regions: Box[]) => Float32Array;
+  /** Model inputs for squares of the frame (turned to level the eyes where the detector allows). */
+  crop: (video: V, regions: RotatedSquare[]) => Float32Array;
   classify: (faces: Float32Array) => Promise<ClassifyResult>;
   tracker: FaceTracker;
   /** Shows a frame's result; resolves once it is on screen. */
@@ -109,7 +110,7 @@ export class LiveMonitor<V extends VideoSource> {
     if (detections.length > 0) {
       const crops = this.deps.crop(
         this.video,
-        detections.map((d) => ferCrop(d.box, width, height)),
+        detections.map((d) => alignedFerCrop(d, width, height)),
       );
       try {
         ({ probabilities, inferenceMs } = await this.deps.classify(crops));
@@ -183,10 +184,23 @@ export class FaceCropper {
     this.context = context;
   }
 
-  crop(video: CanvasImageSource, regions: Box[]): Float32Array {
+  crop(video: CanvasImageSource, regions: RotatedSquare[]): Float32Array {
     const out = new Float32Array(regions.length * FACE_PIXELS);
     regions.forEach((region, i) => {
-      this.context.drawImage(video, region.x, region.y, region.width, region.height, 0, 0, FACE_SIZE, FACE_SIZE);
+      const { centreX, centreY, side, angle } = region;
+      if (angle === 0) {
+        this.context.drawImage(video, centreX - side / 2, centreY - side / 2, side, side, 0, 0, FACE_SIZE, FACE_SIZE);
+      } else {
+        // Map the turned square onto the canvas: the frame turned back by the tilt, about the face.
+        const scale = FACE_SIZE / side;
+        this.context.fillStyle = 'rgb(128, 128, 128)'; // corners outside the frame: mid grey, not black
+        this.context.fillRect(0, 0, FACE_SIZE, FACE_SIZE);
+        this.context.setTransform(scale, 0, 0, scale, FACE_SIZE / 2, FACE_SIZE / 2);
+        this.context.rotate(-angle);
+        this.context.translate(-centreX, -centreY);
+        this.context.drawImage(video, 0, 0);
+        this.context.setTransform(1, 0, 0, 1, 0, 0);
+      }
       const { data } = this.context.getImageData(0, 0, FACE_SIZE, FACE_SIZE);
       rgbaToLuma(data, out.subarray(i * FACE_PIXELS, (i + 1) * FACE_PIXELS), 1 / 255);
     });
