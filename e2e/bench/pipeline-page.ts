@@ -5,7 +5,7 @@
  */
 import { FACE_PIXELS, FACE_SIZE } from '../../src/shared/emotions';
 import { createFaceDetector, type FrameDetector } from '../../src/renderer/src/live/face-detector';
-import { alignedFerCrop, ferCrop, iou, type Box } from '../../src/renderer/src/live/geometry';
+import { alignedFerCrop, ferCrop, iou, uprightSquare, type Box } from '../../src/renderer/src/live/geometry';
 import { FaceCropper } from '../../src/renderer/src/live/monitor';
 
 export interface Scene {
@@ -87,12 +87,7 @@ async function run(scenes: Scene[]): Promise<SceneResult[]> {
     if (!best || best.overlap === 0) return { detections: found.length };
     const aligned = alignedFerCrop(best.face, WIDTH, HEIGHT);
     const box = ferCrop(best.face.box, WIDTH, HEIGHT);
-    const [crop, upright] = [
-      cropper.crop(frame, [aligned]),
-      cropper.crop(frame, [
-        { centreX: box.x + box.width / 2, centreY: box.y + box.height / 2, side: box.width, angle: 0 },
-      ]),
-    ];
+    const [crop, upright] = [cropper.crop(frame, [aligned]), cropper.crop(frame, [uprightSquare(box)])];
     return {
       box: best.face.box,
       score: best.face.score,

@@ -80,14 +80,7 @@ export function alignedFerCrop(
 ): RotatedSquare {
   const upright = ferCrop(face.box, frameWidth, frameHeight);
   const angle = reliableEyeAngle(face.box, face.rightEye, face.leftEye);
-  if (angle === undefined || angle === 0) {
-    return {
-      centreX: upright.x + upright.width / 2,
-      centreY: upright.y + upright.height / 2,
-      side: upright.width,
-      angle: 0,
-    };
-  }
+  if (angle === undefined || angle === 0) return uprightSquare(upright);
   const side = upright.width;
   const shift = FER_CROP_SHIFT_UP * face.box.height;
   // The face's up direction is (0, -1) turned by the tilt.
@@ -95,6 +88,11 @@ export function alignedFerCrop(
   const centreY = face.box.y + face.box.height / 2 - shift * Math.cos(angle);
   const clamp = (value: number, max: number) => Math.min(Math.max(value, side / 2), max - side / 2);
   return { centreX: clamp(centreX, frameWidth), centreY: clamp(centreY, frameHeight), side, angle };
+}
+
+/** A square crop (as `ferCrop` makes) as a rotated square with no rotation. */
+export function uprightSquare(square: Box): RotatedSquare {
+  return { centreX: square.x + square.width / 2, centreY: square.y + square.height / 2, side: square.width, angle: 0 };
 }
 
 /** A rotated square's corners: its top-left, top-right, bottom-right and bottom-left as the face sees them. */
