@@ -7,7 +7,15 @@ import type {
   TrainingEstimate,
   TrainingRun,
 } from './training';
-import type { Marker, SampleInput, SessionFilter, SessionSummary, EmotionShare, TimelineBucket } from './sessions';
+import type {
+  EmotionShare,
+  Marker,
+  SampleInput,
+  SessionFilter,
+  SessionSource,
+  SessionSummary,
+  TimelineBucket,
+} from './sessions';
 
 /**
  * The one contract between the renderer and the main process. The preload script exposes exactly
@@ -55,6 +63,9 @@ export interface MlStatus {
 /** Samples kept per face per second while recording, unless the user picks another rate (1 to 30). */
 export const DEFAULT_SAMPLES_PER_FACE_PER_SECOND = 5;
 
+/** Longest video a session may be analysed from: 24 hours. */
+export const MAX_VIDEO_MS = 24 * 3_600_000;
+
 /** Most text a name, note or marker may hold. */
 export const MAX_TEXT_LENGTH = 10_000;
 
@@ -83,17 +94,25 @@ export interface EmotionMonitorApi {
   /** Calls `listener` whenever the ML process changes state; returns the unsubscribe function. */
   onMlStatus(listener: (status: MlStatus) => void): () => void;
 
-  /** Starts recording a session (kept by main, so it survives a reload of the page). */
+  /**
+   * Starts recording a session (kept by main, so it survives a reload of the page): from the
+   * camera, or, with `source`, the analysis of a video file (its samples carry their video time).
+   */
   startRecording(request: {
     name?: string;
     camera?: string;
     samplesPerFacePerSecond?: number;
+    source?: SessionSource;
   }): Promise<SessionSummary>;
-  stopRecording(): Promise<SessionSummary | undefined>;
+  /** Ends the recording; `incomplete`: a file's analysis stopped before the end of the file. */
+  stopRecording(request?: { incomplete?: boolean }): Promise<SessionSummary | undefined>;
   /** The session being recorded, if any. */
   getRecording(): Promise<SessionSummary | undefined>;
-  /** Offers one frame's classified faces to the recording; resolves with how many were kept. */
-  recordFaces(request: { faces: SampleInput[] }): Promise<number>;
+  /**
+   * Offers one frame's classified faces to the recording; resolves with how many were kept.
+   * `offsetMs`: the frame's time in the video, for (and only for) a file's analysis.
+   */
+  recordFaces(request: { faces: SampleInput[]; offsetMs?: number }): Promise<number>;
   addMarker(request: { text: string }): Promise<Marker>;
 
   listSessions(filter: SessionFilter): Promise<SessionSummary[]>;

@@ -16,6 +16,15 @@ export interface SampleInput {
   box: FaceBox;
 }
 
+/** A recorded file a session was analysed from (live sessions have none). */
+export interface SessionSource {
+  kind: 'video';
+  /** The file's name, without its folder (the path never leaves the renderer). */
+  fileName: string;
+  /** The file's length; sample offsets are times in the video. */
+  durationMs: number;
+}
+
 export interface SessionSummary {
   id: number;
   name: string;
@@ -26,8 +35,13 @@ export interface SessionSummary {
   /** The app stopped before the session was: it was closed at its last sample. */
   interrupted: boolean;
   camera?: string;
+  /** Set for a session analysed from a file. */
+  source?: SessionSource;
+  /** The analysis of its file stopped (cancelled, failed, the app closed) before the end. */
+  incomplete: boolean;
   model?: string;
   notes: string;
+  /** Wall time for live sessions; for a file, its length (or the part analysed, when incomplete). */
   durationMs: number;
   samples: number;
   faces: number;

@@ -34,8 +34,15 @@ function validCalls(): Record<InvokeMethod, Payload> {
     getAppInfo: [],
     classifyFaces: [{ faces: new Float32Array(FACE_PIXELS).fill(0.5) }],
     getMlStatus: [],
-    startRecording: [{ name: 'study', camera: 'cam', samplesPerFacePerSecond: 2 }],
-    stopRecording: [],
+    startRecording: [
+      {
+        name: 'study',
+        camera: 'cam',
+        samplesPerFacePerSecond: 2,
+        source: { kind: 'video', fileName: 'study.webm', durationMs: 1000 },
+      },
+    ],
+    stopRecording: [{ incomplete: true }],
     getRecording: [],
     recordFaces: [
       {
@@ -46,6 +53,7 @@ function validCalls(): Record<InvokeMethod, Payload> {
             box: { x: 0.1, y: 0.1, width: 0.3, height: 0.3 },
           },
         ],
+        offsetMs: 400,
       },
     ],
     addMarker: [{ text: 'question 1' }],
@@ -74,7 +82,19 @@ function validCalls(): Record<InvokeMethod, Payload> {
 }
 
 /** Fields a valid call may leave out (removing them is not a malformation). */
-const OPTIONAL = new Set(['name', 'camera', 'samplesPerFacePerSecond', 'query', 'from', 'to', 'faceId', 'notes']);
+const OPTIONAL = new Set([
+  'name',
+  'camera',
+  'samplesPerFacePerSecond',
+  'source',
+  'incomplete',
+  'offsetMs',
+  'query',
+  'from',
+  'to',
+  'faceId',
+  'notes',
+]);
 const OPTIONAL_IN = new Set(['sessionIds', 'fineTuneFrom']);
 
 function deep(levels: number): unknown {

@@ -142,6 +142,57 @@ describe('session API handlers', () => {
     }
   });
 
+  it("record a video file's analysis in video time: file name and length kept, cancelled marks it incomplete", async () => {
+    const handlers = handlersWith([]);
+    const source = { kind: 'video', fileName: 'interview.webm', durationMs: 60_000 };
+    const started = await invokeHandler(handlers, 'startRecording', [{ source, samplesPerFacePerSecond: 5 }]);
+    expect(started).toMatchObject({ ok: true, value: { name: 'interview.webm', source, incomplete: false } });
+    // Video time, not the clock: two frames 200 ms apart in the video, analysed in the same instant.
+    expect(await invokeHandler(handlers, 'recordFaces', [{ faces: [face(1)], offsetMs: 0 }])).toEqual({
+      ok: true,
+      value: 1,
+    });
+    expect(await invokeHandler(handlers, 'recordFaces', [{ faces: [face(1)], offsetMs: 200 }])).toEqual({
+      ok: true,
+      value: 1,
+    });
+    expect(await invokeHandler(handlers, 'recordFaces', [{ faces: [face(1)], offsetMs: 300 }])).toEqual({
+      ok: true,
+      value: 0,
+    });
+    expect(await invokeHandler(handlers, 'recordFaces', [{ faces: [face(1)] }])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/need their time in the video/),
+    });
+    expect(await invokeHandler(handlers, 'addMarker', [{ text: 'x' }])).toMatchObject({ ok: false });
+    const stopped = await invokeHandler(handlers, 'stopRecording', [{ incomplete: true }]);
+    // Incomplete: its length is what was analysed, not the file's.
+    expect(stopped).toMatchObject({ ok: true, value: { samples: 2, incomplete: true, durationMs: 200 } });
+    const id = stopped.ok ? stopped.value!.id : 0;
+    const detail = await invokeHandler(handlers, 'getSessionDetail', [{ id, bucketMs: 100 }]);
+    expect(detail.ok && detail.value.timeline.map((bucket) => bucket.offsetMs)).toEqual([0, 200]);
+
+    await invokeHandler(handlers, 'startRecording', [{ source }]);
+    await invokeHandler(handlers, 'recordFaces', [{ faces: [face(1)], offsetMs: 59_800 }]);
+    expect(await invokeHandler(handlers, 'stopRecording', [{ incomplete: false }])).toMatchObject({
+      ok: true,
+      value: { incomplete: false, durationMs: 60_000 },
+    });
+  });
+
+  it('refuse a video time in a live recording', async () => {
+    const handlers = handlersWith([]);
+    await invokeHandler(handlers, 'startRecording', [{}]);
+    expect(await invokeHandler(handlers, 'recordFaces', [{ faces: [face(1)], offsetMs: 5 }])).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/times its samples itself/),
+    });
+    expect(await invokeHandler(handlers, 'stopRecording', [{ incomplete: true }])).toMatchObject({
+      ok: true,
+      value: { incomplete: false, durationMs: expect.any(Number) },
+    });
+  });
+
   it('answer a cancelled save dialog with nothing written', async () => {
     const handlers = handlersWith([], undefined);
     expect(await invokeHandler(handlers, 'exportCsv', [{ kind: 'summary' }])).toEqual({ ok: true, value: undefined });
@@ -170,6 +221,20 @@ describe('session API handlers', () => {
       /samplesPerFacePerSecond must be a whole number from 1 to 30/,
     ],
     ['listSessions', [null], /expects an object/],
+    ['recordFaces', [{ faces: [], offsetMs: -1 }], /offsetMs must be a number from 0/],
+    ['recordFaces', [{ faces: [], offsetMs: Number.NaN }], /offsetMs must be a number/],
+    ['startRecording', [{ source: { kind: 'video', fileName: '/home/me/a.webm', durationMs: 5 } }], /not a path/],
+    [
+      'startRecording',
+      [{ source: { kind: 'stream', fileName: 'a.webm', durationMs: 5 } }],
+      /kind must be one of video/,
+    ],
+    [
+      'startRecording',
+      [{ source: { kind: 'video', fileName: 'a.webm', durationMs: 0 } }],
+      /durationMs must be a number/,
+    ],
+    ['stopRecording', [{ incomplete: 'yes' }], /incomplete must be true or false/],
   ] as const)('refuse a malformed %s payload with a clear error', async (method, args, message) => {
     const result = await invokeHandler(handlersWith([]), method, [...args]);
     expect(result.ok).toBe(false);

@@ -10,8 +10,10 @@ import {
   integer,
   InvalidPayloadError,
   optionalInteger,
+  optionalBoolean,
   optionalText,
   parseClassifyRequest,
+  parseSessionSource,
   parseRecordFaces,
   parseSessionFilter,
   parseSessionIds,
@@ -79,16 +81,21 @@ export function createApiHandlers({
       return ml.status;
     },
     startRecording: async (...args) => {
-      const request = single('startRecording', args, ['name', 'camera', 'samplesPerFacePerSecond']);
+      const request = single('startRecording', args, ['name', 'camera', 'samplesPerFacePerSecond', 'source']);
       return sessions.startRecording({
         name: optionalText('name', request.name),
         camera: optionalText('camera', request.camera),
         samplesPerFacePerSecond: optionalInteger('samplesPerFacePerSecond', request.samplesPerFacePerSecond, 1, 30),
+        source: parseSessionSource(request.source),
       });
     },
     stopRecording: async (...args) => {
-      expectNoPayload('stopRecording', args);
-      return sessions.stopRecording();
+      if (args[0] === undefined) {
+        expectNoPayload('stopRecording', args);
+        return sessions.stopRecording();
+      }
+      const request = single('stopRecording', args, ['incomplete']);
+      return sessions.stopRecording(optionalBoolean('incomplete', request.incomplete));
     },
     getRecording: async (...args) => {
       expectNoPayload('getRecording', args);
@@ -96,7 +103,8 @@ export function createApiHandlers({
     },
     recordFaces: async (...args) => {
       expectNoPayload('recordFaces (after its request)', args.slice(1));
-      return sessions.recordFaces(parseRecordFaces(args[0]));
+      const { faces, offsetMs } = parseRecordFaces(args[0]);
+      return sessions.recordFaces(faces, offsetMs);
     },
     addMarker: async (...args) => sessions.addMarker(requiredText('text', single('addMarker', args, ['text']).text)),
     listSessions: async (...args) => {

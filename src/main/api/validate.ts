@@ -1,7 +1,7 @@
-import { MAX_FACES_PER_CALL, MAX_TEXT_LENGTH, type ClassifyRequest } from '../../shared/api';
+import { MAX_FACES_PER_CALL, MAX_TEXT_LENGTH, MAX_VIDEO_MS, type ClassifyRequest } from '../../shared/api';
 import { FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
 import { isAbsolute } from 'node:path';
-import type { SampleInput, SessionFilter } from '../../shared/sessions';
+import type { SampleInput, SessionFilter, SessionSource } from '../../shared/sessions';
 import { AUGMENTATION_SWITCHES, TRAINING_LIMITS, type TrainingConfig } from '../../shared/training';
 
 /** A payload from the renderer that does not match the contract. */
@@ -85,13 +85,16 @@ function finite(field: string, value: unknown): number {
   return value;
 }
 
-/** recordFaces: up to MAX_FACES_PER_CALL faces, each an id, NUM_CLASSES probabilities and a box. */
-export function parseRecordFaces(payload: unknown): SampleInput[] {
-  const { faces } = expectObject('recordFaces', payload, ['faces']);
+/**
+ * recordFaces: up to MAX_FACES_PER_CALL faces, each an id, NUM_CLASSES probabilities and a box,
+ * and for a file's analysis the frame's time in the video.
+ */
+export function parseRecordFaces(payload: unknown): { faces: SampleInput[]; offsetMs?: number } {
+  const { faces, offsetMs } = expectObject('recordFaces', payload, ['faces', 'offsetMs']);
   if (!Array.isArray(faces) || faces.length > MAX_FACES_PER_CALL) {
     throw new InvalidPayloadError(`faces must be a list of at most ${MAX_FACES_PER_CALL} faces`);
   }
-  return faces.map((face: unknown, i) => {
+  const parsed = faces.map((face: unknown, i): SampleInput => {
     if (!isRecord(face) || !isRecord(face.box) || !Array.isArray(face.probabilities)) {
       throw new InvalidPayloadError(`faces[${i}] must be { faceId, probabilities, box }`);
     }
@@ -112,6 +115,27 @@ export function parseRecordFaces(payload: unknown): SampleInput[] {
       },
     };
   });
+  return {
+    faces: parsed,
+    ...(offsetMs === undefined ? {} : { offsetMs: number('offsetMs', offsetMs, 0, MAX_VIDEO_MS) }),
+  };
+}
+
+/** A video file a session is analysed from: its name (not its path) and its length. */
+export function parseSessionSource(payload: unknown): SessionSource | undefined {
+  if (payload === undefined) return undefined;
+  const source = expectObject('source', payload, ['kind', 'fileName', 'durationMs']);
+  const fileName = requiredText('source.fileName', source.fileName);
+  if (/[\\/]/.test(fileName)) throw new InvalidPayloadError('source.fileName must be a file name, not a path');
+  return {
+    kind: oneOf('source.kind', source.kind, ['video'] as const),
+    fileName: fileName.slice(0, 500),
+    durationMs: number('source.durationMs', source.durationMs, 1, MAX_VIDEO_MS),
+  };
+}
+
+export function optionalBoolean(field: string, value: unknown): boolean | undefined {
+  return value === undefined ? undefined : boolean(field, value);
 }
 
 export function parseSessionFilter(payload: unknown): SessionFilter {

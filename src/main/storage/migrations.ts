@@ -66,6 +66,14 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         report     TEXT
       );
     `),
+  // 4: sessions analysed from a video file: its name and length (NULL for live sessions), sample
+  // offsets in video time, and whether the analysis stopped before the end of the file.
+  (db) =>
+    db.exec(`
+      ALTER TABLE sessions ADD COLUMN source_file TEXT;
+      ALTER TABLE sessions ADD COLUMN source_duration_ms INTEGER;
+      ALTER TABLE sessions ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -33,9 +33,18 @@ export class SessionRecorder {
     this.timer.unref?.();
   }
 
-  /** Offers the faces of one frame; returns how many were kept. */
-  add(faces: readonly SampleInput[]): number {
-    const offsetMs = this.now() - this.session.startedAt;
+  /**
+   * Offers the faces of one frame; returns how many were kept. A live session times them by the
+   * clock; a file's session by `videoOffsetMs`, the frame's time in the video, which it requires.
+   */
+  add(faces: readonly SampleInput[], videoOffsetMs?: number): number {
+    if (this.session.source && videoOffsetMs === undefined) {
+      throw new Error(`Samples of "${this.session.name}" need their time in the video`);
+    }
+    if (!this.session.source && videoOffsetMs !== undefined) {
+      throw new Error('A live recording times its samples itself');
+    }
+    const offsetMs = Math.round(videoOffsetMs ?? this.now() - this.session.startedAt);
     // One sample per face per slot of 1/rate s: an even rate whatever the camera's frame timing.
     const slot = Math.floor(offsetMs / this.minGapMs);
     let kept = 0;
@@ -49,6 +58,7 @@ export class SessionRecorder {
   }
 
   addMarker(text: string) {
+    if (this.session.source) throw new Error('Markers are added to live recordings, not to a file being analysed');
     return this.store.addMarker(this.session.id, this.now() - this.session.startedAt, text);
   }
 
@@ -59,10 +69,10 @@ export class SessionRecorder {
     this.store.appendSamples(this.session.id, batch);
   }
 
-  /** Writes what is buffered and closes the session. */
-  stop(): SessionSummary {
+  /** Writes what is buffered and closes the session; `incomplete`: its file was not analysed to the end. */
+  stop(incomplete = false): SessionSummary {
     clearInterval(this.timer);
     this.flush();
-    return this.store.endSession(this.session.id, this.now())!;
+    return this.store.endSession(this.session.id, this.now(), incomplete && this.session.source !== undefined)!;
   }
 }

@@ -1,5 +1,5 @@
 import type { SessionDetail } from '../../shared/api';
-import type { Marker, SampleInput, SessionFilter, SessionSummary } from '../../shared/sessions';
+import type { Marker, SampleInput, SessionFilter, SessionSource, SessionSummary } from '../../shared/sessions';
 import { SessionRecorder, type RecorderOptions } from './recorder';
 import { SessionStore } from './session-store';
 
@@ -21,7 +21,12 @@ export class SessionService {
     return new SessionService(SessionStore.open(file, { nativeBinding: options.nativeBinding }), options);
   }
 
-  startRecording(request: { name?: string; camera?: string; samplesPerFacePerSecond?: number }): SessionSummary {
+  startRecording(request: {
+    name?: string;
+    camera?: string;
+    samplesPerFacePerSecond?: number;
+    source?: SessionSource;
+  }): SessionSummary {
     if (this.recorder) throw new Error(`Already recording "${this.recorder.session.name}"`);
     const { samplesPerFacePerSecond, ...details } = request;
     const session = this.store.createSession({ ...details, model: this.options.activeModel() });
@@ -32,8 +37,9 @@ export class SessionService {
     return session;
   }
 
-  stopRecording(): SessionSummary | undefined {
-    const ended = this.recorder?.stop();
+  /** `incomplete`: a file's analysis stopped before the end of the file. */
+  stopRecording(incomplete = false): SessionSummary | undefined {
+    const ended = this.recorder?.stop(incomplete);
     this.recorder = undefined;
     return ended;
   }
@@ -42,8 +48,8 @@ export class SessionService {
     return this.recorder && this.store.session(this.recorder.session.id);
   }
 
-  recordFaces(faces: readonly SampleInput[]): number {
-    return this.recorder?.add(faces) ?? 0;
+  recordFaces(faces: readonly SampleInput[], videoOffsetMs?: number): number {
+    return this.recorder?.add(faces, videoOffsetMs) ?? 0;
   }
 
   addMarker(text: string): Marker {
@@ -84,9 +90,9 @@ export class SessionService {
     return this.store.deleteSessions(ids);
   }
 
-  /** Ends the recording (keeping what was recorded) and closes the database. */
+  /** Ends the recording (keeping what was recorded; a file's analysis as incomplete) and closes the database. */
   close(): void {
-    this.stopRecording();
+    this.stopRecording(true);
     this.store.close();
   }
 }

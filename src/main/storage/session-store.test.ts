@@ -137,4 +137,19 @@ describe('SessionStore', () => {
     expect(store.session(open.id)).toMatchObject({ endedAt: 5_200, interrupted: true, durationMs: 4_200 });
     expect(store.session(recording.id)?.endedAt).toBeUndefined();
   });
+
+  it("marks a video's analysis cut short by a crash incomplete, its length the part analysed", () => {
+    const store = SessionStore.open(':memory:');
+    const source = { kind: 'video' as const, fileName: 'talk.mp4', durationMs: 90_000 };
+    const video = store.createSession({ startedAt: 1_000, source });
+    store.appendSamples(video.id, [{ ...sample(1, 'happy'), offsetMs: 30_000 }]);
+    expect(store.recoverInterrupted()).toBe(1);
+    expect(store.session(video.id)).toMatchObject({
+      name: 'talk.mp4',
+      source,
+      interrupted: true,
+      incomplete: true,
+      durationMs: 30_000,
+    });
+  });
 });

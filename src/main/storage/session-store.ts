@@ -6,6 +6,7 @@ import type {
   Marker,
   SampleInput,
   SessionFilter,
+  SessionSource,
   SessionSummary,
   TimelineBucket,
 } from '../../shared/sessions';
@@ -31,6 +32,9 @@ interface SessionRow {
   ended_at: number | null;
   interrupted: number;
   camera: string | null;
+  source_file: string | null;
+  source_duration_ms: number | null;
+  incomplete: number;
   model: string | null;
   notes: string;
   last_offset: number | null;
@@ -136,12 +140,27 @@ export class SessionStore {
       .run(key, value);
   }
 
-  createSession(options: { name?: string; startedAt?: number; camera?: string; model?: string }): SessionSummary {
+  createSession(options: {
+    name?: string;
+    startedAt?: number;
+    camera?: string;
+    model?: string;
+    source?: SessionSource;
+  }): SessionSummary {
     const startedAt = options.startedAt ?? Date.now();
-    const name = options.name?.trim() || defaultSessionName(startedAt);
+    const name = options.name?.trim() || options.source?.fileName || defaultSessionName(startedAt);
     const { lastInsertRowid } = this.db
-      .prepare('INSERT INTO sessions (name, started_at, camera, model) VALUES (?, ?, ?, ?)')
-      .run(name, startedAt, options.camera ?? null, options.model ?? null);
+      .prepare(
+        'INSERT INTO sessions (name, started_at, camera, model, source_file, source_duration_ms) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        name,
+        startedAt,
+        options.camera ?? null,
+        options.model ?? null,
+        options.source?.fileName ?? null,
+        options.source ? Math.round(options.source.durationMs) : null,
+      );
     return this.session(Number(lastInsertRowid))!;
   }
 
@@ -161,19 +180,22 @@ export class SessionStore {
     })();
   }
 
-  endSession(id: number, endedAt = Date.now()): SessionSummary | undefined {
-    this.db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(endedAt, id);
+  /** `incomplete`: the session's file was not analysed to its end. */
+  endSession(id: number, endedAt = Date.now(), incomplete = false): SessionSummary | undefined {
+    this.db
+      .prepare('UPDATE sessions SET ended_at = ?, incomplete = ? WHERE id = ? AND ended_at IS NULL')
+      .run(endedAt, incomplete ? 1 : 0, id);
     return this.session(id);
   }
 
   /**
    * Closes sessions left open by a crash at their last sample (or their start, if none) and marks
-   * them interrupted. `except` is a session still being recorded.
+   * them interrupted (and a file's analysis incomplete). `except` is a session still being recorded.
    */
   recoverInterrupted(except?: number): number {
     return this.db
       .prepare(
-        `UPDATE sessions SET interrupted = 1,
+        `UPDATE sessions SET interrupted = 1, incomplete = (source_file IS NOT NULL),
            ended_at = started_at + coalesce((SELECT max(offset_ms) FROM samples WHERE session_id = sessions.id), 0)
          WHERE ended_at IS NULL AND id IS NOT ?`,
       )
@@ -309,6 +331,11 @@ export class SessionStore {
 
 function toSummary(row: SessionRow): SessionSummary {
   const end = row.ended_at ?? row.started_at + (row.last_offset ?? 0);
+  const source: SessionSource | undefined =
+    row.source_file === null
+      ? undefined
+      : { kind: 'video', fileName: row.source_file, durationMs: row.source_duration_ms ?? 0 };
+  const analysedToEnd = row.ended_at !== null && row.incomplete === 0;
   return {
     id: row.id,
     name: row.name,
@@ -316,9 +343,11 @@ function toSummary(row: SessionRow): SessionSummary {
     endedAt: row.ended_at ?? undefined,
     interrupted: row.interrupted === 1,
     camera: row.camera ?? undefined,
+    ...(source ? { source } : {}),
+    incomplete: row.incomplete === 1,
     model: row.model ?? undefined,
     notes: row.notes,
-    durationMs: end - row.started_at,
+    durationMs: source ? (analysedToEnd ? source.durationMs : (row.last_offset ?? 0)) : end - row.started_at,
     samples: row.samples,
     faces: row.faces,
     dominant: row.dominant === null ? undefined : EMOTIONS[row.dominant],
