@@ -79,6 +79,7 @@
     'updateSession',
     'deleteSessions',
     'exportCsv',
+    'exportPhotoCsv',
     'listModels',
     'activateModel',
     'renameModel',

@@ -1,4 +1,5 @@
 import type { ModelEntry } from './models';
+import type { PhotoResult } from './photos';
 import type {
   DatasetProgress,
   DatasetSummary,
@@ -122,6 +123,8 @@ export interface EmotionMonitorApi {
   deleteSessions(request: { ids: number[] }): Promise<number>;
   /** Asks where to save, then writes the CSV; undefined when the user cancels. */
   exportCsv(request: ExportRequest): Promise<{ path: string; rows: number } | undefined>;
+  /** Asks where to save, then writes photo analysis results as CSV (a row per face); undefined when cancelled. */
+  exportPhotoCsv(request: { photos: PhotoResult[] }): Promise<{ path: string; rows: number } | undefined>;
 
   /** The model library: bundled and the user's models, and which one is live. */
   listModels(): Promise<{ models: ModelEntry[]; activeId: string }>;
@@ -179,6 +182,7 @@ export const IPC_CHANNELS = {
   updateSession: 'sessions:update',
   deleteSessions: 'sessions:delete',
   exportCsv: 'sessions:export-csv',
+  exportPhotoCsv: 'photos:export-csv',
   listModels: 'models:list',
   activateModel: 'models:activate',
   renameModel: 'models:rename',

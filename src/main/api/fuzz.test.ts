@@ -62,6 +62,21 @@ function validCalls(): Record<InvokeMethod, Payload> {
     updateSession: [{ id: 1, name: 'renamed', notes: 'notes' }],
     deleteSessions: [{ ids: [1] }],
     exportCsv: [{ kind: 'samples', sessionIds: [1] }],
+    exportPhotoCsv: [
+      {
+        photos: [
+          {
+            fileName: 'class.jpg',
+            width: 640,
+            height: 480,
+            faces: [
+              { box: { x: 1, y: 2, width: 100, height: 100 }, probabilities: [0.1, 0.1, 0.1, 0.4, 0.1, 0.1, 0.1] },
+            ],
+            error: 'x',
+          },
+        ],
+      },
+    ],
     listModels: [],
     activateModel: [{ id: 'bundled:default' }],
     renameModel: [{ id: 'bundled:default', name: 'other' }],
@@ -94,6 +109,8 @@ const OPTIONAL = new Set([
   'to',
   'faceId',
   'notes',
+  'error',
+  'probabilities',
 ]);
 const OPTIONAL_IN = new Set(['sessionIds', 'fineTuneFrom']);
 

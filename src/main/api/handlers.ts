@@ -1,6 +1,6 @@
 import type { AppInfo, ClassifyResult, IpcResult, InvokeMethod, EmotionMonitorApi, MlStatus } from '../../shared/api';
 import type { MlHostClient } from '../ml/host/client';
-import { exportCsvFile } from '../storage/csv-export';
+import { exportCsvFile, exportPhotosCsvFile } from '../storage/csv-export';
 import type { ModelService } from '../ml/models/model-service';
 import type { SessionService } from '../storage/session-service';
 import type { TrainingService } from '../ml/runs/training-service';
@@ -13,6 +13,7 @@ import {
   optionalBoolean,
   optionalText,
   parseClassifyRequest,
+  parsePhotoResults,
   parseSessionSource,
   parseRecordFaces,
   parseSessionFilter,
@@ -138,6 +139,12 @@ export function createApiHandlers({
       const path = await chooseSavePath(suggested);
       if (!path) return undefined;
       return { path, rows: await exportCsvFile(sessions.store, path, request.kind, ids) };
+    },
+    exportPhotoCsv: async (...args) => {
+      const photos = parsePhotoResults(single('exportPhotoCsv', args, ['photos']).photos);
+      const path = await chooseSavePath(`emotion-monitor-photos-${new Date().toISOString().slice(0, 10)}.csv`);
+      if (!path) return undefined;
+      return { path, rows: await exportPhotosCsvFile(photos, path) };
     },
     listModels: async (...args) => {
       expectNoPayload('listModels', args);

@@ -1,6 +1,7 @@
 import { MAX_FACES_PER_CALL, MAX_TEXT_LENGTH, MAX_VIDEO_MS, type ClassifyRequest } from '../../shared/api';
 import { FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
 import { isAbsolute } from 'node:path';
+import { MAX_FACES_PER_PHOTO, MAX_IMAGE_SIDE, MAX_PHOTOS_PER_EXPORT, type PhotoResult } from '../../shared/photos';
 import type { SampleInput, SessionFilter, SessionSource } from '../../shared/sessions';
 import { AUGMENTATION_SWITCHES, TRAINING_LIMITS, type TrainingConfig } from '../../shared/training';
 
@@ -132,6 +133,49 @@ export function parseSessionSource(payload: unknown): SessionSource | undefined 
     fileName: fileName.slice(0, 500),
     durationMs: number('source.durationMs', source.durationMs, 1, MAX_VIDEO_MS),
   };
+}
+
+/** Photo analysis results to export: names, sizes, faces with pixel boxes and probabilities. */
+export function parsePhotoResults(value: unknown): PhotoResult[] {
+  if (!Array.isArray(value) || value.length > MAX_PHOTOS_PER_EXPORT) {
+    throw new InvalidPayloadError(`photos must be a list of at most ${MAX_PHOTOS_PER_EXPORT} photo results`);
+  }
+  return value.map((photo: unknown, i): PhotoResult => {
+    const at = `photos[${i}]`;
+    const fields = expectObject(at, photo, ['fileName', 'width', 'height', 'faces', 'error']);
+    if (!Array.isArray(fields.faces) || fields.faces.length > MAX_FACES_PER_PHOTO) {
+      throw new InvalidPayloadError(`${at}.faces must be a list of at most ${MAX_FACES_PER_PHOTO} faces`);
+    }
+    const error = optionalText(`${at}.error`, fields.error);
+    return {
+      fileName: requiredText(`${at}.fileName`, fields.fileName),
+      width: integer(`${at}.width`, fields.width, 0, MAX_IMAGE_SIDE),
+      height: integer(`${at}.height`, fields.height, 0, MAX_IMAGE_SIDE),
+      faces: fields.faces.map((face: unknown, f) => {
+        const { box, probabilities } = expectObject(`${at}.faces[${f}]`, face, ['box', 'probabilities']);
+        const sides = expectObject(`${at}.faces[${f}].box`, box, ['x', 'y', 'width', 'height']);
+        if (probabilities !== undefined && (!Array.isArray(probabilities) || probabilities.length !== NUM_CLASSES)) {
+          throw new InvalidPayloadError(`${at}.faces[${f}].probabilities must hold ${NUM_CLASSES} values`);
+        }
+        return {
+          box: {
+            x: finite(`${at}.faces[${f}].box.x`, sides.x),
+            y: finite(`${at}.faces[${f}].box.y`, sides.y),
+            width: finite(`${at}.faces[${f}].box.width`, sides.width),
+            height: finite(`${at}.faces[${f}].box.height`, sides.height),
+          },
+          ...(probabilities === undefined
+            ? {}
+            : {
+                probabilities: probabilities.map((p: unknown, c) =>
+                  unitInterval(`${at}.faces[${f}].probabilities[${c}]`, p),
+                ),
+              }),
+        };
+      }),
+      ...(error === undefined ? {} : { error }),
+    };
+  });
 }
 
 export function optionalBoolean(field: string, value: unknown): boolean | undefined {

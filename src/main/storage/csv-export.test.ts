@@ -3,7 +3,15 @@ import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { EMOTIONS } from '../../shared/emotions';
-import { csvField, exportSamplesCsv, exportSummaryCsv, SAMPLE_COLUMNS, SUMMARY_COLUMNS } from './csv-export';
+import {
+  csvField,
+  exportPhotosCsv,
+  exportSamplesCsv,
+  exportSummaryCsv,
+  PHOTO_COLUMNS,
+  SAMPLE_COLUMNS,
+  SUMMARY_COLUMNS,
+} from './csv-export';
 import { SessionStore } from './session-store';
 import { sample } from './test-support/samples';
 
@@ -92,5 +100,40 @@ describe('CSV export', () => {
     expect(await exporting).toBe(5000);
     expect(received).toBeGreaterThan(5000 * 50);
     expect(maxBuffered).toBeLessThan(64 * 1024);
+  });
+});
+
+describe('photo CSV export', () => {
+  it('writes a row per face, and one row for a photo with no face or that could not be read', async () => {
+    const happy = [0.05, 0.05, 0.05, 0.6, 0.1, 0.1, 0.05];
+    const sad = [0.1, 0.05, 0.05, 0.05, 0.6, 0.05, 0.1];
+    const { rows, csv } = await capture((out) =>
+      exportPhotosCsv(
+        [
+          {
+            fileName: 'pair, outdoors.jpg',
+            width: 1280,
+            height: 720,
+            faces: [
+              { box: { x: 100.04, y: 50, width: 200, height: 210 }, probabilities: happy },
+              { box: { x: 700, y: 60, width: 180, height: 190 }, probabilities: sad },
+            ],
+          },
+          { fileName: 'empty.png', width: 640, height: 480, faces: [] },
+          { fileName: 'notes.txt', width: 0, height: 0, faces: [], error: '"notes.txt" is not an image' },
+        ],
+        out,
+      ),
+    );
+    expect(rows).toBe(4);
+    const records = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(records[0])).toEqual(PHOTO_COLUMNS);
+    expect(records.map((r) => [r.file_name, r.faces_in_photo, r.face, r.top_emotion, r.note])).toEqual([
+      ['pair, outdoors.jpg', '2', '1', 'happy', ''],
+      ['pair, outdoors.jpg', '2', '2', 'sad', ''],
+      ['empty.png', '0', '', '', 'no face found'],
+      ['notes.txt', '0', '', '', '"notes.txt" is not an image'],
+    ]);
+    expect(records[0]).toMatchObject({ box_x: '100', box_width: '200', confidence: '0.6', happy: '0.6', sad: '0.1' });
   });
 });

@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { EMOTIONS } from '../../shared/emotions';
+import { EMOTIONS, topEmotionIndex } from '../../shared/emotions';
+import type { PhotoResult } from '../../shared/photos';
 import type { SessionStore } from './session-store';
 
 /** One CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break. */
@@ -35,6 +36,22 @@ export const SUMMARY_COLUMNS = [
   'samples',
   'faces',
   ...EMOTIONS.flatMap((emotion) => [`${emotion}_time_share`, `${emotion}_mean_probability`]),
+];
+
+export const PHOTO_COLUMNS = [
+  'file_name',
+  'image_width',
+  'image_height',
+  'faces_in_photo',
+  'face',
+  'box_x',
+  'box_y',
+  'box_width',
+  'box_height',
+  'top_emotion',
+  'confidence',
+  ...EMOTIONS,
+  'note',
 ];
 
 /** Writes, waiting for the stream to drain when it asks to, so a long export never piles up in memory. */
@@ -105,16 +122,67 @@ export async function exportSummaryCsv(
   return sessions.length;
 }
 
+/**
+ * Photo analysis results, one row per face (boxes in the photo's pixels, faces numbered from 1 left
+ * to right as found); a photo without faces, or one that could not be read, gets one row whose
+ * note says so, so every photo analysed appears. Returns the number of data rows.
+ */
+export async function exportPhotosCsv(photos: readonly PhotoResult[], out: Writable): Promise<number> {
+  await write(out, csvLine(PHOTO_COLUMNS));
+  let rows = 0;
+  for (const photo of photos) {
+    const common = [photo.fileName, photo.width, photo.height, photo.faces.length];
+    if (photo.faces.length === 0) {
+      const note = photo.error ?? 'no face found';
+      await write(
+        out,
+        csvLine([...common, ...new Array<string>(PHOTO_COLUMNS.length - common.length - 1).fill(''), note]),
+      );
+      rows++;
+    }
+    for (const [index, face] of photo.faces.entries()) {
+      const p = face.probabilities;
+      const top = p ? topEmotionIndex(p) : undefined;
+      await write(
+        out,
+        csvLine([
+          ...common,
+          index + 1,
+          ...[face.box.x, face.box.y, face.box.width, face.box.height].map((value) => Math.round(value * 10) / 10),
+          top === undefined ? '' : EMOTIONS[top],
+          top === undefined ? '' : round(p![top]),
+          ...(p ? p.map(round) : EMOTIONS.map(() => '')),
+          photo.error ?? '',
+        ]),
+      );
+      rows++;
+    }
+  }
+  return rows;
+}
+
+/** Writes rows to `file` through a stream, and waits until they are on disk; returns the rows. */
+async function writeCsvFile(file: string, writeRows: (out: Writable) => Promise<number>): Promise<number> {
+  const out = createWriteStream(file, { encoding: 'utf8' });
+  const rows = await writeRows(out);
+  out.end();
+  await finished(out);
+  return rows;
+}
+
+/** Writes photo analysis results to `file`; returns the rows. */
+export function exportPhotosCsvFile(photos: readonly PhotoResult[], file: string): Promise<number> {
+  return writeCsvFile(file, (out) => exportPhotosCsv(photos, out));
+}
+
 /** Writes the samples (or the per-session summary) of the given sessions to `file`; returns the rows. */
-export async function exportCsvFile(
+export function exportCsvFile(
   store: SessionStore,
   file: string,
   kind: 'samples' | 'summary',
   sessionIds?: readonly number[],
 ): Promise<number> {
-  const out = createWriteStream(file, { encoding: 'utf8' });
-  const rows = await (kind === 'summary' ? exportSummaryCsv : exportSamplesCsv)(store, out, sessionIds);
-  out.end();
-  await finished(out);
-  return rows;
+  return writeCsvFile(file, (out) =>
+    (kind === 'summary' ? exportSummaryCsv : exportSamplesCsv)(store, out, sessionIds),
+  );
 }

@@ -13,8 +13,19 @@ export interface DetectedFace {
   leftEye?: Point;
 }
 
+/** What faces are looked for in: the camera's or a file's video, or a decoded photo. */
+export type DetectionSource = HTMLVideoElement | ImageBitmap | HTMLCanvasElement;
+
+/** A source's size in pixels (a video's frame, not its size on screen). */
+export function sourceSize(source: DetectionSource): { width: number; height: number } {
+  return source instanceof HTMLVideoElement
+    ? { width: source.videoWidth, height: source.videoHeight }
+    : { width: source.width, height: source.height };
+}
+
 export interface FrameDetector {
-  detect(video: HTMLVideoElement, timestampMs: number): DetectedFace[];
+  /** Times that do not grow from call to call (a new file, a photo) are moved on past the last one. */
+  detect(source: DetectionSource, timestampMs: number): DetectedFace[];
   close(): void;
 }
 
@@ -40,19 +51,24 @@ export async function createFaceDetector(minConfidence = 0.5): Promise<FrameDete
   const small = document.createElement('canvas');
   const smallContext = small.getContext('2d', { alpha: false });
   let scaled = 0;
+  let lastTimestamp = -Infinity;
   return {
-    detect(video, timestampMs) {
-      const scale = video.videoWidth > DETECTION_WIDTH && smallContext ? DETECTION_WIDTH / video.videoWidth : 1;
-      let source: HTMLVideoElement | HTMLCanvasElement = video;
+    detect(frame, requestedTimestampMs) {
+      // MediaPipe's VIDEO mode refuses a timestamp that does not grow; one detector serves several inputs.
+      const timestampMs = Math.max(requestedTimestampMs, lastTimestamp + 1);
+      lastTimestamp = timestampMs;
+      const { width, height: frameHeight } = sourceSize(frame);
+      const scale = width > DETECTION_WIDTH && smallContext ? DETECTION_WIDTH / width : 1;
+      let source: DetectionSource = frame;
       if (scale < 1 && smallContext) {
         // Resizing a canvas reallocates it: only when the camera's size changes.
-        const height = Math.round(video.videoHeight * scale);
+        const height = Math.round(frameHeight * scale);
         if (small.width !== DETECTION_WIDTH || small.height !== height) {
           small.width = DETECTION_WIDTH;
           small.height = height;
         }
         const started = performance.now();
-        smallContext.drawImage(video, 0, 0, small.width, small.height);
+        smallContext.drawImage(frame, 0, 0, small.width, small.height);
         performance.measure(SCALE_MEASURE, { start: started, end: performance.now() });
         // The timeline keeps entries until cleared: bound it (observers still see every entry).
         if (++scaled % 600 === 0) performance.clearMeasures(SCALE_MEASURE);
@@ -70,8 +86,8 @@ export async function createFaceDetector(minConfidence = 0.5): Promise<FrameDete
               height: box.height / scale,
             },
             score: detection.categories[0]?.score ?? 0,
-            // Keypoints are normalised to the image the detector saw, which has the video's proportions.
-            ...eyes(detection.keypoints, video.videoWidth, video.videoHeight),
+            // Keypoints are normalised to the image the detector saw, which has the frame's proportions.
+            ...eyes(detection.keypoints, width, frameHeight),
           },
         ];
       });

@@ -1,6 +1,7 @@
 import { MAX_FACES_PER_CALL, type ClassifyResult } from '../../../shared/api';
 import { FACE_PIXELS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
 import { rgbaToLuma } from '../../../shared/pixels';
+import type { SampleInput } from '../../../shared/sessions';
 import type { DetectedFace } from './face-detector';
 import { alignedFerCrop, type RotatedSquare } from './geometry';
 import type { FaceTracker, TrackedFace } from './tracker';
@@ -34,16 +35,70 @@ export interface MonitorStats {
   frames: number;
 }
 
-export interface MonitorDependencies<V extends VideoSource> {
-  detect: (video: V, timestampMs: number) => DetectedFace[];
+/** The steps from a frame to its faces' emotions, the same for the camera, a video file and a photo. */
+export interface FramePipeline<S> {
+  detect: (source: S, timestampMs: number) => DetectedFace[];
   /** Model inputs for squares of the frame (turned to level the eyes where the detector allows). */
-  crop: (video: V, regions: RotatedSquare[]) => Float32Array;
+  crop: (source: S, regions: RotatedSquare[]) => Float32Array;
   classify: (faces: Float32Array) => Promise<ClassifyResult>;
+  now?: () => number;
+}
+
+/** One frame's faces, found and classified. */
+export interface FrameFaces {
+  detections: DetectedFace[];
+  /** NUM_CLASSES per detection, in their order; undefined when classification failed. */
+  probabilities?: Float32Array;
+  classifyError?: string;
+  detectMs: number;
+  /** Round trip of the classification calls, and the part of it spent in the ML process. */
+  classifyMs: number;
+  inferenceMs?: number;
+}
+
+/**
+ * Detects the faces of one frame (at most `maxFaces`), crops them and classifies them, in calls of
+ * MAX_FACES_PER_CALL faces. A failed classification is reported, not thrown: the faces still show.
+ */
+export async function analyseFrame<S>(
+  pipeline: FramePipeline<S>,
+  source: S,
+  size: { width: number; height: number },
+  timestampMs: number,
+  maxFaces = MAX_FACES_PER_CALL,
+): Promise<FrameFaces> {
+  const now = pipeline.now ?? (() => performance.now());
+  const started = now();
+  const detections = pipeline.detect(source, timestampMs).slice(0, maxFaces);
+  const detected = now();
+  const result: FrameFaces = { detections, detectMs: detected - started, classifyMs: 0 };
+  if (detections.length === 0) return result;
+  const crops = pipeline.crop(
+    source,
+    detections.map((d) => alignedFerCrop(d, size.width, size.height)),
+  );
+  try {
+    const probabilities = new Float32Array(detections.length * NUM_CLASSES);
+    let inferenceMs = 0;
+    for (let first = 0; first < detections.length; first += MAX_FACES_PER_CALL) {
+      const last = Math.min(detections.length, first + MAX_FACES_PER_CALL);
+      const answer = await pipeline.classify(crops.subarray(first * FACE_PIXELS, last * FACE_PIXELS));
+      probabilities.set(answer.probabilities, first * NUM_CLASSES);
+      inferenceMs += answer.inferenceMs;
+    }
+    Object.assign(result, { probabilities, inferenceMs });
+  } catch (error) {
+    result.classifyError = error instanceof Error ? error.message : String(error);
+  }
+  result.classifyMs = now() - detected;
+  return result;
+}
+
+export interface MonitorDependencies<V extends VideoSource> extends FramePipeline<V> {
   tracker: FaceTracker;
   /** Shows a frame's result; resolves once it is on screen. */
   render: (frame: MonitorFrame) => Promise<void> | void;
   onStats?: (stats: MonitorStats) => void;
-  now?: () => number;
 }
 
 const RECENT = 60;
@@ -101,40 +156,16 @@ export class LiveMonitor<V extends VideoSource> {
     const timestamp = Math.max(arrived, this.lastTimestamp + 1);
     this.lastTimestamp = timestamp;
     const { videoWidth: width, videoHeight: height } = this.video;
-    const detections = this.deps.detect(this.video, timestamp).slice(0, MAX_FACES_PER_CALL);
-    const detected = this.now();
-
-    let probabilities: Float32Array | undefined;
-    let inferenceMs: number | undefined;
-    let classifyError: string | undefined;
-    if (detections.length > 0) {
-      const crops = this.deps.crop(
-        this.video,
-        detections.map((d) => alignedFerCrop(d, width, height)),
-      );
-      try {
-        ({ probabilities, inferenceMs } = await this.deps.classify(crops));
-      } catch (error) {
-        classifyError = error instanceof Error ? error.message : String(error);
-      }
-    }
-    const classified = this.now();
+    const found = await analyseFrame(this.deps, this.video, { width, height }, timestamp);
     if (!this.running) return { faces: [], width, height, detectMs: 0, classifyMs: 0 };
-
-    const faces = this.deps.tracker.update(
-      detections.map((d, i) => ({
-        ...d,
-        probabilities: probabilities?.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES),
-      })),
-    );
     const frame: MonitorFrame = {
-      faces,
+      faces: trackFaces(this.deps.tracker, found),
       width,
       height,
-      classifyError,
-      detectMs: detected - arrived,
-      classifyMs: classified - detected,
-      inferenceMs,
+      classifyError: found.classifyError,
+      detectMs: found.detectMs,
+      classifyMs: found.classifyMs,
+      inferenceMs: found.inferenceMs,
     };
     await this.deps.render(frame);
     this.record(arrived, this.now(), frame);
@@ -168,6 +199,36 @@ export class LiveMonitor<V extends VideoSource> {
       frames: this.frames,
     });
   }
+}
+
+/** Hands a frame's classified faces to the tracker, which gives them their ids and smoothed labels. */
+export function trackFaces(tracker: FaceTracker, found: FrameFaces): TrackedFace[] {
+  return tracker.update(
+    found.detections.map((d, i) => ({
+      ...d,
+      probabilities: found.probabilities?.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES),
+    })),
+  );
+}
+
+/** A frame's classified faces as a recording keeps them: boxes as fractions of the frame. */
+export function samplesOf(frame: MonitorFrame): SampleInput[] {
+  return frame.faces.flatMap((face) =>
+    face.latest
+      ? [
+          {
+            faceId: face.id,
+            probabilities: face.latest,
+            box: {
+              x: face.box.x / frame.width,
+              y: face.box.y / frame.height,
+              width: face.box.width / frame.width,
+              height: face.box.height / frame.height,
+            },
+          },
+        ]
+      : [],
+  );
 }
 
 /** Cuts faces out of video frames as model inputs: 48x48 grayscale in [0, 1], back to back. */

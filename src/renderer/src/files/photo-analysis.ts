@@ -1,0 +1,78 @@
+import { NUM_CLASSES } from '../../../shared/emotions';
+import { MAX_FACES_PER_PHOTO, type PhotoResult } from '../../../shared/photos';
+import { analyseFrame, type FramePipeline } from '../live/monitor';
+
+/** What the browser is asked to decode; the file's type is not trusted, its bytes decide. */
+export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/bmp'];
+
+/** Decodes a photo file, or says in a sentence which file it is and why it cannot be read. */
+export async function decodePhoto(file: File): Promise<ImageBitmap> {
+  try {
+    return await createImageBitmap(file);
+  } catch {
+    throw new Error(`"${file.name}" is not an image this app can read (JPEG, PNG, WebP or BMP), or it is damaged`);
+  }
+}
+
+/**
+ * One photo through the live pipeline: faces found on a scaled copy, cropped from the full-size
+ * image (turned to level the eyes), classified. Never throws: an unreadable file or a failed
+ * classification is the result's `error`.
+ */
+export async function analysePhoto(
+  file: File,
+  pipeline: FramePipeline<ImageBitmap>,
+  timestampMs: number,
+): Promise<PhotoResult> {
+  let image: ImageBitmap;
+  try {
+    image = await decodePhoto(file);
+  } catch (error) {
+    return { fileName: file.name, width: 0, height: 0, faces: [], error: (error as Error).message };
+  }
+  try {
+    const size = { width: image.width, height: image.height };
+    const found = await analyseFrame(pipeline, image, size, timestampMs, MAX_FACES_PER_PHOTO);
+    return {
+      fileName: file.name,
+      ...size,
+      faces: found.detections.map((detection, i) => ({
+        box: detection.box,
+        probabilities: found.probabilities
+          ? Array.from(found.probabilities.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES))
+          : undefined,
+      })),
+      ...(found.classifyError ? { error: `Faces found but not classified: ${found.classifyError}` } : {}),
+    };
+  } finally {
+    image.close();
+  }
+}
+
+export interface PhotoProgress {
+  done: number;
+  total: number;
+}
+
+/**
+ * Analyses photos one after another, handing each result over as it comes, until all are done or
+ * `signal` aborts. Each photo awaits its decoding and classification, so the window stays
+ * responsive between them; returns how many were analysed.
+ */
+export async function analysePhotos(
+  files: readonly File[],
+  pipeline: FramePipeline<ImageBitmap>,
+  onResult: (result: PhotoResult, progress: PhotoProgress) => void,
+  signal: AbortSignal,
+): Promise<number> {
+  let done = 0;
+  for (const file of files) {
+    if (signal.aborted) break;
+    // MediaPipe's VIDEO mode wants growing timestamps; photos are unrelated frames, 1 s apart.
+    const result = await analysePhoto(file, pipeline, (done + 1) * 1000);
+    if (signal.aborted) break;
+    done++;
+    onResult(result, { done, total: files.length });
+  }
+  return done;
+}

@@ -1,0 +1,152 @@
+import type { SampleInput } from '../../../shared/sessions';
+import { analyseFrame, samplesOf, trackFaces, type FramePipeline, type MonitorFrame } from '../live/monitor';
+import type { FaceTracker } from '../live/tracker';
+
+/** Analysis rates offered, in frames per second of video (30: every frame of most clips). */
+export const VIDEO_RATES = [1, 2, 5, 10, 15, 30] as const;
+
+export interface VideoInfo {
+  durationMs: number;
+  width: number;
+  height: number;
+}
+
+/** MediaError codes, in words. */
+const MEDIA_ERRORS: Record<number, string> = {
+  1: 'reading it was aborted',
+  2: 'it could not be read',
+  3: 'it is damaged or uses a codec this app cannot decode',
+  4: 'its format is not one this app can play (WebM, MP4/H.264)',
+};
+
+function mediaError(video: HTMLVideoElement, fileName: string): Error {
+  const code = video.error?.code ?? 0;
+  return new Error(`"${fileName}" cannot be analysed: ${MEDIA_ERRORS[code] ?? 'it could not be decoded'}`);
+}
+
+/** Resolves on `event`, rejects with the file's media error on 'error'. */
+function once(video: HTMLVideoElement, event: string, fileName: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      video.removeEventListener(event, onEvent);
+      video.removeEventListener('error', onError);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onEvent = () => done();
+    const onError = () => done(mediaError(video, fileName));
+    video.addEventListener(event, onEvent);
+    video.addEventListener('error', onError);
+  });
+}
+
+/**
+ * Loads a video file (read in the page as a blob: no path crosses to main) and waits for its first
+ * frame. Rejects with a sentence naming the file and the reason: not a video, damaged, no picture.
+ */
+export async function openVideo(video: HTMLVideoElement, file: File): Promise<VideoInfo> {
+  closeVideo(video);
+  video.muted = true;
+  video.preload = 'auto';
+  const loaded = once(video, 'loadeddata', file.name);
+  video.src = URL.createObjectURL(file);
+  await loaded;
+  if (video.videoWidth === 0 || video.videoHeight === 0) {
+    throw new Error(`"${file.name}" cannot be analysed: it has no picture`);
+  }
+  if (!Number.isFinite(video.duration)) {
+    // Recordings made in a browser (MediaRecorder WebM) state no length: seeking past the end finds it.
+    await seekVideo(video, 1e9, file.name);
+    await seekVideo(video, 0, file.name);
+  }
+  if (!(video.duration > 0 && Number.isFinite(video.duration))) {
+    throw new Error(`"${file.name}" cannot be analysed: its length cannot be read`);
+  }
+  return { durationMs: video.duration * 1000, width: video.videoWidth, height: video.videoHeight };
+}
+
+/** Empties the element and frees the file's blob URL. */
+export function closeVideo(video: HTMLVideoElement): void {
+  if (!video.src) return;
+  URL.revokeObjectURL(video.src);
+  video.removeAttribute('src');
+  video.load();
+}
+
+/** Shows the frame at `seconds`; resolves once it can be drawn. */
+export async function seekVideo(video: HTMLVideoElement, seconds: number, fileName: string): Promise<void> {
+  const seeked = once(video, 'seeked', fileName);
+  video.currentTime = seconds;
+  await seeked;
+}
+
+export interface VideoProgress {
+  /** Video time analysed so far, and the file's length. */
+  analysedMs: number;
+  durationMs: number;
+  frames: number;
+  elapsedMs: number;
+  /** Estimated from the pace so far; undefined until the first frame is done. */
+  remainingMs?: number;
+}
+
+export interface VideoAnalysisDependencies<S> {
+  pipeline: FramePipeline<S>;
+  /** Shows the frame at a time (in seconds); resolves once it can be drawn. */
+  seek: (seconds: number) => Promise<void>;
+  tracker: FaceTracker;
+  /** Keeps a frame's faces in the session at their time in the video; awaited, so none is lost. */
+  record: (faces: SampleInput[], offsetMs: number) => Promise<unknown>;
+  render: (frame: MonitorFrame) => Promise<void> | void;
+  onProgress: (progress: VideoProgress) => void;
+  now?: () => number;
+}
+
+/**
+ * Analyses a video at `framesPerSecond` of video time, as fast as the machine allows (not in real
+ * time): seek, detect, classify, track, show, record. Stops early when `signal` aborts; a frame whose
+ * faces cannot be classified stops it with that error, so a session never has silent gaps.
+ * Resolves with the frames analysed and whether the whole video was.
+ */
+export async function analyseVideo<S extends { readonly videoWidth: number; readonly videoHeight: number }>(
+  video: S,
+  durationMs: number,
+  framesPerSecond: number,
+  deps: VideoAnalysisDependencies<S>,
+  signal: AbortSignal,
+): Promise<{ frames: number; completed: boolean }> {
+  const now = deps.now ?? (() => performance.now());
+  const started = now();
+  const frameCount = Math.max(1, Math.ceil((durationMs * framesPerSecond) / 1000));
+  deps.tracker.reset();
+  for (let frame = 0; frame < frameCount; frame++) {
+    if (signal.aborted) return { frames: frame, completed: false };
+    const offsetMs = (frame * 1000) / framesPerSecond;
+    await deps.seek(offsetMs / 1000);
+    if (signal.aborted) return { frames: frame, completed: false };
+    const size = { width: video.videoWidth, height: video.videoHeight };
+    const found = await analyseFrame(deps.pipeline, video, size, offsetMs);
+    if (found.classifyError)
+      throw new Error(`The faces at ${(offsetMs / 1000).toFixed(1)} s could not be classified: ${found.classifyError}`);
+    const shown: MonitorFrame = {
+      faces: trackFaces(deps.tracker, found),
+      ...size,
+      detectMs: found.detectMs,
+      classifyMs: found.classifyMs,
+      inferenceMs: found.inferenceMs,
+    };
+    const samples = samplesOf(shown);
+    if (samples.length > 0) await deps.record(samples, offsetMs);
+    await deps.render(shown);
+    const elapsedMs = now() - started;
+    const done = frame + 1;
+    deps.onProgress({
+      analysedMs: Math.min(durationMs, (done * 1000) / framesPerSecond),
+      durationMs,
+      frames: done,
+      elapsedMs,
+      remainingMs: (elapsedMs / done) * (frameCount - done),
+    });
+  }
+  return { frames: frameCount, completed: true };
+}
