@@ -44,9 +44,11 @@ export class SessionRecorder {
     if (!this.session.source && videoOffsetMs !== undefined) {
       throw new Error('A live recording times its samples itself');
     }
-    const offsetMs = Math.round(videoOffsetMs ?? this.now() - this.session.startedAt);
+    const exactMs = videoOffsetMs ?? this.now() - this.session.startedAt;
+    const offsetMs = Math.round(exactMs);
     // One sample per face per slot of 1/rate s: an even rate whatever the camera's frame timing.
-    const slot = Math.floor(offsetMs / this.minGapMs);
+    // The small margin keeps frames analysed at k/rate s of a video (333.33… ms) in slot k.
+    const slot = Math.floor(exactMs / this.minGapMs + 1e-6);
     let kept = 0;
     for (const face of faces) {
       if (this.lastKept.get(face.faceId) === slot) continue;

@@ -62,7 +62,7 @@ export interface PhotoProgress {
 export async function analysePhotos(
   files: readonly File[],
   pipeline: FramePipeline<ImageBitmap>,
-  onResult: (result: PhotoResult, progress: PhotoProgress) => void,
+  onResult: (result: PhotoResult, progress: PhotoProgress, file: File) => void,
   signal: AbortSignal,
 ): Promise<number> {
   let done = 0;
@@ -72,7 +72,7 @@ export async function analysePhotos(
     const result = await analysePhoto(file, pipeline, (done + 1) * 1000);
     if (signal.aborted) break;
     done++;
-    onResult(result, { done, total: files.length });
+    onResult(result, { done, total: files.length }, file);
   }
   return done;
 }

@@ -150,3 +150,10 @@ export async function analyseVideo<S extends { readonly videoWidth: number; read
   }
   return { frames: frameCount, completed: true };
 }
+
+const VIDEO_EXTENSIONS = /\.(webm|mp4|m4v|mkv|mov|ogv)$/i;
+
+/** Whether a chosen or dropped file is meant as a video (by its type, or its name when the type is unknown). */
+export function isVideoFile(file: File): boolean {
+  return file.type.startsWith('video/') || VIDEO_EXTENSIONS.test(file.name);
+}
