@@ -30,6 +30,21 @@ describe('SessionRecorder', () => {
     expect(ended.endedAt).toBe(now);
   });
 
+  it.each([3, 15, 30])(
+    'keeps every frame of a video analysed at %i per second of video time, however the ms round',
+    (rate) => {
+      const store = SessionStore.open(':memory:');
+      const session = store.createSession({ source: { kind: 'video', fileName: 'clip.webm', durationMs: 60_000 } });
+      const recorder = new SessionRecorder(store, session, { samplesPerFacePerSecond: rate, flushIntervalMs: 60_000 });
+      let kept = 0;
+      for (let frame = 0; frame < 60 * rate; frame++) kept += recorder.add([sample(1, 'happy')], (frame * 1000) / rate);
+      expect(kept).toBe(60 * rate);
+      // Twice the same moment (a repeated call) is kept once.
+      expect(recorder.add([sample(1, 'happy')], ((60 * rate - 1) * 1000) / rate)).toBe(0);
+      recorder.stop();
+    },
+  );
+
   it('keeps everything up to the last batch when the recording process is killed', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-crash-'));
     const file = path.join(dir, 'sessions.db');

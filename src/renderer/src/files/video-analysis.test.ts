@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
+import type { SampleInput } from '../../../shared/sessions';
+import { analyseFrame, type FramePipeline } from '../live/monitor';
+import { FaceTracker } from '../live/tracker';
+import { analyseVideo, type VideoProgress } from './video-analysis';
+
+const video = { videoWidth: 640, videoHeight: 480 };
+
+/** Faces where the test says, each classified with its own index as the top class. */
+function pipeline(facesAt: (seconds: number) => number, seen: { seconds: number } = { seconds: 0 }) {
+  const classified: number[] = [];
+  const fake: FramePipeline<typeof video> = {
+    detect: () =>
+      Array.from({ length: facesAt(seen.seconds) }, (_, i) => ({
+        box: { x: 20 + 60 * i, y: 100, width: 50, height: 50 },
+        score: 0.9,
+      })),
+    crop: (_source, regions) => new Float32Array(regions.length * FACE_PIXELS),
+    classify: async (crops) => {
+      const count = crops.length / FACE_PIXELS;
+      classified.push(count);
+      const probabilities = new Float32Array(count * NUM_CLASSES).fill(0.01);
+      for (let face = 0; face < count; face++) probabilities[face * NUM_CLASSES + (face % NUM_CLASSES)] = 0.94;
+      return { probabilities, model: 'test', inferenceMs: 1 };
+    },
+  };
+  return { fake, classified };
+}
+
+describe('analyseFrame', () => {
+  it('classifies many faces in calls of at most eight, in order', async () => {
+    const { fake, classified } = pipeline(() => 19);
+    const found = await analyseFrame(fake, video, video, 0, 64);
+    expect(classified).toEqual([8, 8, 3]);
+    expect(found.detections).toHaveLength(19);
+    // Face 10 is the third of its call (index 2): its top class says it kept its place.
+    const face10 = Array.from(found.probabilities!.subarray(10 * NUM_CLASSES, 11 * NUM_CLASSES));
+    expect(face10.indexOf(Math.max(...face10))).toBe(2);
+  });
+
+  it('reports a failed classification instead of throwing, with the faces still found', async () => {
+    const { fake } = pipeline(() => 2);
+    const found = await analyseFrame(
+      { ...fake, classify: () => Promise.reject(new Error('ML process restarting')) },
+      video,
+      video,
+      0,
+    );
+    expect(found.classifyError).toBe('ML process restarting');
+    expect(found.probabilities).toBeUndefined();
+    expect(found.detections).toHaveLength(2);
+  });
+});
+
+describe('analyseVideo', () => {
+  function run(
+    durationMs: number,
+    framesPerSecond: number,
+    options: { abortAfter?: number; facesAt?: (s: number) => number } = {},
+  ) {
+    const seen = { seconds: 0 };
+    const { fake } = pipeline(options.facesAt ?? (() => 1), seen);
+    const seeks: number[] = [];
+    const recorded: { faces: SampleInput[]; offsetMs: number }[] = [];
+    const progress: VideoProgress[] = [];
+    const controller = new AbortController();
+    let clock = 0;
+    const result = analyseVideo(
+      video,
+      durationMs,
+      framesPerSecond,
+      {
+        pipeline: fake,
+        tracker: new FaceTracker({ window: 1 }),
+        seek: async (seconds) => {
+          seeks.push(seconds);
+          seen.seconds = seconds;
+        },
+        record: async (faces, offsetMs) => void recorded.push({ faces, offsetMs }),
+        render: () => undefined,
+        onProgress: (next) => {
+          progress.push(next);
+          if (next.frames === options.abortAfter) controller.abort();
+        },
+        now: () => (clock += 10),
+      },
+      controller.signal,
+    );
+    return { result, seeks, recorded, progress };
+  }
+
+  it('visits the video at the chosen rate of video time and records each frame at its time in the video', async () => {
+    const { result, seeks, recorded, progress } = run(2_000, 5);
+    expect(await result).toEqual({ frames: 10, completed: true });
+    expect(seeks).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1, 1.2, 1.4, 1.6, 1.8]);
+    expect(recorded.map((r) => r.offsetMs)).toEqual([0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800]);
+    // Boxes as fractions of the frame; one face tracked across frames keeps its id.
+    expect(recorded[0].faces[0].box).toEqual({ x: 20 / 640, y: 100 / 480, width: 50 / 640, height: 50 / 480 });
+    expect(new Set(recorded.map((r) => r.faces[0].faceId)).size).toBe(1);
+    expect(progress.at(-1)).toMatchObject({ analysedMs: 2_000, durationMs: 2_000, frames: 10, remainingMs: 0 });
+    // Time left is the pace so far times the frames to go.
+    expect(progress[4].remainingMs).toBeCloseTo((progress[4].elapsedMs / 5) * 5);
+  });
+
+  it('records nothing for frames without faces, and stops when cancelled, saying it did not finish', async () => {
+    const { result, recorded } = run(10_000, 10, { abortAfter: 7, facesAt: (s) => (s < 0.3 ? 0 : 2) });
+    expect(await result).toEqual({ frames: 7, completed: false });
+    expect(recorded.map((r) => [r.offsetMs, r.faces.length])).toEqual([
+      [300, 2],
+      [400, 2],
+      [500, 2],
+      [600, 2],
+    ]);
+  });
+
+  it('stops with an error naming the moment when the faces of a frame cannot be classified', async () => {
+    const { fake } = pipeline(() => 1);
+    const failing = { ...fake, classify: () => Promise.reject(new Error('the model failed')) };
+    await expect(
+      analyseVideo(
+        video,
+        1_000,
+        2,
+        {
+          pipeline: failing,
+          tracker: new FaceTracker({ window: 1 }),
+          seek: async () => undefined,
+          record: async () => undefined,
+          render: () => undefined,
+          onProgress: () => undefined,
+        },
+        new AbortController().signal,
+      ),
+    ).rejects.toThrow('The faces at 0.0 s could not be classified: the model failed');
+  });
+});
