@@ -17,17 +17,16 @@ export interface LiveApp {
   close(): Promise<void>;
 }
 
-/** Opens the app with `video` (a .y4m file) as the camera and presses Start. */
-export async function openLiveApp(video: string): Promise<LiveApp> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      ...CHROMIUM_ARGS,
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${video}`,
-    ],
-  });
+/** Opens the app with `video` (a .y4m file) as the camera and presses Start; without one, no camera. */
+export async function openLiveApp(video?: string): Promise<LiveApp> {
+  const camera = video
+    ? [
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${video}`,
+      ]
+    : [];
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...camera] });
   const bridge = await startTestBridge();
   const close = async () => {
     await browser.close();
@@ -42,7 +41,7 @@ export async function openLiveApp(video: string): Promise<LiveApp> {
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
     await page.goto(`${origin}/index.html`);
     await page.getByTestId('ml-status').and(page.locator('[data-state="ready"]')).waitFor();
-    await page.getByRole('button', { name: 'Start' }).click();
+    if (video) await page.getByRole('button', { name: 'Start' }).click();
     return { browser, context, page, bridge, externalRequests, close };
   } catch (error) {
     await close();

@@ -6,6 +6,7 @@ import { FaceTracker } from '../live/tracker';
 import { analyseVideo, type VideoProgress } from './video-analysis';
 
 const video = { videoWidth: 640, videoHeight: 480 };
+const size = { width: 640, height: 480 };
 
 /** Faces where the test says, each classified with its own index as the top class. */
 function pipeline(facesAt: (seconds: number) => number, seen: { seconds: number } = { seconds: 0 }) {
@@ -31,7 +32,7 @@ function pipeline(facesAt: (seconds: number) => number, seen: { seconds: number 
 describe('analyseFrame', () => {
   it('classifies many faces in calls of at most eight, in order', async () => {
     const { fake, classified } = pipeline(() => 19);
-    const found = await analyseFrame(fake, video, video, 0, 64);
+    const found = await analyseFrame(fake, video, size, 0, 64);
     expect(classified).toEqual([8, 8, 3]);
     expect(found.detections).toHaveLength(19);
     // Face 10 is the third of its call (index 2): its top class says it kept its place.
@@ -44,7 +45,7 @@ describe('analyseFrame', () => {
     const found = await analyseFrame(
       { ...fake, classify: () => Promise.reject(new Error('ML process restarting')) },
       video,
-      video,
+      size,
       0,
     );
     expect(found.classifyError).toBe('ML process restarting');

@@ -88,6 +88,10 @@ export interface VideoProgress {
   elapsedMs: number;
   /** Estimated from the pace so far; undefined until the first frame is done. */
   remainingMs?: number;
+  /** Where the time went so far: seeking (decoding) the frames, detecting and classifying faces. */
+  seekMs: number;
+  detectMs: number;
+  classifyMs: number;
 }
 
 export interface VideoAnalysisDependencies<S> {
@@ -119,15 +123,20 @@ export async function analyseVideo<S extends { readonly videoWidth: number; read
   const started = now();
   const frameCount = Math.max(1, Math.ceil((durationMs * framesPerSecond) / 1000));
   deps.tracker.reset();
+  const spent = { seekMs: 0, detectMs: 0, classifyMs: 0 };
   for (let frame = 0; frame < frameCount; frame++) {
     if (signal.aborted) return { frames: frame, completed: false };
     const offsetMs = (frame * 1000) / framesPerSecond;
+    const seeking = now();
     await deps.seek(offsetMs / 1000);
+    spent.seekMs += now() - seeking;
     if (signal.aborted) return { frames: frame, completed: false };
     const size = { width: video.videoWidth, height: video.videoHeight };
     const found = await analyseFrame(deps.pipeline, video, size, offsetMs);
     if (found.classifyError)
       throw new Error(`The faces at ${(offsetMs / 1000).toFixed(1)} s could not be classified: ${found.classifyError}`);
+    spent.detectMs += found.detectMs;
+    spent.classifyMs += found.classifyMs;
     const shown: MonitorFrame = {
       faces: trackFaces(deps.tracker, found),
       ...size,
@@ -146,6 +155,7 @@ export async function analyseVideo<S extends { readonly videoWidth: number; read
       frames: done,
       elapsedMs,
       remainingMs: (elapsedMs / done) * (frameCount - done),
+      ...spent,
     });
   }
   return { frames: frameCount, completed: true };
