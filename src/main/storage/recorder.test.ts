@@ -37,7 +37,9 @@ describe('SessionRecorder', () => {
       const session = store.createSession({ source: { kind: 'video', fileName: 'clip.webm', durationMs: 60_000 } });
       const recorder = new SessionRecorder(store, session, { samplesPerFacePerSecond: rate, flushIntervalMs: 60_000 });
       let kept = 0;
-      for (let frame = 0; frame < 60 * rate; frame++) kept += recorder.add([sample(1, 'happy')], (frame * 1000) / rate);
+      // Frame times as a container stores them: whole milliseconds.
+      for (let frame = 0; frame < 60 * rate; frame++)
+        kept += recorder.add([sample(1, 'happy')], Math.round((frame * 1000) / rate));
       expect(kept).toBe(60 * rate);
       // Twice the same moment (a repeated call) is kept once.
       expect(recorder.add([sample(1, 'happy')], ((60 * rate - 1) * 1000) / rate)).toBe(0);

@@ -47,8 +47,9 @@ export class SessionRecorder {
     const exactMs = videoOffsetMs ?? this.now() - this.session.startedAt;
     const offsetMs = Math.round(exactMs);
     // One sample per face per slot of 1/rate s: an even rate whatever the camera's frame timing.
-    // The small margin keeps frames analysed at k/rate s of a video (333.33… ms) in slot k.
-    const slot = Math.floor(exactMs / this.minGapMs + 1e-6);
+    // Half a millisecond of slack: a video's frames at k/rate s are stored at whole milliseconds
+    // (33 ms for 33.33…), and each must still land in its own slot.
+    const slot = Math.floor((exactMs + 0.5) / this.minGapMs);
     let kept = 0;
     for (const face of faces) {
       if (this.lastKept.get(face.faceId) === slot) continue;

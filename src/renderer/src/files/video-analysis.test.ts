@@ -58,7 +58,12 @@ describe('analyseVideo', () => {
   function run(
     durationMs: number,
     framesPerSecond: number,
-    options: { abortAfter?: number; facesAt?: (s: number) => number } = {},
+    options: {
+      abortAfter?: number;
+      facesAt?: (s: number) => number;
+      /** The time of the frame shown for a wanted time (default: exactly it); undefined past the end. */
+      frameTime?: (s: number) => number | undefined;
+    } = {},
   ) {
     const seen = { seconds: 0 };
     const { fake } = pipeline(options.facesAt ?? (() => 1), seen);
@@ -74,9 +79,11 @@ describe('analyseVideo', () => {
       {
         pipeline: fake,
         tracker: new FaceTracker({ window: 1 }),
-        seek: async (seconds) => {
+        frameAt: async (seconds) => {
+          const at = options.frameTime ? options.frameTime(seconds) : seconds;
           seeks.push(seconds);
-          seen.seconds = seconds;
+          if (at !== undefined) seen.seconds = at;
+          return at;
         },
         record: async (faces, offsetMs) => void recorded.push({ faces, offsetMs }),
         render: () => undefined,
@@ -104,6 +111,20 @@ describe('analyseVideo', () => {
     expect(progress[4].remainingMs).toBeCloseTo((progress[4].elapsedMs / 5) * 5);
   });
 
+  it('takes the frames the video has: a late frame moves the next wanted time on, an early end completes', async () => {
+    // Frames stored at whole ms; the one wanted at 0.5 s comes 150 ms late (frames dropped); none after 1.55 s.
+    const frameTime = (s: number) => (s > 1.55 ? undefined : s === 0.5 ? 0.65 : Math.round(s * 1000) / 1000);
+    const { result, seeks, recorded } = run(2_000, 10, { frameTime });
+    expect(await result).toEqual({ frames: 15, completed: true });
+    const ms = (s: number) => Math.round(s * 1000);
+    expect(seeks.map(ms)).toEqual([
+      0, 100, 200, 300, 400, 500, 700, 800, 900, 1000, 1100, 1200, 1300, 1400, 1500, 1600,
+    ]);
+    expect(recorded.map((r) => r.offsetMs)).toEqual([
+      0, 100, 200, 300, 400, 650, 700, 800, 900, 1000, 1100, 1200, 1300, 1400, 1500,
+    ]);
+  });
+
   it('records nothing for frames without faces, and stops when cancelled, saying it did not finish', async () => {
     const { result, recorded } = run(10_000, 10, { abortAfter: 7, facesAt: (s) => (s < 0.3 ? 0 : 2) });
     expect(await result).toEqual({ frames: 7, completed: false });
@@ -126,7 +147,7 @@ describe('analyseVideo', () => {
         {
           pipeline: failing,
           tracker: new FaceTracker({ window: 1 }),
-          seek: async () => undefined,
+          frameAt: async (seconds) => seconds,
           record: async () => undefined,
           render: () => undefined,
           onProgress: () => undefined,
