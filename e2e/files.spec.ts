@@ -160,3 +160,20 @@ test('cancelling a video analysis keeps what was analysed, marked incomplete', a
   await page.getByRole('button', { name: 'Open in History' }).click();
   await expect(page.getByTestId('session-incomplete')).toBeVisible();
 });
+
+test('photos dropped on the window open the Files view and are analysed', async ({ app }, testInfo) => {
+  const { page } = app;
+  const photo = await makePhoto(testInfo.outputDir, 13, 'dropped.png');
+  const bytes = (await readFile(photo)).toString('base64');
+  // A drop as the system sends it: a DataTransfer holding the file, onto the live view.
+  const dataTransfer = await page.evaluateHandle((base64) => {
+    const transfer = new DataTransfer();
+    const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    transfer.items.add(new File([data], 'dropped.png', { type: 'image/png' }));
+    return transfer;
+  }, bytes);
+  await page.dispatchEvent('main', 'drop', { dataTransfer });
+  await expect(page.getByRole('button', { name: 'Files', exact: true })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('photo-analysis')).toHaveAttribute('data-phase', 'done');
+  await expect(page.locator('[data-testid="photo"][data-file="dropped.png"]')).toHaveAttribute('data-faces', '1');
+});

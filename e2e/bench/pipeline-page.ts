@@ -1,12 +1,16 @@
 /**
- * The page half of `npm run bench:pipeline`: the live view's own detector, FER framing and cropper
- * (imported from the renderer, unchanged) run on scenes that the bench describes: a FER2013 face
- * drawn at a size, position and rotation on a grey frame, as a webcam would show it.
+ * The page half of `npm run bench:pipeline`: scenes that the bench describes (a FER2013 face drawn
+ * at a size, position and rotation on a grey frame) saved as PNG files and run through the app's
+ * photo analysis (`analysePhoto`: decoding, the detector, FER framing turned level, the cropper, all
+ * imported from the renderer unchanged). Its classification step hands the crops back here, for
+ * the bench to classify in Node.
  */
-import { FACE_PIXELS, FACE_SIZE } from '../../src/shared/emotions';
-import { createFaceDetector, type FrameDetector } from '../../src/renderer/src/live/face-detector';
+import { MAX_FACES_PER_CALL } from '../../src/shared/api';
+import { FACE_PIXELS, FACE_SIZE, NUM_CLASSES } from '../../src/shared/emotions';
+import { analysePhoto } from '../../src/renderer/src/files/photo-analysis';
+import { createFaceDetector, type DetectedFace, type FrameDetector } from '../../src/renderer/src/live/face-detector';
 import { alignedFerCrop, ferCrop, iou, uprightSquare, type Box } from '../../src/renderer/src/live/geometry';
-import { FaceCropper } from '../../src/renderer/src/live/monitor';
+import { FaceCropper, type FramePipeline } from '../../src/renderer/src/live/monitor';
 
 export interface Scene {
   /** The face, FACE_PIXELS grey bytes as base64. */
@@ -48,8 +52,6 @@ let detector: FrameDetector | undefined;
 const frame = document.createElement('canvas');
 frame.width = WIDTH;
 frame.height = HEIGHT;
-// The detector reads a video's size to scale 640-wide frames to its detection width, as it does live.
-Object.defineProperties(frame, { videoWidth: { value: WIDTH }, videoHeight: { value: HEIGHT } });
 const frameContext = frame.getContext('2d', { willReadFrequently: true })!;
 const faceCanvas = document.createElement('canvas');
 faceCanvas.width = FACE_SIZE;
@@ -76,27 +78,53 @@ function drawScene(scene: Scene): void {
 
 async function run(scenes: Scene[]): Promise<SceneResult[]> {
   detector ??= await createFaceDetector();
-  return scenes.map((scene) => {
+  const results: SceneResult[] = [];
+  for (const scene of scenes) {
     drawScene(scene);
-    // A canvas with a video's size fields stands in for the camera's video element.
-    const found = detector!.detect(frame as unknown as HTMLVideoElement, (timestamp += 33));
+    const blob = await new Promise<Blob>((resolve, reject) =>
+      frame.toBlob((png) => (png ? resolve(png) : reject(new Error('no PNG'))), 'image/png'),
+    );
+    // The photo pipeline, with its classification step keeping the crops (and its detections) instead.
+    let found: DetectedFace[] = [];
+    const crops: Float32Array[] = [];
+    const pipeline: FramePipeline<ImageBitmap> = {
+      detect: (source, time) => (found = detector!.detect(source, time)),
+      crop: (source, regions) => cropper.crop(source, regions),
+      classify: async (faces) => {
+        crops.push(faces.slice());
+        return {
+          probabilities: new Float32Array((faces.length / FACE_PIXELS) * NUM_CLASSES),
+          model: '',
+          inferenceMs: 0,
+        };
+      },
+    };
+    const photo = await analysePhoto(new File([blob], 'scene.png', { type: 'image/png' }), pipeline, (timestamp += 33));
+    if (photo.error) throw new Error(photo.error);
     const truth = { x: scene.x, y: scene.y, width: scene.side, height: scene.side };
     const best = found
-      .map((face) => ({ face, overlap: iou(face.box, truth) }))
+      .map((face, index) => ({ face, index, overlap: iou(face.box, truth) }))
       .sort((a, b) => b.overlap - a.overlap)[0];
-    if (!best || best.overlap === 0) return { detections: found.length };
+    if (!best || best.overlap === 0) {
+      results.push({ detections: found.length });
+      continue;
+    }
+    // Crops arrive in calls of up to eight faces, in detection order.
+    const call = crops[Math.floor(best.index / MAX_FACES_PER_CALL)];
+    const first = (best.index % MAX_FACES_PER_CALL) * FACE_PIXELS;
+    const crop = call.slice(first, first + FACE_PIXELS);
     const aligned = alignedFerCrop(best.face, WIDTH, HEIGHT);
-    const box = ferCrop(best.face.box, WIDTH, HEIGHT);
-    const [crop, upright] = [cropper.crop(frame, [aligned]), cropper.crop(frame, [uprightSquare(box)])];
-    return {
+    const upright = cropper.crop(frame, [uprightSquare(ferCrop(best.face.box, WIDTH, HEIGHT))]);
+    results.push({
       box: best.face.box,
       score: best.face.score,
       detections: found.length,
       crop: bytesToBase64(new Uint8Array(crop.buffer)),
       uprightCrop: bytesToBase64(new Uint8Array(upright.buffer)),
       alignedDegrees: (aligned.angle * 180) / Math.PI,
-    };
-  });
+    });
+  }
+  return results;
 }
 
 (window as unknown as { pipeline: { run: typeof run } }).pipeline = { run };
