@@ -78,6 +78,8 @@ export interface SessionDetail {
   bucketMs: number;
   timeline: TimelineBucket[];
   distribution: EmotionShare[];
+  /** Mean valence and arousal (all faces, or the one asked for); undefined without samples. */
+  affect?: { valence: number; arousal: number };
 }
 
 export interface ExportRequest {

@@ -68,6 +68,9 @@ export interface Marker {
 export interface TimelineBucket {
   offsetMs: number;
   probabilities: number[];
+  /** Means of the samples' valence and arousal (src/shared/affect.ts). */
+  valence: number;
+  arousal: number;
   samples: number;
 }
 

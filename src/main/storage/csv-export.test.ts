@@ -65,6 +65,10 @@ describe('CSV export', () => {
       box_height: '0.4',
     });
     expect(records[1]).toMatchObject({ timestamp: '2026-11-24T10:00:01.250Z', face_id: '2', top_emotion: 'sad' });
+    // Valence and arousal of each sample, at the end: happy 0.8 against the others' 0.2 / 6.
+    expect(Number(records[0].valence)).toBeCloseTo(0.8 - 0.2 / 6, 5);
+    expect(Number(records[0].arousal)).toBeCloseTo(0.8 * 0.51 + (0.2 / 6) * (0.59 + 0.35 + 0.6 - 0.27 + 0.67), 5);
+    expect(Object.keys(records[0]).slice(-2)).toEqual(['valence', 'arousal']);
     const probabilities = EMOTIONS.map((emotion) => Number(records[1][emotion]));
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });
@@ -80,6 +84,7 @@ describe('CSV export', () => {
     expect(Number(records[0].happy_time_share)).toBeCloseTo(0.5);
     expect(Number(records[1].fear_time_share)).toBe(1);
     expect(Number(records[1].fear_mean_probability)).toBeCloseTo(0.9);
+    expect(Number(records[1].mean_valence)).toBeCloseTo(0.1 / 6 - 0.9, 5);
   });
 
   it('streams: waits for a slow reader instead of buffering the whole export', async () => {

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { arousal, valence } from '../../shared/affect';
 import { EMOTIONS, topEmotionIndex } from '../../shared/emotions';
 import type { PhotoResult } from '../../shared/photos';
 import type { SessionStore } from './session-store';
@@ -26,6 +27,9 @@ export const SAMPLE_COLUMNS = [
   'box_y',
   'box_width',
   'box_height',
+  // Added after the first release: new columns go at the end, so readers by position keep working.
+  'valence',
+  'arousal',
 ];
 
 export const SUMMARY_COLUMNS = [
@@ -36,6 +40,8 @@ export const SUMMARY_COLUMNS = [
   'samples',
   'faces',
   ...EMOTIONS.flatMap((emotion) => [`${emotion}_time_share`, `${emotion}_mean_probability`]),
+  'mean_valence',
+  'mean_arousal',
 ];
 
 export const PHOTO_COLUMNS = [
@@ -87,6 +93,8 @@ export async function exportSamplesCsv(
       round(sample.box.y),
       round(sample.box.width),
       round(sample.box.height),
+      round(valence(sample.probabilities)),
+      round(arousal(sample.probabilities)),
     ]);
     await write(out, line);
     rows++;
@@ -106,6 +114,7 @@ export async function exportSummaryCsv(
     : store.listSessions().reverse();
   for (const session of sessions) {
     const shares = store.distribution(session.id);
+    const affect = store.affect(session.id);
     await write(
       out,
       csvLine([
@@ -116,6 +125,7 @@ export async function exportSummaryCsv(
         session.samples,
         session.faces,
         ...shares.flatMap((share) => [round(share.timeShare), round(share.meanProbability)]),
+        ...(affect ? [round(affect.valence), round(affect.arousal)] : ['', '']),
       ]),
     );
   }

@@ -73,6 +73,7 @@ export class SessionService {
       bucketMs,
       timeline: this.store.timeline(id, bucketMs, faceId),
       distribution: this.store.distribution(id, faceId),
+      affect: this.store.affect(id, faceId),
     };
   }
 

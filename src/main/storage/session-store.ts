@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { AROUSAL_SQL, VALENCE_SQL } from '../../shared/affect';
 import { EMOTIONS, topEmotionIndex } from '../../shared/emotions';
 import { defaultSessionName } from '../../shared/format';
 import type {
@@ -264,7 +265,8 @@ export class SessionStore {
     const rows = this.db
       .prepare(
         // JavaScript numbers bind as REAL: cast, for integer division.
-        `SELECT (offset_ms / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS offsetMs, count(*) AS samples, ${MEAN_COLUMNS}
+        `SELECT (offset_ms / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS offsetMs, count(*) AS samples, ${MEAN_COLUMNS},
+                avg(${VALENCE_SQL}) AS valence, avg(${AROUSAL_SQL}) AS arousal
          FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)
          GROUP BY 1 ORDER BY 1`,
       )
@@ -276,6 +278,8 @@ export class SessionStore {
       offsetMs: row.offsetMs,
       samples: row.samples,
       probabilities: EMOTIONS.map((emotion) => row[emotion]),
+      valence: row.valence,
+      arousal: row.arousal,
     }));
   }
 
@@ -293,6 +297,17 @@ export class SessionStore {
       timeShare: total ? (groups.find((group) => group.label === label)?.n ?? 0) / total : 0,
       meanProbability: total ? groups.reduce((sum, group) => sum + group[emotion], 0) / total : 0,
     }));
+  }
+
+  /** Mean valence and arousal of a session's samples (all faces, or one); undefined when it has none. */
+  affect(sessionId: number, faceId?: number): { valence: number; arousal: number } | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT avg(${VALENCE_SQL}) AS valence, avg(${AROUSAL_SQL}) AS arousal
+         FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)`,
+      )
+      .get({ session: sessionId, face: faceId ?? null }) as { valence: number | null; arousal: number | null };
+    return row.valence === null || row.arousal === null ? undefined : { valence: row.valence, arousal: row.arousal };
   }
 
   /** Every sample of the given sessions (all when undefined), in session and time order, one at a time. */
