@@ -27,6 +27,8 @@ describe('history formatting', () => {
     offsetMs,
     samples,
     probabilities: Array.from({ length: 7 }, (_, c) => (c === top ? 0.7 : 0.05)),
+    valence: 0,
+    arousal: 0,
   });
 
   it('merges buckets into dominant-emotion segments, with gaps where no face was seen', () => {
