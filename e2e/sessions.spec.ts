@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { valence } from '../src/shared/affect';
 import { EMOTIONS } from '../src/shared/emotions';
 import { expect, test } from './support/app';
 
@@ -45,10 +46,16 @@ test('records a session with a marker, shows it in History, and exports it as CS
   await page.keyboard.press('+');
   await expect(chart).not.toHaveAttribute('data-range', whole!);
   const zoomed = await chart.getAttribute('data-range');
+  await expect(page.getByTestId('affect-chart')).toHaveAttribute('data-range', zoomed!); // it follows the zoom
   await page.keyboard.press('ArrowRight');
   await expect(chart).not.toHaveAttribute('data-range', zoomed!);
   await page.keyboard.press('Home');
   await expect(chart).toHaveAttribute('data-range', whole!);
+  // Valence and arousal have their own chart, following the main chart's zoom, and the session's means.
+  await expect(page.getByTestId('affect-chart').locator('canvas')).toBeVisible();
+  await expect(page.getByTestId('affect-summary')).toContainText(
+    /Mean valence [+−]\d\.\d\d [\s\S]* mean\s+arousal\s+[+−]\d\.\d\d/,
+  );
   await page.getByRole('combobox', { name: 'Chart' }).selectOption('stacked');
   await expect(page.getByTestId('timeline-chart').locator('canvas')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('history-session.png') });
@@ -64,6 +71,7 @@ test('records a session with a marker, shows it in History, and exports it as CS
   expect(records.map((r) => [r.session_name, Number(r.offset_ms), Number(r.face_id), r.top_emotion])).toEqual(
     stored.map((s) => [s.sessionName, s.offsetMs, s.faceId, EMOTIONS[s.topLabel]]),
   );
+  records.forEach((record, i) => expect(Number(record.valence)).toBeCloseTo(valence(stored[i].probabilities), 5));
 });
 
 test('a recording survives a reload of the page', async ({ app }) => {

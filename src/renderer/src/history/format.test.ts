@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketFor, dominantSegments, meanProbabilities, stack } from './format';
+import { bucketFor, dominantSegments, meanProbabilities, stack, formatSigned } from './format';
 
 describe('history formatting', () => {
   it('picks a round bucket that keeps a long session to about the screen width', () => {
@@ -46,5 +46,11 @@ describe('history formatting', () => {
     expect(means[3]).toBeCloseTo((0.7 * 3 + 0.05) / 4);
     expect(means[0]).toBeCloseTo((0.05 * 3 + 0.7) / 4);
     expect(meanProbabilities([])).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe('formatSigned', () => {
+  it('shows the sign and two decimals', () => {
+    expect([formatSigned(0.456), formatSigned(-0.2), formatSigned(0)]).toEqual(['+0.46', '−0.20', '+0.00']);
   });
 });

@@ -65,3 +65,8 @@ export function meanProbabilities(timeline: readonly TimelineBucket[]): number[]
   }
   return sums.map((sum) => (samples === 0 ? 0 : sum / samples));
 }
+
+/** A value in [-1, 1] with its sign and two decimals (valence, arousal). */
+export function formatSigned(value: number): string {
+  return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)}`;
+}
