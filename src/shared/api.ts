@@ -12,6 +12,7 @@ import type {
   EmotionShare,
   Marker,
   SampleInput,
+  SegmentSummary,
   SessionFilter,
   SessionSource,
   SessionSummary,
@@ -80,13 +81,15 @@ export interface SessionDetail {
   distribution: EmotionShare[];
   /** Mean valence and arousal (all faces, or the one asked for); undefined without samples. */
   affect?: { valence: number; arousal: number };
+  /** The session cut at its markers, with each part's statistics. */
+  segments: SegmentSummary[];
 }
 
 export interface ExportRequest {
   /** Sessions to export; all when omitted. */
   sessionIds?: number[];
-  /** One row per sample, or one per session with time shares and mean probabilities. */
-  kind: 'samples' | 'summary';
+  /** One row per sample, one per session with time shares and mean probabilities, or one per segment. */
+  kind: 'samples' | 'summary' | 'segments';
 }
 
 export interface EmotionMonitorApi {
@@ -117,6 +120,11 @@ export interface EmotionMonitorApi {
    */
   recordFaces(request: { faces: SampleInput[]; offsetMs?: number }): Promise<number>;
   addMarker(request: { text: string }): Promise<Marker>;
+  /** Adds a marker to any session at a time of its own (History). */
+  addSessionMarker(request: { sessionId: number; offsetMs: number; text: string }): Promise<Marker>;
+  /** Renames and/or moves a marker. */
+  updateMarker(request: { id: number; text?: string; offsetMs?: number }): Promise<Marker>;
+  deleteMarker(request: { id: number }): Promise<void>;
 
   listSessions(filter: SessionFilter): Promise<SessionSummary[]>;
   /** A session with its timeline aggregated to buckets of `bucketMs` (all faces, or one). */
@@ -179,6 +187,9 @@ export const IPC_CHANNELS = {
   getRecording: 'sessions:get-recording',
   recordFaces: 'sessions:record-faces',
   addMarker: 'sessions:add-marker',
+  addSessionMarker: 'sessions:add-session-marker',
+  updateMarker: 'sessions:update-marker',
+  deleteMarker: 'sessions:delete-marker',
   listSessions: 'sessions:list',
   getSessionDetail: 'sessions:detail',
   updateSession: 'sessions:update',

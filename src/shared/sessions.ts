@@ -80,3 +80,24 @@ export interface EmotionShare {
   timeShare: number;
   meanProbability: number;
 }
+
+/**
+ * A part of a session between two markers (or the start and the first marker, the last marker and
+ * the end): its statistics over all faces, or one.
+ */
+export interface SegmentSummary {
+  /** The marker it starts at; undefined for the part before the first marker. */
+  markerId?: number;
+  /** The marker's text, or "Start". */
+  label: string;
+  startMs: number;
+  endMs: number;
+  samples: number;
+  /** The emotion on top most often; undefined without samples. */
+  dominant?: Emotion;
+  /** Per emotion (EMOTIONS order), the share of samples it was on top of. */
+  timeShares: number[];
+  /** Means over the segment's samples; undefined without samples. */
+  valence?: number;
+  arousal?: number;
+}

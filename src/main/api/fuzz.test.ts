@@ -57,6 +57,9 @@ function validCalls(): Record<InvokeMethod, Payload> {
       },
     ],
     addMarker: [{ text: 'question 1' }],
+    addSessionMarker: [{ sessionId: 1, offsetMs: 1000, text: 'question 2' }],
+    updateMarker: [{ id: 1, text: 'renamed', offsetMs: 2000 }],
+    deleteMarker: [{ id: 1 }],
     listSessions: [{ query: 'study', from: 0, to: 1 }],
     getSessionDetail: [{ id: 1, bucketMs: 1000, faceId: 1 }],
     updateSession: [{ id: 1, name: 'renamed', notes: 'notes' }],
@@ -111,6 +114,7 @@ const OPTIONAL = new Set([
   'notes',
   'error',
   'probabilities',
+  'text',
 ]);
 const OPTIONAL_IN = new Set(['sessionIds', 'fineTuneFrom']);
 

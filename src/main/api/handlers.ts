@@ -1,4 +1,12 @@
-import type { AppInfo, ClassifyResult, IpcResult, InvokeMethod, EmotionMonitorApi, MlStatus } from '../../shared/api';
+import {
+  MAX_VIDEO_MS,
+  type AppInfo,
+  type ClassifyResult,
+  type IpcResult,
+  type InvokeMethod,
+  type EmotionMonitorApi,
+  type MlStatus,
+} from '../../shared/api';
 import type { MlHostClient } from '../ml/host/client';
 import { exportCsvFile, exportPhotosCsvFile } from '../storage/csv-export';
 import type { ModelService } from '../ml/models/model-service';
@@ -108,6 +116,23 @@ export function createApiHandlers({
       return sessions.recordFaces(faces, offsetMs);
     },
     addMarker: async (...args) => sessions.addMarker(requiredText('text', single('addMarker', args, ['text']).text)),
+    addSessionMarker: async (...args) => {
+      const request = single('addSessionMarker', args, ['sessionId', 'offsetMs', 'text']);
+      return sessions.addMarkerAt(
+        integer('sessionId', request.sessionId, 1, Number.MAX_SAFE_INTEGER),
+        integer('offsetMs', request.offsetMs, 0, MAX_VIDEO_MS),
+        requiredText('text', request.text),
+      );
+    },
+    updateMarker: async (...args) => {
+      const request = single('updateMarker', args, ['id', 'text', 'offsetMs']);
+      return sessions.updateMarker(integer('id', request.id, 1, Number.MAX_SAFE_INTEGER), {
+        text: request.text === undefined ? undefined : requiredText('text', request.text),
+        offsetMs: optionalInteger('offsetMs', request.offsetMs, 0, MAX_VIDEO_MS),
+      });
+    },
+    deleteMarker: async (...args) =>
+      sessions.deleteMarker(integer('id', single('deleteMarker', args, ['id']).id, 1, Number.MAX_SAFE_INTEGER)),
     listSessions: async (...args) => {
       expectNoPayload('listSessions (after its filter)', args.slice(1));
       return sessions.listSessions(parseSessionFilter(args[0]));
@@ -131,11 +156,11 @@ export function createApiHandlers({
       sessions.deleteSessions(parseSessionIds('ids', single('deleteSessions', args, ['ids']).ids)),
     exportCsv: async (...args) => {
       const request = single('exportCsv', args, ['kind', 'sessionIds']);
-      if (request.kind !== 'samples' && request.kind !== 'summary') {
-        throw new InvalidPayloadError("kind must be 'samples' or 'summary'");
+      if (request.kind !== 'samples' && request.kind !== 'summary' && request.kind !== 'segments') {
+        throw new InvalidPayloadError("kind must be 'samples', 'summary' or 'segments'");
       }
       const ids = request.sessionIds === undefined ? undefined : parseSessionIds('sessionIds', request.sessionIds);
-      const suggested = `emotion-monitor-${request.kind === 'summary' ? 'summary' : 'samples'}-${new Date().toISOString().slice(0, 10)}.csv`;
+      const suggested = `emotion-monitor-${request.kind}-${new Date().toISOString().slice(0, 10)}.csv`;
       const path = await chooseSavePath(suggested);
       if (!path) return undefined;
       return { path, rows: await exportCsvFile(sessions.store, path, request.kind, ids) };

@@ -7,9 +7,11 @@ import {
   csvField,
   exportPhotosCsv,
   exportSamplesCsv,
+  exportSegmentsCsv,
   exportSummaryCsv,
   PHOTO_COLUMNS,
   SAMPLE_COLUMNS,
+  SEGMENT_COLUMNS,
   SUMMARY_COLUMNS,
 } from './csv-export';
 import { SessionStore } from './session-store';
@@ -85,6 +87,22 @@ describe('CSV export', () => {
     expect(Number(records[1].fear_time_share)).toBe(1);
     expect(Number(records[1].fear_mean_probability)).toBeCloseTo(0.9);
     expect(Number(records[1].mean_valence)).toBeCloseTo(0.1 / 6 - 0.9, 5);
+  });
+
+  it('writes one row per segment between markers, with its dominant emotion and time shares', async () => {
+    const { store, first } = storeWithSessions();
+    store.addMarker(first.id, 1000, 'question, "two"');
+    const { rows, csv } = await capture((out) => exportSegmentsCsv(store, out, [first.id]));
+    expect(rows).toBe(2);
+    const records = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(records[0])).toEqual(SEGMENT_COLUMNS);
+    expect(records.map((r) => [r.segment, r.marker, r.start_ms, r.duration_ms, r.samples, r.dominant_emotion])).toEqual(
+      [
+        ['1', 'Start', '0', '1000', '1', 'happy'],
+        ['2', 'question, "two"', '1000', '250', '1', 'sad'],
+      ],
+    );
+    expect(records[1].sad_time_share).toBe('1');
   });
 
   it('streams: waits for a slow reader instead of buffering the whole export', async () => {

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { arousal, valence } from '../../shared/affect';
 import { EMOTIONS, topEmotionIndex } from '../../shared/emotions';
+import type { ExportRequest } from '../../shared/api';
 import type { PhotoResult } from '../../shared/photos';
 import type { SessionStore } from './session-store';
 
@@ -58,6 +59,20 @@ export const PHOTO_COLUMNS = [
   'confidence',
   ...EMOTIONS,
   'note',
+];
+
+export const SEGMENT_COLUMNS = [
+  'session_id',
+  'session_name',
+  'segment',
+  'marker',
+  'start_ms',
+  'duration_ms',
+  'samples',
+  'dominant_emotion',
+  ...EMOTIONS.map((emotion) => `${emotion}_time_share`),
+  'mean_valence',
+  'mean_arousal',
 ];
 
 /** Writes, waiting for the stream to drain when it asks to, so a long export never piles up in memory. */
@@ -132,6 +147,41 @@ export async function exportSummaryCsv(
   return sessions.length;
 }
 
+/** One row per segment (the parts between markers) of each session. Returns the number of rows. */
+export async function exportSegmentsCsv(
+  store: SessionStore,
+  out: Writable,
+  sessionIds?: readonly number[],
+): Promise<number> {
+  await write(out, csvLine(SEGMENT_COLUMNS));
+  const sessions = sessionIds
+    ? sessionIds.map((id) => store.session(id)).filter((s) => s !== undefined)
+    : store.listSessions().reverse();
+  let rows = 0;
+  for (const session of sessions) {
+    for (const [index, segment] of store.segments(session.id, session.durationMs).entries()) {
+      await write(
+        out,
+        csvLine([
+          session.id,
+          session.name,
+          index + 1,
+          segment.label,
+          segment.startMs,
+          segment.endMs - segment.startMs,
+          segment.samples,
+          segment.dominant ?? '',
+          ...segment.timeShares.map(round),
+          segment.valence === undefined ? '' : round(segment.valence),
+          segment.arousal === undefined ? '' : round(segment.arousal),
+        ]),
+      );
+      rows++;
+    }
+  }
+  return rows;
+}
+
 /**
  * Photo analysis results, one row per face (boxes in the photo's pixels, faces numbered from 1 left
  * to right as found); a photo without faces, or one that could not be read, gets one row whose
@@ -189,10 +239,9 @@ export function exportPhotosCsvFile(photos: readonly PhotoResult[], file: string
 export function exportCsvFile(
   store: SessionStore,
   file: string,
-  kind: 'samples' | 'summary',
+  kind: ExportRequest['kind'],
   sessionIds?: readonly number[],
 ): Promise<number> {
-  return writeCsvFile(file, (out) =>
-    (kind === 'summary' ? exportSummaryCsv : exportSamplesCsv)(store, out, sessionIds),
-  );
+  const writer = { samples: exportSamplesCsv, summary: exportSummaryCsv, segments: exportSegmentsCsv }[kind];
+  return writeCsvFile(file, (out) => writer(store, out, sessionIds));
 }

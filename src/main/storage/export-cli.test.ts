@@ -28,6 +28,7 @@ describe('npm run export', () => {
     { ...sample(1, 'surprise'), offsetMs: 0 },
     { ...sample(1, 'happy'), offsetMs: 200 },
   ]);
+  store.addMarker(id, 100, 'question');
   store.close();
 
   it('writes a session as CSV, and a summary', async () => {
@@ -43,6 +44,14 @@ describe('npm run export', () => {
     const summary = path.join(dir, 'summary.csv');
     expect((await exportCli('--db', db, '--session', 'all', '--out', summary, '--summary')).code).toBe(0);
     expect(readFileSync(summary, 'utf8')).toContain('"Lab, run 2"');
+    const segments = path.join(dir, 'segments.csv');
+    const bySegment = await exportCli('--db', db, '--session', 'all', '--out', segments, '--segments');
+    expect(bySegment.stdout).toContain('Wrote 2 segments');
+    const parts = parse(readFileSync(segments, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(parts.map((r) => [r.marker, r.dominant_emotion])).toEqual([
+      ['Start', 'surprise'],
+      ['question', 'happy'],
+    ]);
   });
 
   it('explains a wrong command line, a missing database or session, with exit code 2', async () => {

@@ -74,7 +74,25 @@ export class SessionService {
       timeline: this.store.timeline(id, bucketMs, faceId),
       distribution: this.store.distribution(id, faceId),
       affect: this.store.affect(id, faceId),
+      segments: this.store.segments(id, session.durationMs, faceId),
     };
+  }
+
+  /** A marker added in History, after the recording (or while recording, at a chosen time). */
+  addMarkerAt(sessionId: number, offsetMs: number, text: string): Marker {
+    const session = this.store.session(sessionId);
+    if (!session) throw new Error(`There is no session ${sessionId}`);
+    return this.store.addMarker(sessionId, Math.round(offsetMs), text.trim());
+  }
+
+  updateMarker(id: number, change: { text?: string; offsetMs?: number }): Marker {
+    const marker = this.store.updateMarker(id, { ...change, text: change.text?.trim() });
+    if (!marker) throw new Error(`There is no marker ${id}`);
+    return marker;
+  }
+
+  deleteMarker(id: number): void {
+    if (!this.store.deleteMarker(id)) throw new Error(`There is no marker ${id}`);
   }
 
   update(id: number, change: { name?: string; notes?: string }): SessionSummary {

@@ -153,3 +153,62 @@ describe('SessionStore', () => {
     });
   });
 });
+
+describe('segments between markers', () => {
+  function session() {
+    const store = SessionStore.open(':memory:');
+    const { id } = store.createSession({ name: 'interview', startedAt: 0 });
+    // 0-3 s happy, 3-6 s sad (face 1); face 2 angry throughout the second half.
+    store.appendSamples(id, [
+      ...[0, 1000, 2000].map((offsetMs) => ({ ...sample(1, 'happy'), offsetMs })),
+      ...[3000, 4000, 5000].map((offsetMs) => ({ ...sample(1, 'sad'), offsetMs })),
+      ...[4000, 5000].map((offsetMs) => ({ ...sample(2, 'angry'), offsetMs })),
+    ]);
+    return { store, id };
+  }
+
+  it('cuts a session at its markers: a part before the first, then one per marker up to the next or the end', () => {
+    const { store, id } = session();
+    const intro = store.addMarker(id, 0, 'intro');
+    const question = store.addMarker(id, 3000, 'question 1');
+    const segments = store.segments(id, 6000);
+    expect(segments.map((s) => [s.label, s.markerId, s.startMs, s.endMs, s.samples, s.dominant])).toEqual([
+      ['intro', intro.id, 0, 3000, 3, 'happy'],
+      ['question 1', question.id, 3000, 6000, 5, 'sad'],
+    ]);
+    expect(segments[1].timeShares[EMOTIONS.indexOf('sad')]).toBeCloseTo(3 / 5);
+    expect(segments[1].timeShares[EMOTIONS.indexOf('angry')]).toBeCloseTo(2 / 5);
+    expect(segments[0].valence).toBeGreaterThan(0);
+    expect(segments[1].valence).toBeLessThan(0);
+    // One face only, and a session without markers is one segment from the start.
+    expect(store.segments(id, 6000, 2).map((s) => [s.samples, s.dominant])).toEqual([
+      [0, undefined],
+      [2, 'angry'],
+    ]);
+    const plain = store.createSession({ name: 'plain', startedAt: 0 });
+    expect(store.segments(plain.id, 1000)).toEqual([
+      { label: 'Start', startMs: 0, endMs: 1000, samples: 0, timeShares: EMOTIONS.map(() => 0) },
+    ]);
+  });
+
+  it('follows markers renamed, moved and deleted', () => {
+    const { store, id } = session();
+    const marker = store.addMarker(id, 1500, 'question');
+    expect(store.segments(id, 6000).map((s) => [s.label, s.samples])).toEqual([
+      ['Start', 2],
+      ['question', 6],
+    ]);
+    expect(store.updateMarker(marker.id, { text: 'answer', offsetMs: 4500 })).toMatchObject({
+      text: 'answer',
+      offsetMs: 4500,
+    });
+    expect(store.segments(id, 6000).map((s) => [s.label, s.samples])).toEqual([
+      ['Start', 6],
+      ['answer', 2],
+    ]);
+    expect(store.updateMarker(marker.id, { text: 'kept' })).toMatchObject({ text: 'kept', offsetMs: 4500 });
+    expect(store.deleteMarker(marker.id)).toBe(true);
+    expect(store.deleteMarker(marker.id)).toBe(false);
+    expect(store.segments(id, 6000)).toHaveLength(1);
+  });
+});

@@ -6,6 +6,7 @@ import type {
   EmotionShare,
   Marker,
   SampleInput,
+  SegmentSummary,
   SessionFilter,
   SessionSource,
   SessionSummary,
@@ -242,10 +243,34 @@ export class SessionStore {
     return { id: Number(lastInsertRowid), sessionId, offsetMs, text };
   }
 
+  marker(id: number): Marker | undefined {
+    return this.db
+      .prepare('SELECT id, session_id AS sessionId, offset_ms AS offsetMs, text FROM markers WHERE id = ?')
+      .get(id) as Marker | undefined;
+  }
+
+  /** Renames and/or moves a marker; returns it as it now is (undefined if there is none). */
+  updateMarker(id: number, change: { text?: string; offsetMs?: number }): Marker | undefined {
+    this.db
+      .prepare(
+        'UPDATE markers SET text = coalesce(:text, text), offset_ms = coalesce(:offset, offset_ms) WHERE id = :id',
+      )
+      .run({
+        id,
+        text: change.text ?? null,
+        offset: change.offsetMs === undefined ? null : Math.round(change.offsetMs),
+      });
+    return this.marker(id);
+  }
+
+  deleteMarker(id: number): boolean {
+    return this.db.prepare('DELETE FROM markers WHERE id = ?').run(id).changes > 0;
+  }
+
   markers(sessionId: number): Marker[] {
     return this.db
       .prepare(
-        'SELECT id, session_id AS sessionId, offset_ms AS offsetMs, text FROM markers WHERE session_id = ? ORDER BY offset_ms',
+        'SELECT id, session_id AS sessionId, offset_ms AS offsetMs, text FROM markers WHERE session_id = ? ORDER BY offset_ms, id',
       )
       .all(sessionId) as Marker[];
   }
@@ -310,6 +335,37 @@ export class SessionStore {
     return row.valence === null || row.arousal === null ? undefined : { valence: row.valence, arousal: row.arousal };
   }
 
+  /**
+   * The session cut at its markers: one segment before the first marker (when the session does not
+   * start with one), then one per marker up to the next one or `endMs`. One indexed range query a segment.
+   */
+  segments(sessionId: number, endMs: number, faceId?: number): SegmentSummary[] {
+    const markers = this.markers(sessionId);
+    const bounds: { marker?: Marker; startMs: number }[] = [
+      ...(markers[0]?.offsetMs === 0 ? [] : [{ startMs: 0 }]),
+      ...markers.map((marker) => ({ marker, startMs: marker.offsetMs })),
+    ];
+    const counts = this.db.prepare(
+      `SELECT top_label AS label, count(*) AS n, sum(${VALENCE_SQL}) AS valence, sum(${AROUSAL_SQL}) AS arousal
+       FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)
+         AND offset_ms >= :start AND (:end IS NULL OR offset_ms < :end)
+       GROUP BY top_label`,
+    );
+    return bounds.map(({ marker, startMs }, i) => {
+      const next = bounds[i + 1]?.startMs;
+      const groups = counts.all({
+        session: sessionId,
+        face: faceId ?? null,
+        start: startMs,
+        end: next ?? null,
+      }) as SegmentCounts[];
+      return summariseSegment(
+        { markerId: marker?.id, label: marker?.text ?? 'Start', startMs, endMs: Math.max(startMs, next ?? endMs) },
+        groups,
+      );
+    });
+  }
+
   /** Every sample of the given sessions (all when undefined), in session and time order, one at a time. */
   *iterateSamples(sessionIds?: readonly number[]): Generator<StoredSample> {
     const ids =
@@ -342,6 +398,41 @@ export class SessionStore {
       }
     }
   }
+}
+
+/** Samples of one segment with one top emotion: how many, and their summed valence and arousal. */
+export interface SegmentCounts {
+  label: number;
+  n: number;
+  valence: number;
+  arousal: number;
+}
+
+/** A segment's statistics from its samples grouped by top emotion. */
+export function summariseSegment(
+  segment: Pick<SegmentSummary, 'markerId' | 'label' | 'startMs' | 'endMs'>,
+  groups: readonly SegmentCounts[],
+): SegmentSummary {
+  const samples = groups.reduce((sum, group) => sum + group.n, 0);
+  const timeShares = EMOTIONS.map((_, label) =>
+    samples ? (groups.find((group) => group.label === label)?.n ?? 0) / samples : 0,
+  );
+  const top = samples ? timeShares.indexOf(Math.max(...timeShares)) : -1;
+  return {
+    ...(segment.markerId === undefined ? {} : { markerId: segment.markerId }),
+    label: segment.label,
+    startMs: segment.startMs,
+    endMs: segment.endMs,
+    samples,
+    timeShares,
+    ...(samples
+      ? {
+          dominant: EMOTIONS[top],
+          valence: groups.reduce((sum, group) => sum + group.valence, 0) / samples,
+          arousal: groups.reduce((sum, group) => sum + group.arousal, 0) / samples,
+        }
+      : {}),
+  };
 }
 
 function toSummary(row: SessionRow): SessionSummary {
