@@ -67,6 +67,39 @@ test('analyses a WebM clip into a session whose segments hold the clip’s faces
   await expect(page.getByTestId('session-detail')).toBeVisible();
   await expect(page.getByTestId('detail-source')).toContainText('faces-clip.webm');
   await expect(page.getByTestId('timeline-chart').locator('canvas')).toBeVisible();
+  // Markers added and moved after the analysis cut the session into segments that follow them.
+  const segments = page.getByTestId('segment');
+  await expect(segments).toHaveCount(1);
+  const addMarker = async (text: string, seconds: string) => {
+    await page.getByRole('textbox', { name: 'New marker text' }).fill(text);
+    await page.getByRole('spinbutton', { name: 'New marker time in seconds' }).fill(seconds);
+    await page.getByRole('button', { name: 'Add marker' }).click();
+  };
+  await addMarker('smile', '2.4');
+  await addMarker('after', '3.2');
+  await expect(segments).toHaveCount(3);
+  // Frames every 0.2 s: the happy face's 0.8 s are 4 frames, on top in all of them.
+  await expect(segments.nth(1)).toHaveAttribute('data-samples', '4');
+  await expect(segments.nth(1)).toHaveAttribute('data-dominant', 'happy');
+  await expect(segments.nth(1).getByRole('button')).toHaveText('smile');
+  await page.getByRole('spinbutton', { name: 'Time of marker after in seconds' }).fill('4');
+  await page.getByRole('textbox', { name: 'Text of marker after' }).fill('sad part');
+  await page
+    .getByTestId('marker')
+    .filter({ has: page.getByRole('spinbutton', { name: 'Time of marker after in seconds' }) })
+    .getByRole('button', { name: 'Save' })
+    .click();
+  await expect(segments.nth(2).getByRole('button')).toHaveText('sad part');
+  await expect(segments.nth(1)).toHaveAttribute('data-samples', '8'); // happy and neutral now
+  expect(bridge.sessions.store.markers(session.id).map((m) => [m.text, m.offsetMs])).toEqual([
+    ['smile', 2400],
+    ['sad part', 4000],
+  ]);
+  // Choosing a segment zooms the charts to it.
+  await segments.nth(1).getByRole('button').click();
+  await expect(page.getByTestId('timeline-chart')).toHaveAttribute('data-range', '2.400-4.000');
+  await expect(page.getByTestId('affect-chart')).toHaveAttribute('data-range', '2.400-4.000');
+
   bridge.savePath = path.join(bridge.dir, 'video.csv');
   await page.getByRole('button', { name: 'Export CSV', exact: true }).click();
   await expect(page.getByTestId('export-message')).toContainText(`Saved ${session.samples} samples`);
