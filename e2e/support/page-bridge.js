@@ -76,6 +76,8 @@
     'addSessionMarker',
     'updateMarker',
     'deleteMarker',
+    'nameFace',
+    'mergeFaces',
     'addMarker',
     'listSessions',
     'getSessionDetail',

@@ -10,6 +10,8 @@ import type {
 } from './training';
 import type {
   EmotionShare,
+  FaceLane,
+  FaceSummary,
   Marker,
   SampleInput,
   SegmentSummary,
@@ -83,6 +85,10 @@ export interface SessionDetail {
   affect?: { valence: number; arousal: number };
   /** The session cut at its markers, with each part's statistics. */
   segments: SegmentSummary[];
+  /** Every face with its name and statistics. */
+  participants: FaceSummary[];
+  /** The first faces' own timelines (History's lanes). */
+  lanes: FaceLane[];
 }
 
 export interface ExportRequest {
@@ -125,6 +131,10 @@ export interface EmotionMonitorApi {
   /** Renames and/or moves a marker. */
   updateMarker(request: { id: number; text?: string; offsetMs?: number }): Promise<Marker>;
   deleteMarker(request: { id: number }): Promise<void>;
+  /** Gives a face of a session a name ("Participant A"); an empty name removes it. */
+  nameFace(request: { sessionId: number; faceId: number; name: string }): Promise<void>;
+  /** Makes face `from` part of face `into` (one person the tracker numbered twice); resolves with the samples moved. */
+  mergeFaces(request: { sessionId: number; into: number; from: number }): Promise<number>;
 
   listSessions(filter: SessionFilter): Promise<SessionSummary[]>;
   /** A session with its timeline aggregated to buckets of `bucketMs` (all faces, or one). */
@@ -190,6 +200,8 @@ export const IPC_CHANNELS = {
   addSessionMarker: 'sessions:add-session-marker',
   updateMarker: 'sessions:update-marker',
   deleteMarker: 'sessions:delete-marker',
+  nameFace: 'sessions:name-face',
+  mergeFaces: 'sessions:merge-faces',
   listSessions: 'sessions:list',
   getSessionDetail: 'sessions:detail',
   updateSession: 'sessions:update',

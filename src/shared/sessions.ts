@@ -101,3 +101,23 @@ export interface SegmentSummary {
   valence?: number;
   arousal?: number;
 }
+
+/** One face of a session: its name if given, and its statistics. */
+export interface FaceSummary {
+  faceId: number;
+  name?: string;
+  samples: number;
+  /** Seconds of the session in which the face was seen at least once. */
+  secondsInView: number;
+  dominant?: Emotion;
+  timeShares: number[];
+  meanProbabilities: number[];
+  valence: number;
+  arousal: number;
+}
+
+/** A face's own timeline, for History's lanes. */
+export interface FaceLane {
+  faceId: number;
+  timeline: TimelineBucket[];
+}

@@ -60,6 +60,8 @@ function validCalls(): Record<InvokeMethod, Payload> {
     addSessionMarker: [{ sessionId: 1, offsetMs: 1000, text: 'question 2' }],
     updateMarker: [{ id: 1, text: 'renamed', offsetMs: 2000 }],
     deleteMarker: [{ id: 1 }],
+    nameFace: [{ sessionId: 1, faceId: 2, name: 'Participant A' }],
+    mergeFaces: [{ sessionId: 1, into: 1, from: 2 }],
     listSessions: [{ query: 'study', from: 0, to: 1 }],
     getSessionDetail: [{ id: 1, bucketMs: 1000, faceId: 1 }],
     updateSession: [{ id: 1, name: 'renamed', notes: 'notes' }],

@@ -131,6 +131,24 @@ export function createApiHandlers({
         offsetMs: optionalInteger('offsetMs', request.offsetMs, 0, MAX_VIDEO_MS),
       });
     },
+    nameFace: async (...args) => {
+      const request = single('nameFace', args, ['sessionId', 'faceId', 'name']);
+      const name = optionalText('name', request.name);
+      if (name === undefined) throw new InvalidPayloadError('name must be text (empty to remove it)');
+      sessions.nameFace(
+        integer('sessionId', request.sessionId, 1, Number.MAX_SAFE_INTEGER),
+        integer('faceId', request.faceId, 0, Number.MAX_SAFE_INTEGER),
+        name.slice(0, 200),
+      );
+    },
+    mergeFaces: async (...args) => {
+      const request = single('mergeFaces', args, ['sessionId', 'into', 'from']);
+      return sessions.mergeFaces(
+        integer('sessionId', request.sessionId, 1, Number.MAX_SAFE_INTEGER),
+        integer('into', request.into, 0, Number.MAX_SAFE_INTEGER),
+        integer('from', request.from, 0, Number.MAX_SAFE_INTEGER),
+      );
+    },
     deleteMarker: async (...args) =>
       sessions.deleteMarker(integer('id', single('deleteMarker', args, ['id']).id, 1, Number.MAX_SAFE_INTEGER)),
     listSessions: async (...args) => {

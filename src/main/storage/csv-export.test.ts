@@ -70,7 +70,7 @@ describe('CSV export', () => {
     // Valence and arousal of each sample, at the end: happy 0.8 against the others' 0.2 / 6.
     expect(Number(records[0].valence)).toBeCloseTo(0.8 - 0.2 / 6, 5);
     expect(Number(records[0].arousal)).toBeCloseTo(0.8 * 0.51 + (0.2 / 6) * (0.59 + 0.35 + 0.6 - 0.27 + 0.67), 5);
-    expect(Object.keys(records[0]).slice(-2)).toEqual(['valence', 'arousal']);
+    expect(Object.keys(records[0]).slice(-3)).toEqual(['valence', 'arousal', 'face_name']);
     const probabilities = EMOTIONS.map((emotion) => Number(records[1][emotion]));
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
   });

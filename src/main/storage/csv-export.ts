@@ -31,6 +31,7 @@ export const SAMPLE_COLUMNS = [
   // Added after the first release: new columns go at the end, so readers by position keep working.
   'valence',
   'arousal',
+  'face_name',
 ];
 
 export const SUMMARY_COLUMNS = [
@@ -110,6 +111,7 @@ export async function exportSamplesCsv(
       round(sample.box.height),
       round(valence(sample.probabilities)),
       round(arousal(sample.probabilities)),
+      sample.faceName ?? '',
     ]);
     await write(out, line);
     rows++;

@@ -74,6 +74,16 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ALTER TABLE sessions ADD COLUMN source_duration_ms INTEGER;
       ALTER TABLE sessions ADD COLUMN incomplete INTEGER NOT NULL DEFAULT 0;
     `),
+  // 5: participants: a name for a face number of a session (the tracker's #1, #2…).
+  (db) =>
+    db.exec(`
+      CREATE TABLE participants (
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        face_id    INTEGER NOT NULL,
+        name       TEXT    NOT NULL,
+        PRIMARY KEY (session_id, face_id)
+      ) STRICT;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,9 @@ import type { Marker, SampleInput, SessionFilter, SessionSource, SessionSummary 
 import { SessionRecorder, type RecorderOptions } from './recorder';
 import { SessionStore } from './session-store';
 
+/** Faces given a lane of their own in History (the rest are in the all-faces chart and the table). */
+export const MAX_LANES = 12;
+
 /**
  * What the app does with sessions: one recording at a time (held here in main, so it outlives a
  * page reload), and the History view's queries. Opening it closes sessions a crash left open.
@@ -75,7 +78,24 @@ export class SessionService {
       distribution: this.store.distribution(id, faceId),
       affect: this.store.affect(id, faceId),
       segments: this.store.segments(id, session.durationMs, faceId),
+      participants: this.store.faceSummaries(id),
+      lanes: this.store
+        .faces(id)
+        .slice(0, MAX_LANES)
+        .map((face) => ({ faceId: face, timeline: this.store.timeline(id, bucketMs, face) })),
     };
+  }
+
+  /** Names a face of a session (while recording it, or afterwards); an empty name removes the name. */
+  nameFace(sessionId: number, faceId: number, name: string): void {
+    if (!this.store.session(sessionId)) throw new Error(`There is no session ${sessionId}`);
+    this.store.nameFace(sessionId, faceId, name);
+  }
+
+  mergeFaces(sessionId: number, into: number, from: number): number {
+    if (this.recorder?.session.id === sessionId) throw new Error('Stop the recording before merging its faces');
+    if (!this.store.session(sessionId)) throw new Error(`There is no session ${sessionId}`);
+    return this.store.mergeFaces(sessionId, into, from);
   }
 
   /** A marker added in History, after the recording (or while recording, at a chosen time). */

@@ -27,7 +27,7 @@ describe('migrations', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['markers', 'samples', 'sessions', 'settings', 'training_runs']);
+    expect(tables).toEqual(['markers', 'participants', 'samples', 'sessions', 'settings', 'training_runs']);
     store.close();
   });
 
@@ -210,5 +210,66 @@ describe('segments between markers', () => {
     expect(store.deleteMarker(marker.id)).toBe(true);
     expect(store.deleteMarker(marker.id)).toBe(false);
     expect(store.segments(id, 6000)).toHaveLength(1);
+  });
+});
+
+describe('participants', () => {
+  it('names faces, merges a face numbered twice into the first, and sums each face up', () => {
+    const store = SessionStore.open(':memory:');
+    const { id } = store.createSession({ name: 'pair', startedAt: 0 });
+    store.appendSamples(id, [
+      { ...sample(1, 'happy'), offsetMs: 0 },
+      { ...sample(1, 'happy'), offsetMs: 500 },
+      { ...sample(2, 'sad'), offsetMs: 0 },
+      // Face 1 lost for a moment and found again as face 3.
+      { ...sample(3, 'happy'), offsetMs: 2_000 },
+      { ...sample(3, 'surprise'), offsetMs: 2_500 },
+    ]);
+    store.nameFace(id, 1, '  Participant A ');
+    store.nameFace(id, 2, 'Participant B');
+    store.nameFace(id, 3, 'dup');
+    expect(store.faceNames(id)).toEqual(
+      new Map([
+        [1, 'Participant A'],
+        [2, 'Participant B'],
+        [3, 'dup'],
+      ]),
+    );
+    expect(store.mergeFaces(id, 1, 3)).toBe(2);
+    expect(store.faces(id)).toEqual([1, 2]);
+    expect(store.faceNames(id)).toEqual(
+      new Map([
+        [1, 'Participant A'],
+        [2, 'Participant B'],
+      ]),
+    );
+    const [a, b] = store.faceSummaries(id);
+    expect(a).toMatchObject({ faceId: 1, name: 'Participant A', samples: 4, secondsInView: 2, dominant: 'happy' });
+    expect(a.timeShares[EMOTIONS.indexOf('happy')]).toBeCloseTo(3 / 4);
+    expect(b).toMatchObject({ faceId: 2, name: 'Participant B', samples: 1, secondsInView: 1, dominant: 'sad' });
+    expect(b.valence).toBeLessThan(0);
+    // The name travels with the samples.
+    expect([...store.iterateSamples([id])].map((s) => s.faceName)).toEqual([
+      'Participant A',
+      'Participant B',
+      'Participant A',
+      'Participant A',
+      'Participant A',
+    ]);
+    store.nameFace(id, 2, '');
+    expect(store.faceNames(id).has(2)).toBe(false);
+    expect(() => store.mergeFaces(id, 2, 2)).toThrow(/itself/);
+  });
+
+  it('gives a merged face the name of the one merged into it when it had none', () => {
+    const store = SessionStore.open(':memory:');
+    const { id } = store.createSession({ name: 'x', startedAt: 0 });
+    store.appendSamples(id, [
+      { ...sample(4, 'happy'), offsetMs: 0 },
+      { ...sample(5, 'happy'), offsetMs: 100 },
+    ]);
+    store.nameFace(id, 5, 'Kim');
+    store.mergeFaces(id, 4, 5);
+    expect(store.faceNames(id)).toEqual(new Map([[4, 'Kim']]));
   });
 });

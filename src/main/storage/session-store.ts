@@ -6,6 +6,7 @@ import type {
   EmotionShare,
   Marker,
   SampleInput,
+  FaceSummary,
   SegmentSummary,
   SessionFilter,
   SessionSource,
@@ -21,6 +22,8 @@ export interface StoredSample {
   startedAt: number;
   offsetMs: number;
   faceId: number;
+  /** The participant's name given to the face, if any. */
+  faceName?: string;
   topLabel: number;
   confidence: number;
   probabilities: number[];
@@ -366,6 +369,79 @@ export class SessionStore {
     });
   }
 
+  /** Names a face of a session; an empty name removes it. */
+  nameFace(sessionId: number, faceId: number, name: string): void {
+    if (name.trim()) {
+      this.db
+        .prepare(
+          `INSERT INTO participants (session_id, face_id, name) VALUES (?, ?, ?)
+           ON CONFLICT (session_id, face_id) DO UPDATE SET name = excluded.name`,
+        )
+        .run(sessionId, faceId, name.trim());
+    } else {
+      this.db.prepare('DELETE FROM participants WHERE session_id = ? AND face_id = ?').run(sessionId, faceId);
+    }
+  }
+
+  /** The names given to a session's faces, by face number. */
+  faceNames(sessionId: number): Map<number, string> {
+    const rows = this.db
+      .prepare('SELECT face_id AS faceId, name FROM participants WHERE session_id = ?')
+      .all(sessionId) as { faceId: number; name: string }[];
+    return new Map(rows.map((row) => [row.faceId, row.name]));
+  }
+
+  /**
+   * Makes face `from` part of face `into` (the tracker lost a person for a moment and gave them a
+   * new number): its samples move over, and its name too when `into` has none. Returns the samples moved.
+   */
+  mergeFaces(sessionId: number, into: number, from: number): number {
+    if (into === from) throw new Error('A face cannot be merged into itself');
+    return this.db.transaction(() => {
+      const moved = this.db
+        .prepare('UPDATE samples SET face_id = ? WHERE session_id = ? AND face_id = ?')
+        .run(into, sessionId, from).changes;
+      const names = this.faceNames(sessionId);
+      if (!names.has(into) && names.has(from)) this.nameFace(sessionId, into, names.get(from)!);
+      this.nameFace(sessionId, from, '');
+      return moved;
+    })();
+  }
+
+  /** Per face: how long it was seen, what it showed, its mean valence and arousal; with its name. */
+  faceSummaries(sessionId: number): FaceSummary[] {
+    const names = this.faceNames(sessionId);
+    const rows = this.db
+      .prepare(
+        `SELECT face_id AS faceId, count(*) AS samples, count(DISTINCT offset_ms / 1000) AS secondsInView,
+                ${MEAN_COLUMNS}, avg(${VALENCE_SQL}) AS valence, avg(${AROUSAL_SQL}) AS arousal
+         FROM samples WHERE session_id = ? GROUP BY face_id ORDER BY face_id`,
+      )
+      .all(sessionId) as ({
+      faceId: number;
+      samples: number;
+      secondsInView: number;
+      valence: number;
+      arousal: number;
+    } & Record<string, number>)[];
+    return rows.map((row) => {
+      const shares = this.distribution(sessionId, row.faceId);
+      const timeShares = shares.map((share) => share.timeShare);
+      const name = names.get(row.faceId);
+      return {
+        faceId: row.faceId,
+        ...(name === undefined ? {} : { name }),
+        samples: row.samples,
+        secondsInView: row.secondsInView,
+        dominant: EMOTIONS[timeShares.indexOf(Math.max(...timeShares))],
+        timeShares,
+        meanProbabilities: EMOTIONS.map((emotion) => row[emotion]),
+        valence: row.valence,
+        arousal: row.arousal,
+      };
+    });
+  }
+
   /** Every sample of the given sessions (all when undefined), in session and time order, one at a time. */
   *iterateSamples(sessionIds?: readonly number[]): Generator<StoredSample> {
     const ids =
@@ -373,18 +449,20 @@ export class SessionStore {
     const select = this.db.prepare(
       `SELECT s.id AS sessionId, s.name AS sessionName, s.started_at AS startedAt, x.offset_ms AS offsetMs,
               x.face_id AS faceId, x.top_label AS topLabel, x.confidence, ${EMOTIONS.map((e) => `x.${e}`).join(', ')},
-              x.box_x, x.box_y, x.box_w, x.box_h
+              x.box_x, x.box_y, x.box_w, x.box_h, p.name AS faceName
        FROM samples x JOIN sessions s ON s.id = x.session_id
+       LEFT JOIN participants p ON p.session_id = x.session_id AND p.face_id = x.face_id
        WHERE x.session_id = ? ORDER BY x.offset_ms, x.face_id`,
     );
     for (const id of ids) {
-      for (const row of select.iterate(id) as IterableIterator<Record<string, number | string>>) {
+      for (const row of select.iterate(id) as IterableIterator<Record<string, number | string | null>>) {
         yield {
           sessionId: row.sessionId as number,
           sessionName: row.sessionName as string,
           startedAt: row.startedAt as number,
           offsetMs: row.offsetMs as number,
           faceId: row.faceId as number,
+          ...(row.faceName === null ? {} : { faceName: row.faceName as string }),
           topLabel: row.topLabel as number,
           confidence: row.confidence as number,
           probabilities: EMOTIONS.map((emotion) => row[emotion] as number),
