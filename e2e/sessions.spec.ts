@@ -32,7 +32,7 @@ test('records a session with a marker, shows it in History, and exports it as CS
   await page.getByTestId('session-item').filter({ hasText: 'Study' }).getByRole('button').first().click();
   await expect(page.getByTestId('session-detail')).toBeVisible();
   await expect(page.getByTestId('timeline-chart').locator('canvas')).toBeVisible();
-  await expect(page.getByTestId('markers')).toContainText('question 3');
+  await expect(page.getByRole('textbox', { name: 'Text of marker question 3' })).toHaveValue('question 3');
   // The dominant-emotion band is drawn in the chart, in at least one segment.
   await expect(page.getByTestId('timeline-chart')).toHaveAttribute('data-band-segments', /^[1-9]\d*$/);
   // Away from the pointer the legend shows the session's means, not dashes; the axes say what they measure.
@@ -250,4 +250,55 @@ test('an empty session says it is empty, without a chart, zoom buttons or a tabl
   await expect(page.getByTestId('session-empty')).toContainText('This session is empty');
   await expect(page.getByRole('group', { name: 'Zoom and pan' })).toHaveCount(0);
   await expect(page.getByRole('table', { name: 'Emotion distribution' })).toHaveCount(0);
+});
+
+test('a face named while recording keeps its name in History and the CSV, and a face numbered twice is merged', async ({
+  app,
+}) => {
+  test.skip(!app.bridge, 'needs the test bridge to read the database and answer the save dialog');
+  const { page } = app;
+  const bridge = app.bridge!;
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Record' }).click();
+  await expect(page.getByTestId('recording-state')).toBeVisible();
+  // A single face in view: the fixture's first seven segments (5.6 s) keep it in one place.
+  const single = page.locator(
+    '[data-testid="overlay"]:has([data-testid="face"]):not(:has([data-testid="face"] ~ [data-testid="face"]))',
+  );
+  await expect(single).toBeVisible();
+  const faceId = Number(await page.getByTestId('face').first().getAttribute('data-face-id'));
+  await page.getByRole('textbox', { name: `Name of face #${faceId}` }).fill('Participant A');
+  await page.getByRole('textbox', { name: `Name of face #${faceId}` }).press('Enter');
+  await expect(page.locator(`[data-testid="face"][data-face-id="${faceId}"] [data-testid="face-name"]`)).toHaveText(
+    'Participant A',
+  );
+  // Record until the pair segment has given the session more faces.
+  const [recording] = bridge.sessions.store.listSessions();
+  await expect.poll(() => bridge.sessions.store.faces(recording.id).length, { timeout: 60_000 }).toBeGreaterThan(2);
+  await page.getByRole('button', { name: 'Stop recording' }).click();
+
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  await page.getByTestId('session-item').first().getByRole('button').first().click();
+  const named = page.locator(`[data-testid="participant"][data-face-id="${faceId}"]`);
+  await expect(named).toHaveAttribute('data-name', 'Participant A');
+  await expect(page.getByTestId('lane-title').filter({ hasText: 'Participant A' })).toBeVisible();
+  const faces = bridge.sessions.store.faces(recording.id);
+  const other = faces.find((id) => id !== faceId)!;
+  const samplesOf = (id: number) =>
+    [...bridge.sessions.store.iterateSamples([recording.id])].filter((s) => s.faceId === id).length;
+  const expected = samplesOf(faceId) + samplesOf(other);
+  await page.getByRole('combobox', { name: 'Face to merge', exact: true }).selectOption(String(other));
+  await page.getByRole('combobox', { name: 'Face to merge into' }).selectOption(String(faceId));
+  await page.getByRole('button', { name: 'Merge', exact: true }).click();
+  await expect(page.getByTestId('participant')).toHaveCount(faces.length - 1);
+  expect(bridge.sessions.store.faces(recording.id)).not.toContain(other);
+  expect(samplesOf(faceId)).toBe(expected);
+
+  bridge.savePath = path.join(bridge.dir, 'named.csv');
+  await page.getByRole('button', { name: 'Export CSV', exact: true }).click();
+  await expect(page.getByTestId('export-message')).toContainText('Saved');
+  const rows = parse(await readFile(bridge.savePath, 'utf8'), { columns: true }) as Record<string, string>[];
+  const ofFace = rows.filter((row) => Number(row.face_id) === faceId);
+  expect(ofFace).toHaveLength(expected);
+  expect(new Set(ofFace.map((row) => row.face_name))).toEqual(new Set(['Participant A']));
 });
