@@ -63,6 +63,7 @@ test('analyses a WebM clip into a session whose segments hold the clip’s faces
   expect(majority(byPosition(7, 'right')), seen).toBe('sad');
   testInfo.annotations.push({ type: 'labels per segment', description: seen });
 
+  await page.screenshot({ path: testInfo.outputPath('video-analysed.png') });
   await page.getByRole('button', { name: 'Open in History' }).click();
   await expect(page.getByTestId('session-detail')).toBeVisible();
   await expect(page.getByTestId('detail-source')).toContainText('faces-clip.webm');
@@ -95,6 +96,7 @@ test('analyses a WebM clip into a session whose segments hold the clip’s faces
     ['smile', 2400],
     ['sad part', 4000],
   ]);
+  await page.screenshot({ path: testInfo.outputPath('video-session-history.png'), fullPage: true });
   // Choosing a segment zooms the charts to it.
   await segments.nth(1).getByRole('button').click();
   await expect(page.getByTestId('timeline-chart')).toHaveAttribute('data-range', '2.400-4.000');
@@ -135,6 +137,7 @@ test('analyses photos with one, two and no faces, refuses a file that is not an 
   await expect(card('surprise.bmp').getByTestId('photo-face')).toHaveAttribute('data-emotion', 'surprise');
   await expect(card('pair.jpg').getByTestId('photo-face')).toHaveCount(2);
   await expect(page.getByTestId('photo-progress')).toContainText('5 of 5 photos · 4 faces');
+  await page.screenshot({ path: testInfo.outputPath('photos-analysed.png'), fullPage: true });
 
   // The filter keeps the photos with a face of that emotion.
   await page.getByRole('combobox', { name: 'Filter photos' }).selectOption('surprise');
