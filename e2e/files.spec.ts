@@ -213,3 +213,19 @@ test('photos dropped on the window open the Files view and are analysed', async 
   await expect(page.getByTestId('photo-analysis')).toHaveAttribute('data-phase', 'done');
   await expect(page.locator('[data-testid="photo"][data-file="dropped.png"]')).toHaveAttribute('data-faces', '1');
 });
+
+test('a video is not analysed while a live recording goes on, and the recording is left alone', async ({
+  app,
+}, testInfo) => {
+  const { page } = app;
+  const clip = await makeWebmClip(testInfo.outputDir);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Record' }).click();
+  await expect(page.getByTestId('recording-state')).toBeVisible();
+  await page.getByRole('button', { name: 'Files', exact: true }).click();
+  await page.getByTestId('video-input').setInputFiles(clip);
+  await expect(page.getByTestId('video-error')).toContainText('is being recorded live: stop it in the Live view');
+  await page.getByRole('button', { name: 'Live', exact: true }).click();
+  await expect(page.getByTestId('recording-state')).toBeVisible(); // still recording
+  if (app.bridge) expect(app.bridge.sessions.store.listSessions().map((s) => s.source)).toEqual([undefined]);
+});
