@@ -254,7 +254,7 @@ test('an empty session says it is empty, without a chart, zoom buttons or a tabl
 
 test('a face named while recording keeps its name in History and the CSV, and a face numbered twice is merged', async ({
   app,
-}) => {
+}, testInfo) => {
   test.skip(!app.bridge, 'needs the test bridge to read the database and answer the save dialog');
   const { page } = app;
   const bridge = app.bridge!;
@@ -291,6 +291,8 @@ test('a face named while recording keeps its name in History and the CSV, and a 
   await page.getByRole('combobox', { name: 'Face to merge into' }).selectOption(String(faceId));
   await page.getByRole('button', { name: 'Merge', exact: true }).click();
   await expect(page.getByTestId('participant')).toHaveCount(faces.length - 1);
+  await page.getByTestId('participants').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: testInfo.outputPath('history-faces.png') });
   expect(bridge.sessions.store.faces(recording.id)).not.toContain(other);
   expect(samplesOf(faceId)).toBe(expected);
 
