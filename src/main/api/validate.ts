@@ -86,6 +86,17 @@ function finite(field: string, value: unknown): number {
   return value;
 }
 
+/** A box: exactly x, y, width and height, each a finite number. */
+function parseBox(field: string, value: unknown): { x: number; y: number; width: number; height: number } {
+  const box = expectObject(field, value, ['x', 'y', 'width', 'height']);
+  return {
+    x: finite(`${field}.x`, box.x),
+    y: finite(`${field}.y`, box.y),
+    width: finite(`${field}.width`, box.width),
+    height: finite(`${field}.height`, box.height),
+  };
+}
+
 /**
  * recordFaces: up to MAX_FACES_PER_CALL faces, each an id, NUM_CLASSES probabilities and a box,
  * and for a file's analysis the frame's time in the video.
@@ -100,20 +111,14 @@ export function parseRecordFaces(payload: unknown): { faces: SampleInput[]; offs
       throw new InvalidPayloadError(`faces[${i}] must be { faceId, probabilities, box }`);
     }
     expectObject(`faces[${i}]`, face, ['faceId', 'probabilities', 'box']);
-    expectObject(`faces[${i}].box`, face.box, ['x', 'y', 'width', 'height']);
+    const box = parseBox(`faces[${i}].box`, face.box);
     if (face.probabilities.length !== NUM_CLASSES) {
       throw new InvalidPayloadError(`faces[${i}].probabilities must hold ${NUM_CLASSES} values`);
     }
-    const { box } = face;
     return {
       faceId: integer(`faces[${i}].faceId`, face.faceId, 0, Number.MAX_SAFE_INTEGER),
       probabilities: face.probabilities.map((p: unknown, c) => unitInterval(`faces[${i}].probabilities[${c}]`, p)),
-      box: {
-        x: finite(`faces[${i}].box.x`, box.x),
-        y: finite(`faces[${i}].box.y`, box.y),
-        width: finite(`faces[${i}].box.width`, box.width),
-        height: finite(`faces[${i}].box.height`, box.height),
-      },
+      box,
     };
   });
   return {
@@ -153,17 +158,12 @@ export function parsePhotoResults(value: unknown): PhotoResult[] {
       height: integer(`${at}.height`, fields.height, 0, MAX_IMAGE_SIDE),
       faces: fields.faces.map((face: unknown, f) => {
         const { box, probabilities } = expectObject(`${at}.faces[${f}]`, face, ['box', 'probabilities']);
-        const sides = expectObject(`${at}.faces[${f}].box`, box, ['x', 'y', 'width', 'height']);
+        const parsedBox = parseBox(`${at}.faces[${f}].box`, box);
         if (probabilities !== undefined && (!Array.isArray(probabilities) || probabilities.length !== NUM_CLASSES)) {
           throw new InvalidPayloadError(`${at}.faces[${f}].probabilities must hold ${NUM_CLASSES} values`);
         }
         return {
-          box: {
-            x: finite(`${at}.faces[${f}].box.x`, sides.x),
-            y: finite(`${at}.faces[${f}].box.y`, sides.y),
-            width: finite(`${at}.faces[${f}].box.width`, sides.width),
-            height: finite(`${at}.faces[${f}].box.height`, sides.height),
-          },
+          box: parsedBox,
           ...(probabilities === undefined
             ? {}
             : {

@@ -5,6 +5,7 @@ import { arousal, valence } from '../../shared/affect';
 import { EMOTIONS, topEmotionIndex } from '../../shared/emotions';
 import type { ExportRequest } from '../../shared/api';
 import type { PhotoResult } from '../../shared/photos';
+import type { SessionSummary } from '../../shared/sessions';
 import type { SessionStore } from './session-store';
 
 /** One CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break. */
@@ -119,6 +120,13 @@ export async function exportSamplesCsv(
   return rows;
 }
 
+/** The sessions an export names (that exist), or all of them, oldest first. */
+function sessionsToExport(store: SessionStore, sessionIds?: readonly number[]): SessionSummary[] {
+  return sessionIds
+    ? sessionIds.map((id) => store.session(id)).filter((s) => s !== undefined)
+    : store.listSessions().reverse();
+}
+
 /** One row per session: time share and mean probability per emotion. Returns the number of rows. */
 export async function exportSummaryCsv(
   store: SessionStore,
@@ -126,9 +134,7 @@ export async function exportSummaryCsv(
   sessionIds?: readonly number[],
 ): Promise<number> {
   await write(out, csvLine(SUMMARY_COLUMNS));
-  const sessions = sessionIds
-    ? sessionIds.map((id) => store.session(id)).filter((s) => s !== undefined)
-    : store.listSessions().reverse();
+  const sessions = sessionsToExport(store, sessionIds);
   for (const session of sessions) {
     const shares = store.distribution(session.id);
     const affect = store.affect(session.id);
@@ -156,9 +162,7 @@ export async function exportSegmentsCsv(
   sessionIds?: readonly number[],
 ): Promise<number> {
   await write(out, csvLine(SEGMENT_COLUMNS));
-  const sessions = sessionIds
-    ? sessionIds.map((id) => store.session(id)).filter((s) => s !== undefined)
-    : store.listSessions().reverse();
+  const sessions = sessionsToExport(store, sessionIds);
   let rows = 0;
   for (const session of sessions) {
     for (const [index, segment] of store.segments(session.id, session.durationMs).entries()) {
@@ -185,8 +189,8 @@ export async function exportSegmentsCsv(
 }
 
 /**
- * Photo analysis results, one row per face (boxes in the photo's pixels, faces numbered from 1 left
- * to right as found); a photo without faces, or one that could not be read, gets one row whose
+ * Photo analysis results, one row per face (boxes in the photo's pixels, faces numbered from 1 in
+ * the detector's order); a photo without faces, or one that could not be read, gets one row whose
  * note says so, so every photo analysed appears. Returns the number of data rows.
  */
 export async function exportPhotosCsv(photos: readonly PhotoResult[], out: Writable): Promise<number> {

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { AROUSAL_SQL, VALENCE_SQL } from '../../shared/affect';
-import { EMOTIONS, topEmotionIndex } from '../../shared/emotions';
+import { EMOTIONS, topEmotionIndex, type Emotion } from '../../shared/emotions';
 import { defaultSessionName } from '../../shared/format';
 import type {
   EmotionShare,
@@ -424,16 +424,21 @@ export class SessionStore {
       valence: number;
       arousal: number;
     } & Record<string, number>)[];
+    // Every face's samples by top emotion in one query, not one query a face.
+    const byTop = this.db
+      .prepare(
+        'SELECT face_id AS faceId, top_label AS label, count(*) AS n FROM samples WHERE session_id = ? GROUP BY face_id, top_label',
+      )
+      .all(sessionId) as { faceId: number; label: number; n: number }[];
     return rows.map((row) => {
-      const shares = this.distribution(sessionId, row.faceId);
-      const timeShares = shares.map((share) => share.timeShare);
+      const { timeShares, dominant } = topShares(byTop.filter((group) => group.faceId === row.faceId));
       const name = names.get(row.faceId);
       return {
         faceId: row.faceId,
         ...(name === undefined ? {} : { name }),
         samples: row.samples,
         secondsInView: row.secondsInView,
-        dominant: EMOTIONS[timeShares.indexOf(Math.max(...timeShares))],
+        dominant,
         timeShares,
         meanProbabilities: EMOTIONS.map((emotion) => row[emotion]),
         valence: row.valence,
@@ -486,16 +491,24 @@ export interface SegmentCounts {
   arousal: number;
 }
 
+/** From samples counted by top emotion: each emotion's share, and the most frequent (the first on a tie). */
+function topShares(groups: readonly { label: number; n: number }[]): {
+  samples: number;
+  timeShares: number[];
+  dominant?: Emotion;
+} {
+  const samples = groups.reduce((sum, group) => sum + group.n, 0);
+  if (samples === 0) return { samples, timeShares: EMOTIONS.map(() => 0) };
+  const timeShares = EMOTIONS.map((_, label) => (groups.find((group) => group.label === label)?.n ?? 0) / samples);
+  return { samples, timeShares, dominant: EMOTIONS[timeShares.indexOf(Math.max(...timeShares))] };
+}
+
 /** A segment's statistics from its samples grouped by top emotion. */
 export function summariseSegment(
   segment: Pick<SegmentSummary, 'markerId' | 'label' | 'startMs' | 'endMs'>,
   groups: readonly SegmentCounts[],
 ): SegmentSummary {
-  const samples = groups.reduce((sum, group) => sum + group.n, 0);
-  const timeShares = EMOTIONS.map((_, label) =>
-    samples ? (groups.find((group) => group.label === label)?.n ?? 0) / samples : 0,
-  );
-  const top = samples ? timeShares.indexOf(Math.max(...timeShares)) : -1;
+  const { samples, timeShares, dominant } = topShares(groups);
   return {
     ...(segment.markerId === undefined ? {} : { markerId: segment.markerId }),
     label: segment.label,
@@ -505,7 +518,7 @@ export function summariseSegment(
     timeShares,
     ...(samples
       ? {
-          dominant: EMOTIONS[top],
+          dominant,
           valence: groups.reduce((sum, group) => sum + group.valence, 0) / samples,
           arousal: groups.reduce((sum, group) => sum + group.arousal, 0) / samples,
         }

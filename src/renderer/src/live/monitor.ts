@@ -118,7 +118,6 @@ export class LiveMonitor<V extends VideoSource> {
   private latencies: number[] = [];
   private shownAt: number[] = [];
   private frames = 0;
-  private lastTimestamp = 0;
   private readonly now: () => number;
 
   constructor(
@@ -152,11 +151,9 @@ export class LiveMonitor<V extends VideoSource> {
   /** One frame, from the video to the screen. */
   async processFrame(): Promise<MonitorFrame> {
     const arrived = this.now();
-    // MediaPipe's VIDEO mode needs strictly increasing timestamps.
-    const timestamp = Math.max(arrived, this.lastTimestamp + 1);
-    this.lastTimestamp = timestamp;
     const { videoWidth: width, videoHeight: height } = this.video;
-    const found = await analyseFrame(this.deps, this.video, { width, height }, timestamp);
+    // The detector keeps MediaPipe's timestamps growing itself.
+    const found = await analyseFrame(this.deps, this.video, { width, height }, arrived);
     if (!this.running) return { faces: [], width, height, detectMs: 0, classifyMs: 0 };
     const frame: MonitorFrame = {
       faces: trackFaces(this.deps.tracker, found),
