@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { valence } from '../src/shared/affect';
+import { applyBaseline, baselineFactors } from '../src/shared/baseline';
 import { EMOTIONS } from '../src/shared/emotions';
 import { expect, test } from './support/app';
 
@@ -303,4 +304,56 @@ test('a face named while recording keeps its name in History and the CSV, and a 
   const ofFace = rows.filter((row) => Number(row.face_id) === faceId);
   expect(ofFace).toHaveLength(expected);
   expect(new Set(ofFace.map((row) => row.face_name))).toEqual(new Set(['Participant A']));
+});
+
+test('a face calibrated before recording is shown calibrated, and the export holds its raw and calibrated values', async ({
+  app,
+}) => {
+  test.skip(!app.bridge, 'needs the test bridge to read the database and answer the save dialog');
+  const { page } = app;
+  const bridge = app.bridge!;
+  await page.getByRole('button', { name: 'Start' }).click();
+  // Calibrate a face as it comes into view: the fixture keeps it in one place for 5.6 s, time for
+  // the 3 s baseline and some recording before it leaves.
+  await expect(page.getByTestId('no-face')).toBeVisible({ timeout: 60_000 });
+  const face = page.getByTestId('face').first();
+  await expect(face).toBeVisible();
+  const faceId = Number(await face.getAttribute('data-face-id'));
+  await page.getByRole('button', { name: `Calibrate face #${faceId}` }).click();
+  const calibrated = page.locator(`[data-testid="face"][data-face-id="${faceId}"][data-calibrated="true"]`);
+  await expect(calibrated).toBeVisible();
+  await expect(calibrated.getByTestId('face-label')).toContainText('calibrated');
+  await page.getByRole('button', { name: 'Record' }).click();
+  await expect(page.getByTestId('recording-state')).toBeVisible();
+  const [recording] = bridge.sessions.store.listSessions();
+  const calibratedSamples = () =>
+    [...bridge.sessions.store.iterateSamples([recording.id])].filter((s) => s.faceId === faceId && s.calibrated).length;
+  await expect.poll(calibratedSamples, { timeout: 60_000 }).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Stop recording' }).click();
+
+  const [baseline] = bridge.sessions.store.baselines(recording.id);
+  expect(baseline).toMatchObject({ faceId, strength: 0.5 });
+  expect(baseline.frames).toBeGreaterThanOrEqual(5);
+  expect(baseline.reference).toEqual((await page.evaluate(() => window.api.getMlStatus())).neutralReference);
+
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  await page.getByTestId('session-item').first().getByRole('button').first().click();
+  await expect(page.getByTestId('show-calibrated')).toBeChecked();
+  bridge.savePath = path.join(bridge.dir, 'calibrated.csv');
+  await page.getByRole('button', { name: 'Export CSV', exact: true }).click();
+  await expect(page.getByTestId('export-message')).toContainText('Saved');
+  const rows = parse(await readFile(bridge.savePath, 'utf8'), { columns: true }) as Record<string, string>[];
+  const ofFace = rows.filter((row) => Number(row.face_id) === faceId);
+  expect(ofFace.length).toBeGreaterThan(0);
+  const factors = baselineFactors(baseline.baseline, baseline.reference, baseline.strength);
+  for (const row of ofFace) {
+    const raw = EMOTIONS.map((emotion) => Number(row[emotion]));
+    const corrected = EMOTIONS.map((emotion) => Number(row[`calibrated_${emotion}`]));
+    expect(raw.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    // Calibrated exactly by the stored baseline, so switching the correction off loses nothing.
+    expect(corrected).toEqual(applyBaseline(raw, factors).map((p) => expect.closeTo(p, 4)));
+    expect(row.calibrated_top_emotion).toBe(EMOTIONS[corrected.indexOf(Math.max(...corrected))]);
+  }
+  // Faces without a baseline have empty calibrated columns.
+  for (const row of rows.filter((row) => Number(row.face_id) !== faceId)) expect(row.calibrated_neutral).toBe('');
 });

@@ -73,6 +73,7 @@
     'stopRecording',
     'getRecording',
     'recordFaces',
+    'setBaseline',
     'addSessionMarker',
     'updateMarker',
     'deleteMarker',

@@ -23,6 +23,7 @@ const api: EmotionMonitorApi = {
   stopRecording: (request) => invoke(IPC_CHANNELS.stopRecording, request),
   getRecording: () => invoke(IPC_CHANNELS.getRecording),
   recordFaces: (request) => invoke(IPC_CHANNELS.recordFaces, request),
+  setBaseline: (request) => invoke(IPC_CHANNELS.setBaseline, request),
   addSessionMarker: (request) => invoke(IPC_CHANNELS.addSessionMarker, request),
   updateMarker: (request) => invoke(IPC_CHANNELS.updateMarker, request),
   deleteMarker: (request) => invoke(IPC_CHANNELS.deleteMarker, request),

@@ -37,6 +37,14 @@ export function arousal(probabilities: ArrayLike<number>): number {
   return EMOTIONS.reduce((sum, emotion, c) => sum + probabilities[c] * AROUSAL[emotion], 0);
 }
 
-/** The same two measures as SQL over a row with one column per emotion (for averages in the database). */
-export const VALENCE_SQL = `(happy - max(${NEGATIVE_EMOTIONS.join(', ')}))`;
-export const AROUSAL_SQL = `(${EMOTIONS.map((emotion) => `${emotion} * ${AROUSAL[emotion]}`).join(' + ')})`;
+/**
+ * The same two measures as SQL over a row, for averages in the database. `column(emotion)` is the
+ * SQL of an emotion's probability: its column, or an expression such as its calibrated value.
+ */
+export function valenceSql(column: (emotion: Emotion) => string = (emotion) => emotion): string {
+  return `(${column('happy')} - max(${NEGATIVE_EMOTIONS.map(column).join(', ')}))`;
+}
+
+export function arousalSql(column: (emotion: Emotion) => string = (emotion) => emotion): string {
+  return `(${EMOTIONS.map((emotion) => `${column(emotion)} * ${AROUSAL[emotion]}`).join(' + ')})`;
+}

@@ -9,11 +9,14 @@ import type {
   TrainingRun,
 } from './training';
 import type {
+  Baseline,
+  BaselineInput,
   EmotionShare,
   FaceLane,
   FaceSummary,
   Marker,
   SampleInput,
+  SampleValues,
   SegmentSummary,
   SessionFilter,
   SessionSource,
@@ -58,6 +61,11 @@ export interface MlStatus {
   backend?: string;
   /** Name of the active model, once loaded. */
   model?: string;
+  /**
+   * The active model's mean output on neutral faces, which participants' neutral baselines are
+   * matched to (src/shared/baseline.ts); undefined for a model without one (it cannot calibrate).
+   */
+  neutralReference?: number[];
   /** How often the ML process was restarted after stopping unexpectedly. */
   restarts: number;
   /** A sentence for the user when something went wrong. */
@@ -89,6 +97,10 @@ export interface SessionDetail {
   participants: FaceSummary[];
   /** The first faces' own timelines (History's lanes). */
   lanes: FaceLane[];
+  /** Which probabilities every figure above is of (calibrated: corrected where a face had a baseline). */
+  values: SampleValues;
+  /** The participants' neutral baselines taken while recording. */
+  baselines: Baseline[];
 }
 
 export interface ExportRequest {
@@ -125,6 +137,11 @@ export interface EmotionMonitorApi {
    * `offsetMs`: the frame's time in the video, for (and only for) a file's analysis.
    */
   recordFaces(request: { faces: SampleInput[]; offsetMs?: number }): Promise<number>;
+  /**
+   * Gives a face of the live recording a neutral baseline: its later samples are kept both raw and
+   * calibrated by it (src/shared/baseline.ts). Fails when nothing is being recorded live.
+   */
+  setBaseline(request: BaselineInput): Promise<Baseline>;
   addMarker(request: { text: string }): Promise<Marker>;
   /** Adds a marker to any session at a time of its own (History). */
   addSessionMarker(request: { sessionId: number; offsetMs: number; text: string }): Promise<Marker>;
@@ -138,7 +155,13 @@ export interface EmotionMonitorApi {
 
   listSessions(filter: SessionFilter): Promise<SessionSummary[]>;
   /** A session with its timeline aggregated to buckets of `bucketMs` (all faces, or one). */
-  getSessionDetail(request: { id: number; bucketMs: number; faceId?: number }): Promise<SessionDetail>;
+  getSessionDetail(request: {
+    id: number;
+    bucketMs: number;
+    faceId?: number;
+    /** Default calibrated: as the live view showed the faces (raw where a face had no baseline). */
+    values?: SampleValues;
+  }): Promise<SessionDetail>;
   updateSession(request: { id: number; name?: string; notes?: string }): Promise<SessionSummary>;
   deleteSessions(request: { ids: number[] }): Promise<number>;
   /** Asks where to save, then writes the CSV; undefined when the user cancels. */
@@ -196,6 +219,7 @@ export const IPC_CHANNELS = {
   stopRecording: 'sessions:stop-recording',
   getRecording: 'sessions:get-recording',
   recordFaces: 'sessions:record-faces',
+  setBaseline: 'sessions:set-baseline',
   addMarker: 'sessions:add-marker',
   addSessionMarker: 'sessions:add-session-marker',
   updateMarker: 'sessions:update-marker',

@@ -121,3 +121,26 @@ export interface FaceLane {
   faceId: number;
   timeline: TimelineBucket[];
 }
+
+/** Which probabilities a view of a session reads: the model's own, or those corrected by baselines. */
+export type SampleValues = 'raw' | 'calibrated';
+
+/** A participant's neutral baseline (src/shared/baseline.ts), as the live view takes it. */
+export interface BaselineInput {
+  faceId: number;
+  /** The mean distribution of their resting face, EMOTIONS order. */
+  baseline: number[];
+  /** The model's mean distribution on neutral faces in general, which the baseline is matched to. */
+  reference: number[];
+  /** From 0 (no correction) to 1 (full). */
+  strength: number;
+  /** How many frames of the face the baseline is the mean of. */
+  frames: number;
+}
+
+/** A baseline stored with a session: in force for its face from `offsetMs` on. */
+export interface Baseline extends BaselineInput {
+  id: number;
+  sessionId: number;
+  offsetMs: number;
+}

@@ -56,6 +56,15 @@ function validCalls(): Record<InvokeMethod, Payload> {
         offsetMs: 400,
       },
     ],
+    setBaseline: [
+      {
+        faceId: 1,
+        baseline: [0.2, 0.02, 0.1, 0.08, 0.3, 0.05, 0.25],
+        reference: [0.08, 0.01, 0.08, 0.08, 0.15, 0.05, 0.55],
+        strength: 0.5,
+        frames: 15,
+      },
+    ],
     addMarker: [{ text: 'question 1' }],
     addSessionMarker: [{ sessionId: 1, offsetMs: 1000, text: 'question 2' }],
     updateMarker: [{ id: 1, text: 'renamed', offsetMs: 2000 }],
@@ -63,7 +72,7 @@ function validCalls(): Record<InvokeMethod, Payload> {
     nameFace: [{ sessionId: 1, faceId: 2, name: 'Participant A' }],
     mergeFaces: [{ sessionId: 1, into: 1, from: 2 }],
     listSessions: [{ query: 'study', from: 0, to: 1 }],
-    getSessionDetail: [{ id: 1, bucketMs: 1000, faceId: 1 }],
+    getSessionDetail: [{ id: 1, bucketMs: 1000, faceId: 1, values: 'raw' }],
     updateSession: [{ id: 1, name: 'renamed', notes: 'notes' }],
     deleteSessions: [{ ids: [1] }],
     exportCsv: [{ kind: 'samples', sessionIds: [1] }],
@@ -117,6 +126,7 @@ const OPTIONAL = new Set([
   'error',
   'probabilities',
   'text',
+  'values',
 ]);
 const OPTIONAL_IN = new Set(['sessionIds', 'fineTuneFrom']);
 

@@ -193,6 +193,37 @@ describe('session API handlers', () => {
     });
   });
 
+  it('take a baseline for a face of the live recording only, two distributions checked', async () => {
+    const handlers = handlersWith([]);
+    const reference = [0.1, 0.02, 0.1, 0.1, 0.18, 0.05, 0.45];
+    const request = {
+      faceId: 1,
+      baseline: [0.1, 0.02, 0.08, 0.05, 0.45, 0.02, 0.28],
+      reference,
+      strength: 1,
+      frames: 9,
+    };
+    expect(await invokeHandler(handlers, 'setBaseline', [request])).toMatchObject({
+      error: expect.stringMatching(/start recording first/),
+    });
+    await invokeHandler(handlers, 'startRecording', [{}]);
+    expect(
+      await invokeHandler(handlers, 'setBaseline', [{ ...request, baseline: [1, 1, 1, 1, 1, 1, 1] }]),
+    ).toMatchObject({ error: expect.stringMatching(/baseline\[0\] must be in \[0, 1\]|baseline must sum to 1/) });
+    expect(await invokeHandler(handlers, 'setBaseline', [{ ...request, reference: [0.5, 0.5] }])).toMatchObject({
+      error: expect.stringMatching(/reference must hold 7 probabilities/),
+    });
+    expect(await invokeHandler(handlers, 'setBaseline', [request])).toMatchObject({ ok: true, value: { faceId: 1 } });
+    expect(await invokeHandler(handlers, 'recordFaces', [{ faces: [face(1)] }])).toEqual({ ok: true, value: 1 });
+    const stopped = await invokeHandler(handlers, 'stopRecording', []);
+    const id = stopped.ok ? stopped.value!.id : 0;
+    const detail = await invokeHandler(handlers, 'getSessionDetail', [{ id, bucketMs: 1000, values: 'raw' }]);
+    expect(detail).toMatchObject({ ok: true, value: { values: 'raw', baselines: [{ faceId: 1, frames: 9 }] } });
+    expect(await invokeHandler(handlers, 'getSessionDetail', [{ id, bucketMs: 1000, values: 'both' }])).toMatchObject({
+      error: expect.stringMatching(/values must be one of/),
+    });
+  });
+
   it('answer a cancelled save dialog with nothing written', async () => {
     const handlers = handlersWith([], undefined);
     expect(await invokeHandler(handlers, 'exportCsv', [{ kind: 'summary' }])).toEqual({ ok: true, value: undefined });

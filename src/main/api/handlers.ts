@@ -19,6 +19,8 @@ import {
   InvalidPayloadError,
   optionalInteger,
   optionalBoolean,
+  optionalSampleValues,
+  parseBaselineInput,
   optionalText,
   parseClassifyRequest,
   parsePhotoResults,
@@ -115,6 +117,10 @@ export function createApiHandlers({
       const { faces, offsetMs } = parseRecordFaces(args[0]);
       return sessions.recordFaces(faces, offsetMs);
     },
+    setBaseline: async (...args) => {
+      expectNoPayload('setBaseline (after its request)', args.slice(1));
+      return sessions.setBaseline(parseBaselineInput(args[0]));
+    },
     addMarker: async (...args) => sessions.addMarker(requiredText('text', single('addMarker', args, ['text']).text)),
     addSessionMarker: async (...args) => {
       const request = single('addSessionMarker', args, ['sessionId', 'offsetMs', 'text']);
@@ -156,11 +162,12 @@ export function createApiHandlers({
       return sessions.listSessions(parseSessionFilter(args[0]));
     },
     getSessionDetail: async (...args) => {
-      const request = single('getSessionDetail', args, ['id', 'bucketMs', 'faceId']);
+      const request = single('getSessionDetail', args, ['id', 'bucketMs', 'faceId', 'values']);
       return sessions.detail(
         integer('id', request.id, 1, Number.MAX_SAFE_INTEGER),
         integer('bucketMs', request.bucketMs, 1, MAX_BUCKET_MS),
         optionalInteger('faceId', request.faceId, 0, Number.MAX_SAFE_INTEGER),
+        optionalSampleValues(request.values),
       );
     },
     updateSession: async (...args) => {

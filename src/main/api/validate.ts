@@ -2,7 +2,7 @@ import { MAX_FACES_PER_CALL, MAX_TEXT_LENGTH, MAX_VIDEO_MS, type ClassifyRequest
 import { FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
 import { isAbsolute } from 'node:path';
 import { MAX_FACES_PER_PHOTO, MAX_IMAGE_SIDE, MAX_PHOTOS_PER_EXPORT, type PhotoResult } from '../../shared/photos';
-import type { SampleInput, SessionFilter, SessionSource } from '../../shared/sessions';
+import type { BaselineInput, SampleInput, SampleValues, SessionFilter, SessionSource } from '../../shared/sessions';
 import { AUGMENTATION_SWITCHES, TRAINING_LIMITS, type TrainingConfig } from '../../shared/training';
 
 /** A payload from the renderer that does not match the contract. */
@@ -125,6 +125,33 @@ export function parseRecordFaces(payload: unknown): { faces: SampleInput[]; offs
     faces: parsed,
     ...(offsetMs === undefined ? {} : { offsetMs: number('offsetMs', offsetMs, 0, MAX_VIDEO_MS) }),
   };
+}
+
+/** A distribution over the emotions: NUM_CLASSES values in [0, 1] that sum to 1 (within rounding). */
+function distribution(field: string, value: unknown): number[] {
+  if (!Array.isArray(value) || value.length !== NUM_CLASSES) {
+    throw new InvalidPayloadError(`${field} must hold ${NUM_CLASSES} probabilities`);
+  }
+  const parsed = value.map((p: unknown, c) => unitInterval(`${field}[${c}]`, p));
+  const total = parsed.reduce((sum, p) => sum + p, 0);
+  if (Math.abs(total - 1) > 1e-3) throw new InvalidPayloadError(`${field} must sum to 1, not ${total}`);
+  return parsed;
+}
+
+/** setBaseline: a face, its baseline and the model's reference (two distributions), a strength and a frame count. */
+export function parseBaselineInput(payload: unknown): BaselineInput {
+  const input = expectObject('setBaseline', payload, ['faceId', 'baseline', 'reference', 'strength', 'frames']);
+  return {
+    faceId: integer('faceId', input.faceId, 0, Number.MAX_SAFE_INTEGER),
+    baseline: distribution('baseline', input.baseline),
+    reference: distribution('reference', input.reference),
+    strength: unitInterval('strength', input.strength),
+    frames: integer('frames', input.frames, 1, 100_000),
+  };
+}
+
+export function optionalSampleValues(value: unknown): SampleValues | undefined {
+  return value === undefined ? undefined : oneOf('values', value, ['raw', 'calibrated'] as const);
 }
 
 /** A video file a session is analysed from: its name (not its path) and its length. */

@@ -2,6 +2,8 @@ import { PassThrough } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { arousal, valence } from '../../shared/affect';
+import { applyBaseline } from '../../shared/baseline';
 import { EMOTIONS } from '../../shared/emotions';
 import {
   csvField,
@@ -70,9 +72,29 @@ describe('CSV export', () => {
     // Valence and arousal of each sample, at the end: happy 0.8 against the others' 0.2 / 6.
     expect(Number(records[0].valence)).toBeCloseTo(0.8 - 0.2 / 6, 5);
     expect(Number(records[0].arousal)).toBeCloseTo(0.8 * 0.51 + (0.2 / 6) * (0.59 + 0.35 + 0.6 - 0.27 + 0.67), 5);
-    expect(Object.keys(records[0]).slice(-3)).toEqual(['valence', 'arousal', 'face_name']);
+    expect(Object.keys(records[0]).slice(18, 21)).toEqual(['valence', 'arousal', 'face_name']);
     const probabilities = EMOTIONS.map((emotion) => Number(records[1][emotion]));
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // No baseline: the calibrated columns are there, empty.
+    expect(EMOTIONS.map((emotion) => records[0][`calibrated_${emotion}`])).toEqual(EMOTIONS.map(() => ''));
+  });
+
+  it("writes a calibrated face's corrected values beside its raw ones", async () => {
+    const store = SessionStore.open(':memory:');
+    const session = store.createSession({ name: 'calibrated', startedAt: Date.UTC(2026, 10, 24, 10) });
+    const raw = sample(1, 'sad', 0.4).probabilities;
+    const calibrated = applyBaseline(raw, [1, 1, 1, 1, 0.25, 1, 2]);
+    store.appendSamples(session.id, [{ ...sample(1, 'sad', 0.4), offsetMs: 0, calibrated }]);
+    const { csv } = await capture((out) => exportSamplesCsv(store, out));
+    const [record] = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(record.top_emotion).toBe('sad');
+    expect(EMOTIONS.map((emotion) => Number(record[emotion]))).toEqual(raw.map((p) => expect.closeTo(p, 5)));
+    expect(record.calibrated_top_emotion).toBe('neutral');
+    expect(EMOTIONS.map((emotion) => Number(record[`calibrated_${emotion}`]))).toEqual(
+      calibrated.map((p) => expect.closeTo(p, 5)),
+    );
+    expect(Number(record.calibrated_valence)).toBeCloseTo(valence(calibrated), 5);
+    expect(Number(record.calibrated_arousal)).toBeCloseTo(arousal(calibrated), 5);
   });
 
   it('exports every session when none is named, and a per-session summary', async () => {

@@ -33,6 +33,11 @@ export const SAMPLE_COLUMNS = [
   'valence',
   'arousal',
   'face_name',
+  // Corrected by the face's neutral baseline (empty where it had none): see src/shared/baseline.ts.
+  'calibrated_top_emotion',
+  ...EMOTIONS.map((emotion) => `calibrated_${emotion}`),
+  'calibrated_valence',
+  'calibrated_arousal',
 ];
 
 export const SUMMARY_COLUMNS = [
@@ -113,11 +118,23 @@ export async function exportSamplesCsv(
       round(valence(sample.probabilities)),
       round(arousal(sample.probabilities)),
       sample.faceName ?? '',
+      ...calibratedFields(sample.calibrated),
     ]);
     await write(out, line);
     rows++;
   }
   return rows;
+}
+
+/** The calibrated columns of a sample row: its top emotion, probabilities, valence and arousal, or blanks. */
+function calibratedFields(calibrated: readonly number[] | undefined): (string | number)[] {
+  if (!calibrated) return new Array<string>(EMOTIONS.length + 3).fill('');
+  return [
+    EMOTIONS[topEmotionIndex(calibrated)],
+    ...calibrated.map(round),
+    round(valence(calibrated)),
+    round(arousal(calibrated)),
+  ];
 }
 
 /** The sessions an export names (that exist), or all of them, oldest first. */

@@ -84,6 +84,32 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         PRIMARY KEY (session_id, face_id)
       ) STRICT;
     `),
+  // 6: neutral-baseline calibration. A participant's baseline (their resting face's mean
+  // distribution, JSON) and the model's reference it was matched to, from the time it was taken;
+  // samples of a calibrated face keep their calibrated probabilities beside the raw ones (NULL
+  // where the face had no baseline), so either can be shown and exported.
+  (db) =>
+    db.exec(`
+      CREATE TABLE baselines (
+        id         INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        face_id    INTEGER NOT NULL,
+        offset_ms  INTEGER NOT NULL,
+        frames     INTEGER NOT NULL,
+        strength   REAL    NOT NULL,
+        baseline   TEXT    NOT NULL,
+        reference  TEXT    NOT NULL
+      ) STRICT;
+      CREATE INDEX baselines_by_session ON baselines (session_id, face_id, offset_ms);
+      ALTER TABLE samples ADD COLUMN calibrated_angry REAL;
+      ALTER TABLE samples ADD COLUMN calibrated_disgust REAL;
+      ALTER TABLE samples ADD COLUMN calibrated_fear REAL;
+      ALTER TABLE samples ADD COLUMN calibrated_happy REAL;
+      ALTER TABLE samples ADD COLUMN calibrated_sad REAL;
+      ALTER TABLE samples ADD COLUMN calibrated_surprise REAL;
+      ALTER TABLE samples ADD COLUMN calibrated_neutral REAL;
+      ALTER TABLE samples ADD COLUMN calibrated_top_label INTEGER;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { applyBaseline, baselineFactors } from '../../shared/baseline';
 import { SessionRecorder } from './recorder';
 import { sample } from './test-support/samples';
 import { SessionStore } from './session-store';
@@ -78,5 +79,48 @@ describe('SessionRecorder', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('SessionRecorder baselines', () => {
+  const reference = [0.05, 0.01, 0.05, 0.05, 0.1, 0.04, 0.7];
+  const baseline = [0.1, 0.01, 0.05, 0.04, 0.5, 0.02, 0.28];
+
+  it("keeps a calibrated face's samples raw and calibrated from the baseline on, other faces raw", () => {
+    const store = SessionStore.open(':memory:');
+    let now = 10_000;
+    const session = store.createSession({ name: 'calibrated', startedAt: now });
+    const recorder = new SessionRecorder(store, session, { flushIntervalMs: 60_000, now: () => now });
+    recorder.add([sample(1, 'sad', 0.4)]);
+    now += 1_000;
+    const stored = recorder.setBaseline({ faceId: 1, baseline, reference, strength: 0.5, frames: 15 });
+    expect(stored).toMatchObject({ sessionId: session.id, faceId: 1, offsetMs: 1_000 });
+    recorder.add([sample(1, 'sad', 0.4), sample(2, 'sad', 0.4)]);
+    recorder.stop();
+
+    const samples = [...store.iterateSamples([session.id])];
+    expect(samples.map((s) => [s.offsetMs, s.faceId, s.calibrated !== undefined])).toEqual([
+      [0, 1, false], // before the baseline
+      [1_000, 1, true],
+      [1_000, 2, false], // another face
+    ]);
+    const expected = applyBaseline(sample(1, 'sad', 0.4).probabilities, baselineFactors(baseline, reference, 0.5));
+    expect(samples[1].calibrated).toEqual(expected.map((p) => expect.closeTo(p, 12)));
+    expect(samples[1].probabilities).toEqual(sample(1, 'sad', 0.4).probabilities);
+    expect(store.baselines(session.id)).toHaveLength(1);
+  });
+
+  it("refuses a baseline for a file's analysis, and a strength outside [0, 1]", () => {
+    const store = SessionStore.open(':memory:');
+    const live = new SessionRecorder(store, store.createSession({ name: 'live' }), { flushIntervalMs: 60_000 });
+    expect(() => live.setBaseline({ faceId: 1, baseline, reference, strength: 2, frames: 5 })).toThrow(/strength/);
+    expect(store.baselines(live.session.id)).toEqual([]);
+    live.stop();
+    const file = store.createSession({ source: { kind: 'video', fileName: 'clip.webm', durationMs: 1_000 } });
+    const analysis = new SessionRecorder(store, file, { flushIntervalMs: 60_000 });
+    expect(() => analysis.setBaseline({ faceId: 1, baseline, reference, strength: 0.5, frames: 5 })).toThrow(
+      /live view/,
+    );
+    analysis.stop();
   });
 });

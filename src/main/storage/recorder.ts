@@ -1,6 +1,7 @@
 import { DEFAULT_SAMPLES_PER_FACE_PER_SECOND } from '../../shared/api';
-import type { SampleInput, SessionSummary } from '../../shared/sessions';
-import type { SessionStore } from './session-store';
+import { applyBaseline, baselineFactors } from '../../shared/baseline';
+import type { Baseline, BaselineInput, SampleInput, SessionSummary } from '../../shared/sessions';
+import type { SessionStore, TimedSample } from './session-store';
 
 export interface RecorderOptions {
   /** Samples kept per face per second; frames in between are dropped. */
@@ -16,8 +17,10 @@ export interface RecorderOptions {
  * at most the batch being buffered.
  */
 export class SessionRecorder {
-  private buffer: (SampleInput & { offsetMs: number })[] = [];
+  private buffer: TimedSample[] = [];
   private lastKept = new Map<number, number>();
+  /** Per face with a baseline: the factors that calibrate its probabilities. */
+  private readonly factors = new Map<number, number[]>();
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly minGapMs: number;
   private readonly now: () => number;
@@ -54,10 +57,27 @@ export class SessionRecorder {
     for (const face of faces) {
       if (this.lastKept.get(face.faceId) === slot) continue;
       this.lastKept.set(face.faceId, slot);
-      this.buffer.push({ ...face, offsetMs });
+      const factors = this.factors.get(face.faceId);
+      this.buffer.push({
+        ...face,
+        offsetMs,
+        ...(factors ? { calibrated: applyBaseline(face.probabilities, factors) } : {}),
+      });
       kept++;
     }
     return kept;
+  }
+
+  /**
+   * A participant's neutral baseline, stored with the session; their face's samples from now on
+   * are kept calibrated by it as well as raw. A later baseline of the same face replaces it.
+   */
+  setBaseline(input: BaselineInput): Baseline {
+    if (this.session.source) throw new Error('Baselines are taken in the live view, not from a file being analysed');
+    const factors = baselineFactors(input.baseline, input.reference, input.strength);
+    const baseline = this.store.addBaseline(this.session.id, this.now() - this.session.startedAt, input);
+    this.factors.set(input.faceId, factors);
+    return baseline;
   }
 
   addMarker(text: string) {

@@ -1,5 +1,14 @@
 import type { SessionDetail } from '../../shared/api';
-import type { Marker, SampleInput, SessionFilter, SessionSource, SessionSummary } from '../../shared/sessions';
+import type {
+  Baseline,
+  BaselineInput,
+  Marker,
+  SampleInput,
+  SampleValues,
+  SessionFilter,
+  SessionSource,
+  SessionSummary,
+} from '../../shared/sessions';
 import { SessionRecorder, type RecorderOptions } from './recorder';
 import { SessionStore } from './session-store';
 
@@ -65,7 +74,7 @@ export class SessionService {
     return this.store.listSessions(filter);
   }
 
-  detail(id: number, bucketMs: number, faceId?: number): SessionDetail {
+  detail(id: number, bucketMs: number, faceId?: number, values: SampleValues = 'calibrated'): SessionDetail {
     if (this.recorder?.session.id === id) this.recorder.flush();
     const session = this.store.session(id);
     if (!session) throw new Error(`There is no session ${id}`);
@@ -74,16 +83,24 @@ export class SessionService {
       markers: this.store.markers(id),
       faces: this.store.faces(id),
       bucketMs,
-      timeline: this.store.timeline(id, bucketMs, faceId),
-      distribution: this.store.distribution(id, faceId),
-      affect: this.store.affect(id, faceId),
-      segments: this.store.segments(id, session.durationMs, faceId),
-      participants: this.store.faceSummaries(id),
+      timeline: this.store.timeline(id, bucketMs, faceId, values),
+      distribution: this.store.distribution(id, faceId, values),
+      affect: this.store.affect(id, faceId, values),
+      segments: this.store.segments(id, session.durationMs, faceId, values),
+      participants: this.store.faceSummaries(id, values),
       lanes: this.store
         .faces(id)
         .slice(0, MAX_LANES)
-        .map((face) => ({ faceId: face, timeline: this.store.timeline(id, bucketMs, face) })),
+        .map((face) => ({ faceId: face, timeline: this.store.timeline(id, bucketMs, face, values) })),
+      values,
+      baselines: this.store.baselines(id),
     };
+  }
+
+  /** A neutral baseline for a face of the live recording (see SessionRecorder.setBaseline). */
+  setBaseline(input: BaselineInput): Baseline {
+    if (!this.recorder) throw new Error('Baselines are stored with a recording: start recording first');
+    return this.recorder.setBaseline(input);
   }
 
   /** Names a face of a session (while recording it, or afterwards); an empty name removes the name. */

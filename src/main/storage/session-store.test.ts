@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EMOTIONS } from '../../shared/emotions';
+import { valence } from '../../shared/affect';
+import { applyBaseline, baselineFactors } from '../../shared/baseline';
+import { EMOTIONS, topEmotionIndex } from '../../shared/emotions';
 import { formatDate } from '../../shared/format';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from './migrations';
 import { RunStore } from './run-store';
@@ -27,7 +29,15 @@ describe('migrations', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['markers', 'participants', 'samples', 'sessions', 'settings', 'training_runs']);
+    expect(tables).toEqual([
+      'baselines',
+      'markers',
+      'participants',
+      'samples',
+      'sessions',
+      'settings',
+      'training_runs',
+    ]);
     store.close();
   });
 
@@ -37,11 +47,23 @@ describe('migrations', () => {
       const db = new Database(file);
       for (let v = 0; v < version; v++) MIGRATIONS[v](db);
       db.pragma(`user_version = ${version}`);
-      if (version >= 1) db.prepare("INSERT INTO sessions (name, started_at) VALUES ('kept', 1)").run();
+      if (version >= 1) {
+        db.prepare("INSERT INTO sessions (name, started_at) VALUES ('kept', 1)").run();
+        db.prepare(
+          `INSERT INTO samples VALUES (1, 200, 1, 0.1, 0.0, 0.1, 0.6, 0.1, 0.0, 0.1, 3, 0.6, 0.1, 0.2, 0.3, 0.4)`,
+        ).run();
+      }
       db.close();
       const store = SessionStore.open(file);
       expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-      if (version >= 1) expect(store.listSessions().map((s) => s.name)).toEqual(['kept']);
+      if (version >= 1) {
+        expect(store.listSessions().map((s) => s.name)).toEqual(['kept']);
+        // A sample recorded before calibration existed: raw only, and read the same either way.
+        const [kept] = [...store.iterateSamples()];
+        expect(kept).toMatchObject({ offsetMs: 200, topLabel: 3, probabilities: [0.1, 0, 0.1, 0.6, 0.1, 0, 0.1] });
+        expect(kept.calibrated).toBeUndefined();
+        expect(store.distribution(1, undefined, 'calibrated')).toEqual(store.distribution(1, undefined, 'raw'));
+      }
       store.setSetting('activeModel', 'user:mine');
       expect(store.setting('activeModel')).toBe('user:mine');
       const runs = new RunStore(store.db);
@@ -271,5 +293,63 @@ describe('participants', () => {
     store.nameFace(id, 5, 'Kim');
     store.mergeFaces(id, 4, 5);
     expect(store.faceNames(id)).toEqual(new Map([[4, 'Kim']]));
+  });
+});
+
+describe('calibrated samples', () => {
+  const reference = [0.05, 0.01, 0.05, 0.05, 0.1, 0.04, 0.7];
+  const sadResting = [0.1, 0.01, 0.05, 0.04, 0.5, 0.02, 0.28];
+
+  it('keeps raw and calibrated probabilities side by side, and reads either', () => {
+    const store = SessionStore.open(':memory:');
+    const { id } = store.createSession({ name: 'calibrated', startedAt: 0 });
+    const raw = sample(1, 'sad', 0.4);
+    const calibrated = applyBaseline(raw.probabilities, baselineFactors(sadResting, reference, 1));
+    store.appendSamples(id, [
+      { ...raw, offsetMs: 0, calibrated },
+      { ...sample(2, 'happy'), offsetMs: 0 }, // a face without a baseline
+    ]);
+    store.addBaseline(id, 0, { faceId: 1, baseline: sadResting, reference, strength: 1, frames: 20 });
+
+    const [first, second] = [...store.iterateSamples([id])];
+    expect(first.probabilities).toEqual(raw.probabilities);
+    expect(first.calibrated).toEqual(calibrated);
+    expect(topEmotionIndex(calibrated)).not.toBe(EMOTIONS.indexOf('sad')); // the resting bias taken out
+    expect(second.calibrated).toBeUndefined();
+
+    // Raw views read the model's values; calibrated views the corrected ones where they exist.
+    const share = (values: 'raw' | 'calibrated', emotion: string) =>
+      store.distribution(id, undefined, values).find((s) => s.emotion === emotion)!;
+    expect(share('raw', 'sad').timeShare).toBe(0.5);
+    expect(share('calibrated', 'sad').timeShare).toBe(0);
+    expect(share('calibrated', 'happy').timeShare).toBe(0.5); // face 2 unchanged
+    expect(share('calibrated', 'sad').meanProbability).toBeCloseTo(
+      (calibrated[4] + sample(2, 'happy').probabilities[4]) / 2,
+      12,
+    );
+    expect(store.affect(id, 1, 'calibrated')!.valence).toBeCloseTo(valence(calibrated), 12);
+    expect(store.affect(id, 1, 'raw')!.valence).toBeCloseTo(valence(raw.probabilities), 12);
+    expect(store.timeline(id, 1000, 1, 'calibrated')[0].probabilities).toEqual(
+      calibrated.map((p) => expect.closeTo(p, 12)),
+    );
+    expect(store.segments(id, 1000, 1, 'calibrated')[0].dominant).toBe(EMOTIONS[topEmotionIndex(calibrated)]);
+    expect(store.faceSummaries(id, 'raw')[0].dominant).toBe('sad');
+    expect(store.faceSummaries(id, 'calibrated')[0].dominant).toBe(EMOTIONS[topEmotionIndex(calibrated)]);
+
+    expect(store.baselines(id)).toEqual([
+      { id: 1, sessionId: id, faceId: 1, offsetMs: 0, baseline: sadResting, reference, strength: 1, frames: 20 },
+    ]);
+  });
+
+  it("moves a merged face's baselines with its samples", () => {
+    const store = SessionStore.open(':memory:');
+    const { id } = store.createSession({ name: 'merge', startedAt: 0 });
+    store.appendSamples(id, [
+      { ...sample(1, 'sad'), offsetMs: 0 },
+      { ...sample(2, 'sad'), offsetMs: 500 },
+    ]);
+    store.addBaseline(id, 400, { faceId: 2, baseline: sadResting, reference, strength: 0.5, frames: 10 });
+    store.mergeFaces(id, 1, 2);
+    expect(store.baselines(id).map((b) => b.faceId)).toEqual([1]);
   });
 });

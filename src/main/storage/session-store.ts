@@ -1,11 +1,14 @@
 import Database from 'better-sqlite3';
-import { AROUSAL_SQL, VALENCE_SQL } from '../../shared/affect';
+import { arousalSql, valenceSql } from '../../shared/affect';
 import { EMOTIONS, topEmotionIndex, type Emotion } from '../../shared/emotions';
 import { defaultSessionName } from '../../shared/format';
 import type {
+  Baseline,
+  BaselineInput,
   EmotionShare,
   Marker,
   SampleInput,
+  SampleValues,
   FaceSummary,
   SegmentSummary,
   SessionFilter,
@@ -27,8 +30,13 @@ export interface StoredSample {
   topLabel: number;
   confidence: number;
   probabilities: number[];
+  /** The probabilities corrected by the face's neutral baseline, when it had one. */
+  calibrated?: number[];
   box: { x: number; y: number; width: number; height: number };
 }
+
+/** A sample as the recorder writes it: its time, and its calibrated probabilities when the face had a baseline. */
+export type TimedSample = SampleInput & { offsetMs: number; calibrated?: readonly number[] };
 
 interface SessionRow {
   id: number;
@@ -49,7 +57,25 @@ interface SessionRow {
 }
 
 const PROBABILITY_COLUMNS = EMOTIONS.join(', ');
-const MEAN_COLUMNS = EMOTIONS.map((emotion) => `avg(${emotion}) AS ${emotion}`).join(', ');
+const CALIBRATED_COLUMNS = EMOTIONS.map((emotion) => `calibrated_${emotion}`).join(', ');
+
+/**
+ * The SQL of the values a query reads: the model's raw probabilities, or the calibrated ones where a
+ * sample has them (the raw ones elsewhere), with the top emotion, valence and arousal to match.
+ */
+function valuesSql(values: SampleValues) {
+  const column =
+    values === 'calibrated'
+      ? (emotion: Emotion) => `coalesce(calibrated_${emotion}, ${emotion})`
+      : (emotion: Emotion) => emotion;
+  return {
+    top: values === 'calibrated' ? 'coalesce(calibrated_top_label, top_label)' : 'top_label',
+    valence: valenceSql(column),
+    arousal: arousalSql(column),
+    means: EMOTIONS.map((emotion) => `avg(${column(emotion)}) AS ${emotion}`).join(', '),
+    sums: EMOTIONS.map((emotion) => `sum(${column(emotion)}) AS ${emotion}`).join(', '),
+  };
+}
 
 /** The query behind every session summary: the session row with its sample statistics. */
 const SUMMARY_SELECT = `
@@ -170,19 +196,70 @@ export class SessionStore {
   }
 
   /** Writes a batch of samples in one transaction. */
-  appendSamples(sessionId: number, samples: readonly (SampleInput & { offsetMs: number })[]): void {
+  appendSamples(sessionId: number, samples: readonly TimedSample[]): void {
+    const placeholders = EMOTIONS.map(() => '?').join(', ');
     const insert = this.db.prepare(
-      `INSERT INTO samples (session_id, offset_ms, face_id, ${PROBABILITY_COLUMNS}, top_label, confidence, box_x, box_y, box_w, box_h)
-       VALUES (?, ?, ?, ${EMOTIONS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO samples (session_id, offset_ms, face_id, ${PROBABILITY_COLUMNS}, top_label, confidence, box_x, box_y, box_w, box_h,
+                            ${CALIBRATED_COLUMNS}, calibrated_top_label)
+       VALUES (?, ?, ?, ${placeholders}, ?, ?, ?, ?, ?, ?, ${placeholders}, ?)`,
     );
+    const none = EMOTIONS.map(() => null);
     this.db.transaction(() => {
       for (const sample of samples) {
         const p = sample.probabilities;
         const top = topEmotionIndex(p);
         const { x, y, width, height } = sample.box;
-        insert.run(sessionId, sample.offsetMs, sample.faceId, ...p, top, p[top], x, y, width, height);
+        const calibrated = sample.calibrated;
+        insert.run(
+          sessionId,
+          sample.offsetMs,
+          sample.faceId,
+          ...p,
+          top,
+          p[top],
+          x,
+          y,
+          width,
+          height,
+          ...(calibrated ?? none),
+          calibrated ? topEmotionIndex(calibrated) : null,
+        );
       }
     })();
+  }
+
+  /** Stores a participant's neutral baseline, in force for their face from `offsetMs` on. */
+  addBaseline(sessionId: number, offsetMs: number, input: BaselineInput): Baseline {
+    const { lastInsertRowid } = this.db
+      .prepare(
+        `INSERT INTO baselines (session_id, face_id, offset_ms, frames, strength, baseline, reference)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        sessionId,
+        input.faceId,
+        Math.round(offsetMs),
+        input.frames,
+        input.strength,
+        JSON.stringify(input.baseline),
+        JSON.stringify(input.reference),
+      );
+    return { id: Number(lastInsertRowid), sessionId, offsetMs: Math.round(offsetMs), ...input };
+  }
+
+  /** The baselines taken in a session, in time order. */
+  baselines(sessionId: number): Baseline[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, session_id AS sessionId, face_id AS faceId, offset_ms AS offsetMs, frames, strength, baseline, reference
+         FROM baselines WHERE session_id = ? ORDER BY offset_ms, id`,
+      )
+      .all(sessionId) as (Omit<Baseline, 'baseline' | 'reference'> & { baseline: string; reference: string })[];
+    return rows.map((row) => ({
+      ...row,
+      baseline: JSON.parse(row.baseline) as number[],
+      reference: JSON.parse(row.reference) as number[],
+    }));
   }
 
   /** `incomplete`: the session's file was not analysed to its end. */
@@ -289,12 +366,13 @@ export class SessionStore {
   }
 
   /** Mean probabilities per `bucketMs` of the session (all faces, or one), computed in SQL. */
-  timeline(sessionId: number, bucketMs: number, faceId?: number): TimelineBucket[] {
+  timeline(sessionId: number, bucketMs: number, faceId?: number, values: SampleValues = 'raw'): TimelineBucket[] {
+    const sql = valuesSql(values);
     const rows = this.db
       .prepare(
         // JavaScript numbers bind as REAL: cast, for integer division.
-        `SELECT (offset_ms / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS offsetMs, count(*) AS samples, ${MEAN_COLUMNS},
-                avg(${VALENCE_SQL}) AS valence, avg(${AROUSAL_SQL}) AS arousal
+        `SELECT (offset_ms / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS offsetMs, count(*) AS samples, ${sql.means},
+                avg(${sql.valence}) AS valence, avg(${sql.arousal}) AS arousal
          FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)
          GROUP BY 1 ORDER BY 1`,
       )
@@ -312,11 +390,12 @@ export class SessionStore {
   }
 
   /** Per emotion: the share of samples it was on top of, and its mean probability (one pass in SQL). */
-  distribution(sessionId: number, faceId?: number): EmotionShare[] {
+  distribution(sessionId: number, faceId?: number, values: SampleValues = 'raw'): EmotionShare[] {
+    const sql = valuesSql(values);
     const groups = this.db
       .prepare(
-        `SELECT top_label AS label, count(*) AS n, ${EMOTIONS.map((e) => `sum(${e}) AS ${e}`).join(', ')}
-         FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face) GROUP BY top_label`,
+        `SELECT ${sql.top} AS label, count(*) AS n, ${sql.sums}
+         FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face) GROUP BY label`,
       )
       .all({ session: sessionId, face: faceId ?? null }) as ({ label: number; n: number } & Record<string, number>)[];
     const total = groups.reduce((sum, group) => sum + group.n, 0);
@@ -328,10 +407,15 @@ export class SessionStore {
   }
 
   /** Mean valence and arousal of a session's samples (all faces, or one); undefined when it has none. */
-  affect(sessionId: number, faceId?: number): { valence: number; arousal: number } | undefined {
+  affect(
+    sessionId: number,
+    faceId?: number,
+    values: SampleValues = 'raw',
+  ): { valence: number; arousal: number } | undefined {
+    const sql = valuesSql(values);
     const row = this.db
       .prepare(
-        `SELECT avg(${VALENCE_SQL}) AS valence, avg(${AROUSAL_SQL}) AS arousal
+        `SELECT avg(${sql.valence}) AS valence, avg(${sql.arousal}) AS arousal
          FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)`,
       )
       .get({ session: sessionId, face: faceId ?? null }) as { valence: number | null; arousal: number | null };
@@ -342,17 +426,18 @@ export class SessionStore {
    * The session cut at its markers: one segment before the first marker (when the session does not
    * start with one), then one per marker up to the next one or `endMs`. One indexed range query a segment.
    */
-  segments(sessionId: number, endMs: number, faceId?: number): SegmentSummary[] {
+  segments(sessionId: number, endMs: number, faceId?: number, values: SampleValues = 'raw'): SegmentSummary[] {
+    const sql = valuesSql(values);
     const markers = this.markers(sessionId);
     const bounds: { marker?: Marker; startMs: number }[] = [
       ...(markers[0]?.offsetMs === 0 ? [] : [{ startMs: 0 }]),
       ...markers.map((marker) => ({ marker, startMs: marker.offsetMs })),
     ];
     const counts = this.db.prepare(
-      `SELECT top_label AS label, count(*) AS n, sum(${VALENCE_SQL}) AS valence, sum(${AROUSAL_SQL}) AS arousal
+      `SELECT ${sql.top} AS label, count(*) AS n, sum(${sql.valence}) AS valence, sum(${sql.arousal}) AS arousal
        FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)
          AND offset_ms >= :start AND (:end IS NULL OR offset_ms < :end)
-       GROUP BY top_label`,
+       GROUP BY label`,
     );
     return bounds.map(({ marker, startMs }, i) => {
       const next = bounds[i + 1]?.startMs;
@@ -401,6 +486,9 @@ export class SessionStore {
       const moved = this.db
         .prepare('UPDATE samples SET face_id = ? WHERE session_id = ? AND face_id = ?')
         .run(into, sessionId, from).changes;
+      this.db
+        .prepare('UPDATE baselines SET face_id = ? WHERE session_id = ? AND face_id = ?')
+        .run(into, sessionId, from);
       const names = this.faceNames(sessionId);
       if (!names.has(into) && names.has(from)) this.nameFace(sessionId, into, names.get(from)!);
       this.nameFace(sessionId, from, '');
@@ -409,12 +497,13 @@ export class SessionStore {
   }
 
   /** Per face: how long it was seen, what it showed, its mean valence and arousal; with its name. */
-  faceSummaries(sessionId: number): FaceSummary[] {
+  faceSummaries(sessionId: number, values: SampleValues = 'raw'): FaceSummary[] {
     const names = this.faceNames(sessionId);
+    const sql = valuesSql(values);
     const rows = this.db
       .prepare(
         `SELECT face_id AS faceId, count(*) AS samples, count(DISTINCT offset_ms / 1000) AS secondsInView,
-                ${MEAN_COLUMNS}, avg(${VALENCE_SQL}) AS valence, avg(${AROUSAL_SQL}) AS arousal
+                ${sql.means}, avg(${sql.valence}) AS valence, avg(${sql.arousal}) AS arousal
          FROM samples WHERE session_id = ? GROUP BY face_id ORDER BY face_id`,
       )
       .all(sessionId) as ({
@@ -427,7 +516,7 @@ export class SessionStore {
     // Every face's samples by top emotion in one query, not one query a face.
     const byTop = this.db
       .prepare(
-        'SELECT face_id AS faceId, top_label AS label, count(*) AS n FROM samples WHERE session_id = ? GROUP BY face_id, top_label',
+        `SELECT face_id AS faceId, ${sql.top} AS label, count(*) AS n FROM samples WHERE session_id = ? GROUP BY face_id, label`,
       )
       .all(sessionId) as { faceId: number; label: number; n: number }[];
     return rows.map((row) => {
@@ -454,7 +543,7 @@ export class SessionStore {
     const select = this.db.prepare(
       `SELECT s.id AS sessionId, s.name AS sessionName, s.started_at AS startedAt, x.offset_ms AS offsetMs,
               x.face_id AS faceId, x.top_label AS topLabel, x.confidence, ${EMOTIONS.map((e) => `x.${e}`).join(', ')},
-              x.box_x, x.box_y, x.box_w, x.box_h, p.name AS faceName
+              x.box_x, x.box_y, x.box_w, x.box_h, p.name AS faceName, ${EMOTIONS.map((e) => `x.calibrated_${e}`).join(', ')}
        FROM samples x JOIN sessions s ON s.id = x.session_id
        LEFT JOIN participants p ON p.session_id = x.session_id AND p.face_id = x.face_id
        WHERE x.session_id = ? ORDER BY x.offset_ms, x.face_id`,
@@ -471,6 +560,9 @@ export class SessionStore {
           topLabel: row.topLabel as number,
           confidence: row.confidence as number,
           probabilities: EMOTIONS.map((emotion) => row[emotion] as number),
+          ...(row.calibrated_angry === null
+            ? {}
+            : { calibrated: EMOTIONS.map((emotion) => row[`calibrated_${emotion}`] as number) }),
           box: {
             x: row.box_x as number,
             y: row.box_y as number,

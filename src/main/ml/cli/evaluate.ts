@@ -3,6 +3,9 @@ import { evaluationSplit, formatReport, SPLITS, type SplitName } from '../data/d
 import { loadDataset } from '../data/load';
 import { formatEvaluation } from '../evaluation/metrics';
 import { evaluateModel } from '../evaluation/evaluate-model';
+import { neutralReference } from '../evaluation/neutral-reference';
+import { writeMetadata } from '../models/model-folder';
+import { EMOTIONS } from '../../../shared/emotions';
 import { loadModel } from '../models/model-io';
 import { formatBackendReport, initBackend } from '../runtime/backend';
 import { splitLabel } from '../../../shared/training';
@@ -12,7 +15,9 @@ const USAGE = `Usage: npm run evaluate -- --model <model folder> --data <folder|
   --split NAME   train, test or privateTest (default: test; a folder of class folders: all of it)
   --tta          average each face with its mirror image (default: as the model's recipe says)
   --no-tta       never average with the mirror image
-  --json FILE    also write the report as JSON (with the files or rows skipped)`;
+  --json FILE    also write the report as JSON (with the files or rows skipped)
+  --save-reference  store the model's neutral reference (its mean output on the split's neutral
+                 faces, single predictions) in its metadata.json, for neutral-baseline calibration`;
 
 await runCli(USAGE, async () => {
   const { values } = parseCommandLine({
@@ -23,6 +28,7 @@ await runCli(USAGE, async () => {
       tta: { type: 'boolean' },
       'no-tta': { type: 'boolean' },
       json: { type: 'string' },
+      'save-reference': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -41,7 +47,10 @@ await runCli(USAGE, async () => {
   const { split, faces } = evaluationSplit(dataset, values.split as SplitName | undefined);
   const testTimeFlip = values['no-tta'] ? false : (values.tta ?? metadata.recipe.testTimeFlip);
   const started = performance.now();
-  const { report } = await evaluateModel(values.model, loaded, faces, { split, testTimeFlip });
+  const { report, probabilities: predicted } = await evaluateModel(values.model, loaded, faces, {
+    split,
+    testTimeFlip,
+  });
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `${metadata.name} (${metadata.architecture}) on ${splitLabel(split)} of ${values.data}: ${report.images} images` +
@@ -49,6 +58,19 @@ await runCli(USAGE, async () => {
   );
   console.log(formatEvaluation(report));
   console.error(`${report.images} images in ${seconds.toFixed(1)} s`);
+  if (values['save-reference']) {
+    // The live view classifies single faces (no mirror image): the reference must be of the same.
+    const { probabilities } = testTimeFlip
+      ? await evaluateModel(values.model, loaded, faces, { split, testTimeFlip: false })
+      : { probabilities: predicted };
+    const reference = neutralReference(probabilities, faces.labels);
+    if (!reference) throw new UsageError(`${splitLabel(split)} has no neutral face to take the reference from`);
+    await writeMetadata(values.model, { ...metadata, neutralReference: { ...reference, split } });
+    console.error(
+      `Neutral reference from ${reference.faces} neutral faces written to ${values.model}: ` +
+        reference.distribution.map((p, c) => `${EMOTIONS[c]} ${p.toFixed(3)}`).join(', '),
+    );
+  }
   if (values.json) {
     const skipped = { count: dataset.report.skippedCount, items: dataset.report.skipped };
     await writeFile(values.json, `${JSON.stringify({ ...report, skipped }, null, 2)}\n`);

@@ -82,7 +82,13 @@ export class MlHostClient {
   async useModel(modelDir: string): Promise<MlStatus> {
     const info = await this.call('load', { modelDir });
     this.modelDir = modelDir;
-    this.update({ state: 'ready', backend: info.backend, model: info.model, message: undefined });
+    this.update({
+      state: 'ready',
+      backend: info.backend,
+      model: info.model,
+      neutralReference: info.neutralReference,
+      message: undefined,
+    });
     return this.current;
   }
 
@@ -150,7 +156,13 @@ export class MlHostClient {
     channel.onExit((code) => this.onExit(channel, code));
     try {
       const info = await this.call('load', { modelDir: this.modelDir });
-      this.update({ state: 'ready', backend: info.backend, model: info.model, message: undefined });
+      this.update({
+        state: 'ready',
+        backend: info.backend,
+        model: info.model,
+        neutralReference: info.neutralReference,
+        message: undefined,
+      });
     } catch (error) {
       if (this.channel !== channel) return; // it exited; onExit has taken over
       this.update({ state: 'failed', message: `The model could not be loaded: ${(error as Error).message}` });

@@ -27,8 +27,13 @@ export function createMlHost(emit: (event: HostEvent) => void): (request: HostRe
       active.loaded.model.dispose();
     }
     active = { loaded, predictor };
-    const { name, input } = loaded.metadata;
-    return { model: name, backend: report.backend, blurSigma: input.blurSigma ?? 0 };
+    const { name, input, neutralReference } = loaded.metadata;
+    return {
+      model: name,
+      backend: report.backend,
+      blurSigma: input.blurSigma ?? 0,
+      ...(neutralReference ? { neutralReference: neutralReference.distribution } : {}),
+    };
   }
 
   async function classify(faces: Float32Array): Promise<ClassifiedFaces> {

@@ -10,6 +10,8 @@ export interface LoadedModelInfo {
   backend: string;
   /** Blur applied to faces before the model (metadata.input.blurSigma), 0 for none. */
   blurSigma: number;
+  /** The model's mean output on neutral faces, for neutral-baseline calibration, when it has one. */
+  neutralReference?: number[];
 }
 
 export interface ClassifiedFaces {

@@ -1,7 +1,7 @@
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelEntry } from '../../../shared/models';
-import { checkModelFolder, METADATA_FILE, MODEL_FILE, readMetadata, WEIGHTS_FILE, writeAtomic } from './model-folder';
+import { checkModelFolder, METADATA_FILE, MODEL_FILE, readMetadata, WEIGHTS_FILE, writeMetadata } from './model-folder';
 
 const BUNDLED = 'bundled:';
 const USER = 'user:';
@@ -57,10 +57,7 @@ export class ModelLibrary {
     const dir = this.userFolder(id, 'renamed');
     if (!name.trim()) throw new Error('A model needs a name');
     const metadata = await readMetadata(dir);
-    await writeAtomic(
-      path.join(dir, METADATA_FILE),
-      `${JSON.stringify({ ...metadata, name: name.trim() }, null, 2)}\n`,
-    );
+    await writeMetadata(dir, { ...metadata, name: name.trim() });
     return this.entry(dir, id);
   }
 

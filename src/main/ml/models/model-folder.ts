@@ -32,6 +32,11 @@ export interface ModelMetadata {
    * for single predictions (the live view) and one for mirror-averaged ones. Absent: 1, none.
    */
   calibration?: { single: number; mirrored: number; fittedOn: EvaluatedSplit; images: number };
+  /**
+   * The mean distribution it gives neutral faces (evaluation/neutral-reference.ts), which a
+   * participant's neutral baseline is matched to. Absent: the live view cannot calibrate with it.
+   */
+  neutralReference?: { distribution: number[]; faces: number; split: EvaluatedSplit };
   history: EpochRecord[];
   backend: string;
   trainingSeconds: number;
@@ -52,6 +57,11 @@ export async function writeAtomic(file: string, data: string | Uint8Array): Prom
   const temporary = `${file}.tmp`;
   await writeFile(temporary, data);
   await rename(temporary, file);
+}
+
+/** Writes a model folder's metadata.json (atomically: a crash leaves the old one). */
+export async function writeMetadata(dir: string, metadata: ModelMetadata): Promise<void> {
+  await writeAtomic(path.join(dir, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
 }
 
 export async function readMetadata(dir: string): Promise<ModelMetadata> {
@@ -82,6 +92,18 @@ export async function readMetadata(dir: string): Promise<ModelMetadata> {
     !(validTemperature(calibration?.single) && validTemperature(calibration?.mirrored))
   ) {
     throw new ModelLoadError(`model calibration ${JSON.stringify(calibration)} needs two temperatures above 0`);
+  }
+  const reference = metadata.neutralReference?.distribution;
+  if (
+    metadata.neutralReference !== undefined &&
+    !(
+      Array.isArray(reference) &&
+      reference.length === EMOTIONS.length &&
+      reference.every((p) => typeof p === 'number' && p >= 0 && p <= 1) &&
+      Math.abs(reference.reduce((sum, p) => sum + p, 0) - 1) < 1e-3
+    )
+  ) {
+    throw new ModelLoadError(`model neutralReference must be a distribution over the ${EMOTIONS.length} emotions`);
   }
   return metadata;
 }

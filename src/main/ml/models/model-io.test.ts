@@ -78,6 +78,16 @@ describe('model folders', () => {
       writeFile(path.join(dir, METADATA_FILE), JSON.stringify({ ...metadata('float32'), labels: ['happy', 'sad'] })),
     );
     await expect(loadModel(wrongLabels)).rejects.toThrow(/labels .* do not match/);
+    const brokenReference = await copy((dir) =>
+      writeFile(
+        path.join(dir, METADATA_FILE),
+        JSON.stringify({
+          ...metadata('float32'),
+          neutralReference: { distribution: [0.5, 0.5], faces: 2, split: 'test' },
+        }),
+      ),
+    );
+    await expect(loadModel(brokenReference)).rejects.toThrow(/neutralReference must be a distribution/);
     const brokenTopology = await copy(async (dir) => {
       const json = JSON.parse(await readFile(path.join(dir, MODEL_FILE), 'utf8'));
       json.modelTopology.config.layers[0].class_name = 'NoSuchLayer';

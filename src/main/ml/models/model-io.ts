@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
 import {
   checkModelFolder,
-  METADATA_FILE,
+  writeMetadata,
   MODEL_FILE,
   ModelLoadError,
   WEIGHTS_FILE,
@@ -69,7 +69,7 @@ export async function saveModel(dir: string, model: tf.LayersModel, metadata: Mo
       };
       await writeAtomic(path.join(dir, WEIGHTS_FILE), weightBytes);
       await writeAtomic(path.join(dir, MODEL_FILE), JSON.stringify(modelJson));
-      await writeAtomic(path.join(dir, METADATA_FILE), `${JSON.stringify(metadata, null, 2)}\n`);
+      await writeMetadata(dir, metadata);
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaceDataset, FaceSplit } from '../data/dataset';
 import { FACE_PIXELS } from '../data/image';
 import { loadDataset } from '../data/load';
+import { neutralReference } from '../evaluation/neutral-reference';
 import { evaluateModel } from '../evaluation/evaluate-model';
 import { loadModel } from '../models/model-io';
 import { initBackend } from '../runtime/backend';
@@ -87,6 +88,16 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
     const rescored = await evaluateModel(outDir, loaded, small.splits.test!, { split: 'test', testTimeFlip: true });
     expect(Math.abs(rescored.report.accuracy - metadata.evaluation!.accuracy)).toBeLessThanOrEqual(1 / 256);
     expect(rescored.report.temperature).toBe(metadata.evaluation!.temperature);
+
+    // The neutral reference for calibration: the saved model's single predictions on the
+    // validation split's neutral faces, as the live view would get them.
+    const neutralFaces = Array.from(small.splits.test!.labels).filter((label) => label === 6).length;
+    expect(metadata.neutralReference).toMatchObject({ faces: neutralFaces, split: 'test' });
+    const single = await evaluateModel(outDir, loaded, small.splits.test!, { split: 'test', testTimeFlip: false });
+    const expected = neutralReference(single.probabilities, small.splits.test!.labels)!;
+    expect(metadata.neutralReference!.distribution).toEqual(
+      expected.distribution.map((p) => expect.closeTo(p, 2)), // float16 storage moves the last digits
+    );
     loaded.model.dispose();
   });
 

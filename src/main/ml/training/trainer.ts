@@ -7,7 +7,8 @@ import type { EpochRecord, EvaluationReport, RunProgress } from '../../../shared
 import { FACE_PIXELS } from '../data/image';
 import { matchingBlurSigma } from '../data/sharpness';
 import { DatasetError, type FaceDataset, type FaceSplit } from '../data/dataset';
-import { fitTemperature, negativeLogLikelihood } from '../evaluation/calibration';
+import { applyTemperature, fitTemperature, negativeLogLikelihood } from '../evaluation/calibration';
+import { neutralReference } from '../evaluation/neutral-reference';
 import { scoreProbabilities } from '../evaluation/evaluate-model';
 import { classificationMetrics } from '../evaluation/metrics';
 import { argmaxRows } from '../models/inference';
@@ -465,7 +466,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       testTimeFlip,
       temperature: temperatureFor({ calibration }, testTimeFlip),
     }).report;
-    const metadata = { ...metadataFor(state.epoch, { evaluation, calibration }), weightsDtype: 'float16' as const };
+    const reference = neutralReference(applyTemperature(single, calibration.single), labels);
+    const metadata = {
+      ...metadataFor(state.epoch, { evaluation, calibration }),
+      ...(reference ? { neutralReference: { ...reference, split: split.validationFrom } } : {}),
+      weightsDtype: 'float16' as const,
+    };
     pool.post(lead, { type: 'save', dir: outDir, metadata, withOptimizer: false });
     await pool.receive(lead);
     await rm(checkpointDir, { recursive: true, force: true });

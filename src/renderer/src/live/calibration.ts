@@ -1,0 +1,62 @@
+import { applyBaseline, baselineFactors, meanDistribution } from '../../../shared/baseline';
+import { EMOTIONS, topEmotionIndex } from '../../../shared/emotions';
+import type { BaselineInput } from '../../../shared/sessions';
+import type { MonitorFrame } from './monitor';
+import type { TrackedFace } from './tracker';
+
+/** How long a participant holds a neutral face for their baseline. */
+export const CALIBRATION_MS = 3_000;
+/** Fewest frames of the face a baseline may be the mean of (a slow machine sees a few a second). */
+export const MIN_BASELINE_FRAMES = 5;
+
+export type CaptureStep =
+  { state: 'capturing'; progress: number; frames: number } | { state: 'done'; baseline: number[]; frames: number };
+
+/**
+ * Takes one face's neutral baseline: the mean of its raw per-frame probabilities over
+ * CALIBRATION_MS of frames. Frames without the face (or not yet classified) do not count; when
+ * the time is up with too few of them, `offer` throws, saying why.
+ */
+export class BaselineCapture {
+  private readonly seen: number[][] = [];
+  private startedAt: number | undefined;
+
+  constructor(
+    readonly faceId: number,
+    private readonly durationMs = CALIBRATION_MS,
+  ) {}
+
+  /** Offers the frame shown at `nowMs`; the baseline once the time is up. */
+  offer(frame: MonitorFrame, nowMs: number): CaptureStep {
+    this.startedAt ??= nowMs;
+    const face = frame.faces.find((candidate) => candidate.id === this.faceId);
+    if (face?.latest) this.seen.push(face.latest);
+    const elapsed = nowMs - this.startedAt;
+    if (elapsed < this.durationMs) {
+      return { state: 'capturing', progress: elapsed / this.durationMs, frames: this.seen.length };
+    }
+    if (this.seen.length < MIN_BASELINE_FRAMES) {
+      throw new Error(
+        `Face #${this.faceId} was seen in ${this.seen.length} frame${this.seen.length === 1 ? '' : 's'} of ` +
+          `${this.durationMs / 1000} s, too few for a baseline: keep the face in view and try again`,
+      );
+    }
+    return { state: 'done', baseline: meanDistribution(this.seen), frames: this.seen.length };
+  }
+}
+
+/** The faces of a frame as the overlay shows them: calibrated by their baseline where they have one. */
+export function calibrateFrame(frame: MonitorFrame, baselines: Readonly<Record<number, BaselineInput>>): MonitorFrame {
+  if (!frame.faces.some((face) => baselines[face.id])) return frame;
+  return { ...frame, faces: frame.faces.map((face) => calibrateFace(face, baselines[face.id])) };
+}
+
+function calibrateFace(face: TrackedFace, baseline: BaselineInput | undefined): TrackedFace {
+  if (!baseline || !face.probabilities) return face;
+  const probabilities = applyBaseline(
+    face.probabilities,
+    baselineFactors(baseline.baseline, baseline.reference, baseline.strength),
+  );
+  const top = topEmotionIndex(probabilities);
+  return { ...face, probabilities, top: { emotion: EMOTIONS[top], confidence: probabilities[top] } };
+}
