@@ -4,7 +4,9 @@ import { parse } from 'csv-parse/sync';
 import { valence } from '../src/shared/affect';
 import { applyBaseline, baselineFactors } from '../src/shared/baseline';
 import { EMOTIONS } from '../src/shared/emotions';
+import { reportHash } from '../src/shared/report';
 import { expect, test } from './support/app';
+import { pdfText } from './support/pdf';
 
 test('records a session with a marker, shows it in History, and exports it as CSV matching the database', async ({
   app,
@@ -356,4 +358,69 @@ test('a face calibrated before recording is shown calibrated, and the export hol
   }
   // Faces without a baseline have empty calibrated columns.
   for (const row of rows.filter((row) => Number(row.face_id) !== faceId)) expect(row.calibrated_neutral).toBe('');
+});
+
+test("exports a session's report as a PDF holding its name, segments and dominant emotion, with the chart as PNG", async ({
+  app,
+}, testInfo) => {
+  test.skip(!app.bridge, 'needs the test bridge to answer the save dialog and print the report');
+  const { page } = app;
+  const bridge = app.bridge!;
+  // A session made as a recording would make it: face 1 named, happy, then sad after the marker.
+  const store = bridge.sessions.store;
+  const session = store.createSession({
+    name: 'Coaching, week 3',
+    startedAt: Date.UTC(2026, 10, 20, 9),
+    model: 'default',
+  });
+  const probabilities = (emotion: string) => EMOTIONS.map((e) => (e === emotion ? 0.8 : 0.2 / 6));
+  const box = { x: 0.2, y: 0.2, width: 0.3, height: 0.4 };
+  store.appendSamples(session.id, [
+    ...Array.from({ length: 40 }, (_, i) => ({
+      faceId: 1,
+      offsetMs: i * 200,
+      probabilities: probabilities('happy'),
+      box,
+    })),
+    ...Array.from({ length: 15 }, (_, i) => ({
+      faceId: 1,
+      offsetMs: 8_000 + i * 200,
+      probabilities: probabilities('sad'),
+      box,
+    })),
+  ]);
+  store.addMarker(session.id, 8_000, 'Question about goals');
+  store.nameFace(session.id, 1, 'Participant A');
+  store.setNotes(session.id, 'Second half after the break.');
+  store.endSession(session.id, session.startedAt + 11_000);
+
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  await page.getByTestId('session-item').first().getByRole('button').first().click();
+  bridge.savePath = path.join(bridge.dir, 'coaching report.pdf');
+  await page.getByRole('button', { name: 'Export report…' }).click();
+  await expect(page.getByTestId('export-message')).toContainText('Saved the report');
+
+  const { text } = await pdfText(bridge.savePath);
+  const words = text.replace(/\s+/g, ' ');
+  expect(words).toContain('Coaching, week 3');
+  expect(words).toContain('Second half after the break.');
+  expect(words).toContain('Participant A');
+  // Its two segments, and its dominant emotion (happy: 40 of 55 samples).
+  expect(words).toContain('Start');
+  expect(words).toContain('Question about goals');
+  expect(words).toMatch(/Dominant emotion\s*Happy/i);
+  const chart = await readFile(path.join(bridge.dir, 'coaching report-timeline.png'));
+  expect(chart.subarray(1, 4).toString()).toBe('PNG');
+  expect(chart.readUInt32BE(16)).toBeGreaterThan(600); // the chart's width in pixels
+
+  // The report's first page, for the README.
+  const report = await page.context().newPage();
+  await report.setViewportSize({ width: 794, height: 1123 });
+  await bridge.attach(report);
+  await report.goto(
+    `${new URL(page.url()).origin}/index.html${reportHash({ sessionId: session.id, values: 'calibrated' })}`,
+  );
+  await expect(report.locator('[data-report-state="ready"]')).toBeVisible();
+  await report.screenshot({ path: testInfo.outputPath('report.png') });
+  await report.close();
 });

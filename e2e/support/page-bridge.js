@@ -85,6 +85,7 @@
     'updateSession',
     'deleteSessions',
     'exportCsv',
+    'exportReport',
     'exportPhotoCsv',
     'listModels',
     'activateModel',

@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
+import { REPORT_READY_SCRIPT, reportHash, type ReportReadiness, type ReportRequest } from '../../src/shared/report';
+import { appOrigin } from './chromium';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppInfo, MlStatus } from '../../src/shared/api';
 import { createApiHandlers, invokeHandler, isInvokeMethod } from '../../src/main/api/handlers';
@@ -117,11 +119,37 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
     chooseDataset: async () => datasetPath,
     chooseSavePath: async () => savePath,
     chooseFolder: async () => folder,
+    printReport: (request, files) => printReport(request, files),
     appInfo: (): AppInfo => ({ name: 'emotion-monitor', version: 'test', versions: { node: process.versions.node } }),
   });
 
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: BRIDGE_PATH });
   await new Promise((resolve) => server.once('listening', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  /** The browser the app's page runs in: the report is printed in a page of its own there. */
+  let context: BrowserContext | undefined;
+  const attach = async (page: Page) => {
+    context = page.context();
+    // A plain script file, not a function: transpilers add helpers to functions that the page lacks.
+    await page.addInitScript({ path: PAGE_BRIDGE });
+  };
+  /** As main's report window does, with Chromium's own print-to-PDF (headless Chromium has it). */
+  async function printReport(request: ReportRequest, files: { pdf: string; png: string }): Promise<void> {
+    if (!context) throw new Error('No page of the app is open to print the report from');
+    const page = await context.newPage();
+    try {
+      await page.setViewportSize({ width: 794, height: 1123 });
+      await attach(page);
+      await page.goto(`${appOrigin(port)}/index.html${reportHash(request)}`);
+      const readiness = (await page.evaluate(REPORT_READY_SCRIPT)) as ReportReadiness;
+      if (readiness.state === 'failed') throw new Error(readiness.message);
+      if (readiness.chart) await page.screenshot({ path: files.png, clip: readiness.chart });
+      await page.pdf({ path: files.pdf, format: 'A4', printBackground: true });
+    } finally {
+      await page.close();
+    }
+  }
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -135,7 +163,7 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
   });
 
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     ml,
     sessions,
     dir,
@@ -158,8 +186,7 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
     set folder(chosen) {
       folder = chosen;
     },
-    // A plain script file, not a function: transpilers add helpers to functions that the page lacks.
-    attach: async (page: Page) => void (await page.addInitScript({ path: PAGE_BRIDGE })),
+    attach,
     killMlHost: () => channel?.kill(),
     dispose: async () => {
       training.dispose();

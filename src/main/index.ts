@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, utilityProcess } from 'electron';
 import { IPC_CHANNELS, IPC_EVENTS, type AppInfo, type InvokeMethod, type MlStatus } from '../shared/api';
@@ -9,6 +9,7 @@ import { ModelLibrary } from './ml/models/library';
 import { DEFAULT_MODEL_ID } from './ml/models/model-service';
 import { SessionService } from './storage/session-service';
 import { createModelServices } from './services';
+import { printReportWindow } from './report-window';
 import type { TrainingRun } from '../shared/training';
 import type { HostMessage } from './ml/host/protocol';
 import { APP_ENTRY, APP_SCHEME, isAppUrl, isPermissionAllowed, isRequestAllowed, resolveAppFile } from './security';
@@ -121,12 +122,17 @@ const handlers = createApiHandlers({
   },
   chooseSavePath: async (suggestedName) => {
     const window = focusedWindow();
-    const options = { defaultPath: suggestedName, filters: [{ name: 'CSV', extensions: ['csv'] }] };
+    const extension = extname(suggestedName).slice(1);
+    const options = {
+      defaultPath: suggestedName,
+      filters: [{ name: extension.toUpperCase(), extensions: [extension] }],
+    };
     const { canceled, filePath } = await (window
       ? dialog.showSaveDialog(window, options)
       : dialog.showSaveDialog(options));
     return canceled ? undefined : filePath;
   },
+  printReport: (request, files) => printReportWindow(devServerUrl ?? APP_ENTRY, request, files),
   appInfo: (): AppInfo => ({
     name: app.getName(),
     version: app.getVersion(),

@@ -35,6 +35,7 @@ const api: EmotionMonitorApi = {
   updateSession: (request) => invoke(IPC_CHANNELS.updateSession, request),
   deleteSessions: (request) => invoke(IPC_CHANNELS.deleteSessions, request),
   exportCsv: (request) => invoke(IPC_CHANNELS.exportCsv, request),
+  exportReport: (request) => invoke(IPC_CHANNELS.exportReport, request),
   exportPhotoCsv: (request) => invoke(IPC_CHANNELS.exportPhotoCsv, request),
   listModels: () => invoke(IPC_CHANNELS.listModels),
   activateModel: (request) => invoke(IPC_CHANNELS.activateModel, request),

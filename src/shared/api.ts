@@ -1,5 +1,6 @@
 import type { ModelEntry } from './models';
 import type { PhotoResult } from './photos';
+import type { ReportRequest } from './report';
 import type {
   DatasetProgress,
   DatasetSummary,
@@ -166,6 +167,11 @@ export interface EmotionMonitorApi {
   deleteSessions(request: { ids: number[] }): Promise<number>;
   /** Asks where to save, then writes the CSV; undefined when the user cancels. */
   exportCsv(request: ExportRequest): Promise<{ path: string; rows: number } | undefined>;
+  /**
+   * Asks where to save, then writes the session's report as a PDF (its figures of the given values)
+   * and its timeline chart as a PNG beside it; undefined when the user cancels.
+   */
+  exportReport(request: ReportRequest): Promise<{ path: string; chartPath: string } | undefined>;
   /** Asks where to save, then writes photo analysis results as CSV (a row per face); undefined when cancelled. */
   exportPhotoCsv(request: { photos: PhotoResult[] }): Promise<{ path: string; rows: number } | undefined>;
 
@@ -231,6 +237,7 @@ export const IPC_CHANNELS = {
   updateSession: 'sessions:update',
   deleteSessions: 'sessions:delete',
   exportCsv: 'sessions:export-csv',
+  exportReport: 'sessions:export-report',
   exportPhotoCsv: 'photos:export-csv',
   listModels: 'models:list',
   activateModel: 'models:activate',

@@ -76,6 +76,7 @@ function validCalls(): Record<InvokeMethod, Payload> {
     updateSession: [{ id: 1, name: 'renamed', notes: 'notes' }],
     deleteSessions: [{ ids: [1] }],
     exportCsv: [{ kind: 'samples', sessionIds: [1] }],
+    exportReport: [{ sessionId: 1, values: 'raw' }],
     exportPhotoCsv: [
       {
         photos: [
@@ -262,6 +263,7 @@ describe('the IPC contract under fuzzing', { timeout: 300_000 }, () => {
       models: spy(models, 'models', calls),
       training: spy(training, 'training', calls),
       chooseSavePath: spy(async () => undefined, 'chooseSavePath', calls),
+      printReport: spy(async () => undefined, 'printReport', calls),
       chooseFolder: spy(async () => undefined, 'chooseFolder', calls),
       chooseDataset: spy(async () => undefined, 'chooseDataset', calls),
     });

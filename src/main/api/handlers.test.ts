@@ -10,7 +10,7 @@ import { SessionService } from '../storage/session-service';
 import { RunStore } from '../storage/run-store';
 import { TrainingService } from '../ml/runs/training-service';
 import { defaultTrainingConfig } from '../../shared/training';
-import { createApiHandlers, invokeHandler, isInvokeMethod } from './handlers';
+import { createApiHandlers, fileNameFor, invokeHandler, isInvokeMethod } from './handlers';
 
 const BUNDLED_MODELS = path.resolve('resources/models');
 const scratch = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-handlers-'));
@@ -18,6 +18,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** What reached the ML process from the training methods. */
 const hostCalls: { method: string; params: unknown }[] = [];
+/** Reports the handlers asked to be printed. */
+const printedReports: { request: unknown; files: { pdf: string; png: string } }[] = [];
 
 function handlersWith(classified: Float32Array[], savePath?: string, folder?: string, usedModels: string[] = []) {
   const status: MlStatus = { state: 'ready', restarts: 0, model: 'default', backend: 'wasm' };
@@ -51,6 +53,7 @@ function handlersWith(classified: Float32Array[], savePath?: string, folder?: st
     sessions,
     models,
     chooseSavePath: async () => savePath,
+    printReport: async (request, files) => void printedReports.push({ request, files }),
     chooseFolder: async () => folder,
     ml: {
       status,
@@ -209,7 +212,7 @@ describe('session API handlers', () => {
     await invokeHandler(handlers, 'startRecording', [{}]);
     expect(
       await invokeHandler(handlers, 'setBaseline', [{ ...request, baseline: [1, 1, 1, 1, 1, 1, 1] }]),
-    ).toMatchObject({ error: expect.stringMatching(/baseline\[0\] must be in \[0, 1\]|baseline must sum to 1/) });
+    ).toMatchObject({ error: expect.stringMatching(/baseline must sum to 1, not 7/) });
     expect(await invokeHandler(handlers, 'setBaseline', [{ ...request, reference: [0.5, 0.5] }])).toMatchObject({
       error: expect.stringMatching(/reference must hold 7 probabilities/),
     });
@@ -222,6 +225,33 @@ describe('session API handlers', () => {
     expect(await invokeHandler(handlers, 'getSessionDetail', [{ id, bucketMs: 1000, values: 'both' }])).toMatchObject({
       error: expect.stringMatching(/values must be one of/),
     });
+  });
+
+  it('print a report where the user chose, its chart beside it, and nothing when the dialog is cancelled', async () => {
+    const cancelled = handlersWith([]);
+    await invokeHandler(cancelled, 'startRecording', [{ name: 'Interview: "A/B"' }]);
+    const stopped = await invokeHandler(cancelled, 'stopRecording', []);
+    const id = stopped.ok ? stopped.value!.id : 0;
+    printedReports.length = 0;
+    expect(await invokeHandler(cancelled, 'exportReport', [{ sessionId: id }])).toEqual({ ok: true });
+    expect(printedReports).toEqual([]);
+
+    const pdf = path.join(scratch, 'report.pdf');
+    const handlers = handlersWith([], pdf);
+    await invokeHandler(handlers, 'startRecording', [{}]);
+    await invokeHandler(handlers, 'stopRecording', []);
+    expect(await invokeHandler(handlers, 'exportReport', [{ sessionId: 1, values: 'raw' }])).toEqual({
+      ok: true,
+      value: { path: pdf, chartPath: path.join(scratch, 'report-timeline.png') },
+    });
+    expect(printedReports).toEqual([
+      { request: { sessionId: 1, values: 'raw' }, files: { pdf, png: path.join(scratch, 'report-timeline.png') } },
+    ]);
+    expect(await invokeHandler(handlers, 'exportReport', [{ sessionId: 7 }])).toMatchObject({
+      error: 'There is no session 7',
+    });
+    expect(fileNameFor('Interview: "A/B"')).toBe('Interview- -A-B-');
+    expect(fileNameFor('..')).toBe('session');
   });
 
   it('answer a cancelled save dialog with nothing written', async () => {

@@ -9,6 +9,7 @@ import {
 } from '../../shared/api';
 import type { MlHostClient } from '../ml/host/client';
 import { exportCsvFile, exportPhotosCsvFile } from '../storage/csv-export';
+import { chartPathFor, type ReportRequest } from '../../shared/report';
 import type { ModelService } from '../ml/models/model-service';
 import type { SessionService } from '../storage/session-service';
 import type { TrainingService } from '../ml/runs/training-service';
@@ -42,6 +43,8 @@ export interface ApiDependencies {
   models: ModelService;
   /** Asks the user where to save a file (the system dialog in the app); undefined when cancelled. */
   chooseSavePath: (suggestedName: string) => Promise<string | undefined>;
+  /** Prints a session's report to `pdf` and its timeline chart to `png` (an Electron window, or the test browser). */
+  printReport: (request: ReportRequest, files: { pdf: string; png: string }) => Promise<void>;
   /** Asks the user for a folder: a model to import, or where to export one; undefined when cancelled. */
   chooseFolder: (purpose: 'import-model' | 'export-model') => Promise<string | undefined>;
   training: TrainingService;
@@ -57,6 +60,16 @@ function single(method: string, args: unknown[], fields: readonly string[]): Rec
 
 const MAX_BUCKET_MS = 3_600_000;
 
+/** A session's name as a file name on every system: no path separators, reserved or control characters. */
+export function fileNameFor(name: string): string {
+  const safe = name
+    // eslint-disable-next-line no-control-regex -- control characters are what it removes
+    .replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '-')
+    .trim()
+    .slice(0, 100);
+  return safe.replace(/^\.+/, '') || 'session';
+}
+
 /** What main runs for each invoked method, taking the raw (unvalidated) arguments from IPC. */
 export type ApiHandlers = {
   [M in InvokeMethod]: (...args: unknown[]) => ReturnType<EmotionMonitorApi[M]>;
@@ -69,6 +82,7 @@ export function createApiHandlers({
   sessions,
   models,
   chooseSavePath,
+  printReport,
   chooseFolder,
   training,
   chooseDataset,
@@ -189,6 +203,18 @@ export function createApiHandlers({
       const path = await chooseSavePath(suggested);
       if (!path) return undefined;
       return { path, rows: await exportCsvFile(sessions.store, path, request.kind, ids) };
+    },
+    exportReport: async (...args) => {
+      const request = single('exportReport', args, ['sessionId', 'values']);
+      const sessionId = integer('sessionId', request.sessionId, 1, Number.MAX_SAFE_INTEGER);
+      const values = optionalSampleValues(request.values) ?? 'calibrated';
+      const session = sessions.store.session(sessionId);
+      if (!session) throw new Error(`There is no session ${sessionId}`);
+      const pdf = await chooseSavePath(`${fileNameFor(session.name)} report.pdf`);
+      if (!pdf) return undefined;
+      const png = chartPathFor(pdf);
+      await printReport({ sessionId, values }, { pdf, png });
+      return { path: pdf, chartPath: png };
     },
     exportPhotoCsv: async (...args) => {
       const photos = parsePhotoResults(single('exportPhotoCsv', args, ['photos']).photos);

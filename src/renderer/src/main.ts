@@ -1,7 +1,11 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import ReportView from './report/ReportView.svelte';
+import { parseReportHash } from '../../shared/report';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app element missing from index.html');
 
-export default mount(App, { target });
+// The same page is the app, or a session's report for printing (src/shared/report.ts).
+const report = parseReportHash(location.hash);
+export default report ? mount(ReportView, { target, props: { request: report } }) : mount(App, { target });
