@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
+import { builtinModules } from 'node:module';
 import ts from 'typescript-eslint';
+
+/**
+ * The layers the README promises, enforced (as VS Code's code-layering rule does): Electron only in
+ * the files that wire the app to it; the renderer never reaches main or Node; shared imports only
+ * shared. scripts/eslint-layers.test.ts proves each rule bites.
+ */
+const ELECTRON_WIRING = ['src/main/index.ts', 'src/main/report-window.ts', 'src/main/dialogs.ts'];
+const NODE_MODULES = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
 export default ts.config(
   { ignores: ['out/', 'dist/', 'node_modules/', 'resources/', 'e2e/artifacts/', 'test-results/', '.cache/'] },
@@ -16,6 +25,57 @@ export default ts.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/main/**/*.ts'],
+    ignores: ELECTRON_WIRING,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only the Electron wiring (src/main/index.ts and its helpers) imports electron.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.ts', 'src/renderer/**/*.svelte'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...NODE_MODULES, 'electron'].map((name) => ({
+            name,
+            message: 'The renderer runs in a sandboxed page: no Node or Electron.',
+          })),
+          patterns: [
+            {
+              group: ['**/main/**', '**/main'],
+              message: 'The renderer reaches main only through window.api (src/shared/api.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    ignores: ['src/shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!\\./)', message: 'src/shared imports only src/shared: all three processes load it.' },
+          ],
+        },
+      ],
     },
   },
   {

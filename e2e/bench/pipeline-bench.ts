@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { EMOTIONS, FACE_PIXELS } from '../../src/shared/emotions';
-import { FER_CROP_SCALE, FER_CROP_SHIFT_UP } from '../../src/renderer/src/live/geometry';
+import { FER_CROP_SCALE, FER_CROP_SHIFT_UP } from '../../src/renderer/src/live/config';
 import { loadDataset } from '../../src/main/ml/data/load';
 import { scoreProbabilities } from '../../src/main/ml/evaluation/evaluate-model';
 import { argmaxRows, predictProbabilities } from '../../src/main/ml/models/inference';

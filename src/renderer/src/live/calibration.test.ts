@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, baselineFactors } from '../../../shared/baseline';
 import { EMOTIONS } from '../../../shared/emotions';
-import { BaselineCapture, calibrateFrame, MIN_BASELINE_FRAMES } from './calibration';
+import { BaselineCapture, calibrateFrame } from './calibration';
+import { MIN_BASELINE_FRAMES } from './config';
 import type { MonitorFrame } from './monitor';
 import type { TrackedFace } from './tracker';
 

@@ -1,13 +1,9 @@
 import { applyBaseline, baselineFactors, meanDistribution } from '../../../shared/baseline';
 import { EMOTIONS, topEmotionIndex } from '../../../shared/emotions';
 import type { BaselineInput } from '../../../shared/sessions';
+import { CALIBRATION_MS, MIN_BASELINE_FRAMES } from './config';
 import type { MonitorFrame } from './monitor';
 import type { TrackedFace } from './tracker';
-
-/** How long a participant holds a neutral face for their baseline. */
-export const CALIBRATION_MS = 3_000;
-/** Fewest frames of the face a baseline may be the mean of (a slow machine sees a few a second). */
-export const MIN_BASELINE_FRAMES = 5;
 
 export type CaptureStep =
   { state: 'capturing'; progress: number; frames: number } | { state: 'done'; baseline: number[]; frames: number };

@@ -1,6 +1,7 @@
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import type { Box, Point } from './geometry';
 import { SCALE_MEASURE } from './monitor';
+import { DETECTION_WIDTH, MIN_DETECTION_CONFIDENCE } from './config';
 
 /** MediaPipe's runtime and the detector model ship with the app (see scripts/face-detector). */
 const ASSETS = new URL('./mediapipe/', document.baseURI);
@@ -29,14 +30,7 @@ export interface FrameDetector {
   close(): void;
 }
 
-/**
- * Frames wider than this are scaled down before detection. BlazeFace looks at 128x128 anyway,
- * and MediaPipe's cost grows with the frame it is handed (27 ms at 640x480 against 9 at 320x240
- * in software-rendered Chromium); crops are still cut from the full frame.
- */
-export const DETECTION_WIDTH = 320;
-
-export async function createFaceDetector(minConfidence = 0.5): Promise<FrameDetector> {
+export async function createFaceDetector(minConfidence = MIN_DETECTION_CONFIDENCE): Promise<FrameDetector> {
   const detector = await FaceDetector.createFromOptions(
     {
       wasmLoaderPath: new URL('vision_wasm_internal.js', ASSETS).href,

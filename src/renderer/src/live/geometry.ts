@@ -1,3 +1,12 @@
+import {
+  EYE_SPAN_RANGE,
+  FER_CROP_SCALE,
+  FER_CROP_SHIFT_UP,
+  MAX_ALIGN_ANGLE,
+  MIN_ALIGNED_FACE,
+  UNCERTAIN,
+} from './config';
+
 /** A rectangle in video pixels. */
 export interface Box {
   x: number;
@@ -5,14 +14,6 @@ export interface Box {
   width: number;
   height: number;
 }
-
-/**
- * FER2013 framing around a detector box. BlazeFace's box is tighter and sits lower than a FER2013
- * face crop; measured on the e2e fixture (FER2013 faces), a square about 1.2x the box, moved up by
- * a tenth of its height, frames faces the way the training data does.
- */
-export const FER_CROP_SCALE = 1.2;
-export const FER_CROP_SHIFT_UP = 0.1;
 
 /**
  * The square region of the frame to turn into a model input: FER framing, then moved (not
@@ -43,16 +44,6 @@ export interface RotatedSquare {
   side: number;
   angle: number;
 }
-
-/** Below this box width (video pixels) BlazeFace's eye keypoints are a pixel or two apart from the truth. */
-export const MIN_ALIGNED_FACE = 40;
-/** Beyond this tilt the keypoints are more likely wrong than the face that tilted. */
-export const MAX_ALIGN_ANGLE = Math.PI / 4;
-/**
- * Eye distance as a share of the box width: frontal faces measure about 0.4; profile views bring
- * the eyes together and mislabelled keypoints push them apart.
- */
-export const EYE_SPAN_RANGE = [0.25, 0.7] as const;
 
 /** Tilt of the line between the eyes: 0 when level. The subject's right eye appears on the image's left. */
 export function eyeLineAngle(rightEye: Point, leftEye: Point): number {
@@ -175,7 +166,11 @@ export function panelBeside(
 }
 
 /** A label worth showing as a guess: its top probability is low, or the runner-up is close behind. */
-export function isUncertain(probabilities: ArrayLike<number>, minConfidence = 0.4, minMargin = 0.1): boolean {
+export function isUncertain(
+  probabilities: ArrayLike<number>,
+  minConfidence: number = UNCERTAIN.minConfidence,
+  minMargin: number = UNCERTAIN.minMargin,
+): boolean {
   let first = 0;
   let second = 0;
   for (let i = 0; i < probabilities.length; i++) {

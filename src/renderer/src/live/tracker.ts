@@ -1,5 +1,6 @@
 import { EMOTIONS, NUM_CLASSES, topEmotionIndex, type Emotion } from '../../../shared/emotions';
 import { iou, type Box } from './geometry';
+import { TRACKER } from './config';
 
 export interface TrackedFace {
   /** Stable across frames while the face stays in view. */
@@ -60,8 +61,8 @@ export class FaceTracker {
 
   /** Takes one frame's detections; returns the faces of this frame, in the detections' order. */
   update(detections: readonly Detection[]): TrackedFace[] {
-    const minOverlap = this.options.minOverlap ?? 0.3;
-    const follow = this.options.boxFollow ?? 0.6;
+    const minOverlap = this.options.minOverlap ?? TRACKER.minOverlap;
+    const follow = this.options.boxFollow ?? TRACKER.boxFollow;
     // Greedy matching, best overlaps first: faces are few, and rarely overlap one another.
     const pairs: { track: Track; detection: number; overlap: number }[] = [];
     for (const track of this.tracks) {
@@ -99,7 +100,7 @@ export class FaceTracker {
     });
 
     for (const track of this.tracks) if (!used.has(track)) track.missed++;
-    this.tracks = this.tracks.filter((track) => track.missed <= (this.options.maxMissed ?? 5));
+    this.tracks = this.tracks.filter((track) => track.missed <= (this.options.maxMissed ?? TRACKER.maxMissed));
     return faces;
   }
 }

@@ -1,0 +1,52 @@
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+/** The layer rules of eslint.config.js, on a line of code placed in a file of each layer. */
+const eslint = new ESLint();
+async function layerErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(`${code}\nexport const used = [x];\n`, { filePath });
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('layer rules', () => {
+  it('keep electron to the wiring files of main and to preload', async () => {
+    const code = "import { app as x } from 'electron';";
+    expect(await layerErrors('src/main/storage/new-file.ts', code)).toEqual([
+      expect.stringMatching(/Only the Electron wiring/),
+    ]);
+    expect(await layerErrors('src/main/ml/host/new-file.ts', code)).toHaveLength(1);
+    expect(await layerErrors('src/main/index.ts', code)).toEqual([]);
+    expect(await layerErrors('src/main/dialogs.ts', code)).toEqual([]);
+    expect(await layerErrors('src/preload/index.ts', code)).toEqual([]);
+  });
+
+  it('keep the renderer from main, Node and Electron', async () => {
+    for (const code of [
+      "import { SessionStore as x } from '../../../main/storage/session-store';",
+      "import { readFile as x } from 'node:fs/promises';",
+      "import x from 'path';",
+      "import { ipcRenderer as x } from 'electron';",
+    ]) {
+      expect(await layerErrors('src/renderer/src/live/new-file.ts', code), code).toHaveLength(1);
+    }
+    expect(
+      await layerErrors(
+        'src/renderer/src/live/new-file.ts',
+        "import { EMOTIONS as x } from '../../../shared/emotions';",
+      ),
+    ).toEqual([]);
+  });
+
+  it('keep shared to shared', async () => {
+    for (const code of [
+      "import { SessionStore as x } from '../main/storage/session-store';",
+      "import x from 'node:path';",
+      "import x from 'uplot';",
+    ]) {
+      expect(await layerErrors('src/shared/new-file.ts', code), code).toEqual([
+        expect.stringMatching(/only src\/shared/),
+      ]);
+    }
+    expect(await layerErrors('src/shared/new-file.ts', "import { EMOTIONS as x } from './emotions';")).toEqual([]);
+  });
+});
