@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { fakeCameraVideo } from './paths';
+import { errorMessage } from '../../src/shared/errors';
 
 const run = promisify(execFile);
 
@@ -31,7 +32,7 @@ async function ffmpeg(args: string[]): Promise<void> {
     await run('ffmpeg', ['-loglevel', 'error', '-y', ...args]);
   } catch (error) {
     throw new Error(
-      `ffmpeg failed (${(error as Error).message.split('\n')[0]}); the file specs need Debian's ffmpeg: apt-get install ffmpeg`,
+      `ffmpeg failed (${errorMessage(error).split('\n')[0]}); the file specs need Debian's ffmpeg: apt-get install ffmpeg`,
     );
   }
 }

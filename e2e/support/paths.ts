@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorMessage } from '../../src/shared/errors';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RENDERER_DIR = path.join(ROOT, 'out/renderer');
@@ -31,7 +32,7 @@ export function electronBinary(require = createRequire(import.meta.url)): { path
     const binary = require('electron') as unknown as string;
     return existsSync(binary) ? { path: binary } : { reason: ELECTRON_INSTALL_HINT };
   } catch (error) {
-    const message = (error as Error).message;
+    const message = errorMessage(error);
     // electron/index.js throws "Electron failed to install correctly…" when path.txt is missing.
     if (/failed to install/i.test(message)) return { reason: ELECTRON_INSTALL_HINT };
     return { reason: `Electron cannot be loaded: ${message.split('\n')[0]}` };

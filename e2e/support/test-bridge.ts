@@ -16,6 +16,7 @@ import { appOrigin } from './chromium';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppInfo, MlStatus } from '../../src/shared/api';
 import { createApiHandlers, invokeHandler, isInvokeMethod } from '../../src/main/api/handlers';
+import { createLogger } from '../../src/main/log';
 import { MlHostClient, type HostChannel } from '../../src/main/ml/host/client';
 import { spawnWorkerHost } from '../../src/main/ml/host/worker-channel';
 import { ModelLibrary } from '../../src/main/ml/models/library';
@@ -123,6 +124,8 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
     appInfo: (): AppInfo => ({ name: 'emotion-monitor', version: 'test', versions: { node: process.versions.node } }),
   });
 
+  // As main's log, on the console only: a handler's failure shows in the test output with its stack.
+  const log = createLogger();
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: BRIDGE_PATH });
   await new Promise((resolve) => server.once('listening', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -156,7 +159,7 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
     socket.on('message', async (data) => {
       const { id, method, args } = JSON.parse(String(data)) as { id: number; method: unknown; args: unknown };
       const result = isInvokeMethod(handlers, method)
-        ? await invokeHandler(handlers, method, Array.isArray(args) ? args.map(decode) : [])
+        ? await invokeHandler(handlers, method, Array.isArray(args) ? args.map(decode) : [], log)
         : { ok: false, error: `Unknown method ${String(method)}` };
       socket.send(JSON.stringify({ id, result: encode(result) }));
     });

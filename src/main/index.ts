@@ -12,9 +12,20 @@ import { createModelServices } from './services';
 import { printReportWindow } from './report-window';
 import type { TrainingRun } from '../shared/training';
 import type { HostMessage } from './ml/host/protocol';
-import { APP_ENTRY, APP_SCHEME, isAppUrl, isPermissionAllowed, isRequestAllowed, resolveAppFile } from './security';
+import {
+  APP_ENTRY,
+  APP_SCHEME,
+  isPermissionAllowed,
+  isRequestAllowed,
+  isTrustedSender,
+  resolveAppFile,
+} from './security';
+import { createLogger } from './log';
+import { errorMessage } from '../shared/errors';
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+/** The main process's log: the console and <user data>/logs/main.log (README, Troubleshooting). */
+const log = createLogger({ dir: join(app.getPath('userData'), 'logs') });
 const rendererRoot = join(__dirname, '../renderer');
 
 // Test runs feed the camera from a video file (see e2e/); the app itself never sets these.
@@ -64,7 +75,7 @@ function openSessions(): SessionService {
     // Without its database the app would lose recordings: say why and stop, rather than run without it.
     dialog.showErrorBox(
       'Emotion Monitor cannot open its sessions database',
-      `${file}\n\n${error instanceof Error ? error.message : String(error)}\n\nIf this is a native-module error, run "npm run build:native".`,
+      `${file}\n\n${errorMessage(error)}\n\nIf this is a native-module error, run "npm run build:native".`,
     );
     app.exit(1);
     throw error;
@@ -144,10 +155,11 @@ function registerIpc(): void {
   for (const [method, channel] of Object.entries(IPC_CHANNELS) as [InvokeMethod, string][]) {
     ipcMain.handle(channel, (event, ...args: unknown[]) => {
       // Only the app's own page may call the API.
-      if (!event.senderFrame || !isAppUrl(event.senderFrame.url, devServerUrl)) {
+      if (!isTrustedSender(event.senderFrame, devServerUrl)) {
+        log.warn(`Refused ${method} from ${event.senderFrame?.url ?? 'a frame that is gone'}`);
         return { ok: false, error: 'The API is only available to the app page' };
       }
-      return invokeHandler(handlers, method, args);
+      return invokeHandler(handlers, method, args, log);
     });
   }
 }
@@ -161,7 +173,7 @@ function secureSession(): void {
   });
   appSession.webRequest.onBeforeRequest((details, callback) => {
     const allowed = isRequestAllowed(details.url, devServerUrl);
-    if (!allowed) console.warn(`Blocked a request to ${details.url}`);
+    if (!allowed) log.warn(`Blocked a request to ${details.url}`);
     callback({ cancel: !allowed });
   });
   appSession.setPermissionRequestHandler((_webContents, permission, callback, details) => {

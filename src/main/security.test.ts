@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY, isAppUrl, isPermissionAllowed, isRequestAllowed, resolveAppFile } from './security';
+import {
+  APP_ENTRY,
+  isAppUrl,
+  isPermissionAllowed,
+  isRequestAllowed,
+  isTrustedSender,
+  resolveAppFile,
+} from './security';
 
 describe('request blocking', () => {
   it('lets the app load its own files and local data', () => {
@@ -60,5 +67,15 @@ describe('app:// file resolution', () => {
     expect(resolveAppFile(root, 'app://emotion-monitor/assets/..%2F..%2F..%2Fetc%2Fpasswd')).toBeUndefined();
     expect(resolveAppFile(root, 'app://other/index.html')).toBeUndefined();
     expect(resolveAppFile(root, 'app://emotion-monitor/%E0%A4%A')).toBeUndefined();
+  });
+});
+
+describe('IPC senders', () => {
+  it("trust only the app's page in its top frame", () => {
+    expect(isTrustedSender({ url: APP_ENTRY, parent: null })).toBe(true);
+    expect(isTrustedSender({ url: APP_ENTRY, parent: { url: APP_ENTRY } })).toBe(false); // a frame inside it
+    expect(isTrustedSender({ url: 'https://example.com/', parent: null })).toBe(false);
+    expect(isTrustedSender(null)).toBe(false);
+    expect(isTrustedSender({ url: 'http://localhost:5173/', parent: null }, 'http://localhost:5173')).toBe(true);
   });
 });

@@ -31,6 +31,17 @@ export function isAppUrl(url: string, devServerUrl?: string): boolean {
 }
 
 /**
+ * Whether an IPC call comes from the app's own page in its top frame (VS Code's validateEvent does
+ * the same): a frame inside the page, were one ever loaded, gets no API.
+ */
+export function isTrustedSender(
+  frame: { url: string; parent: unknown } | null | undefined,
+  devServerUrl?: string,
+): boolean {
+  return frame !== null && frame !== undefined && frame.parent === null && isAppUrl(frame.url, devServerUrl);
+}
+
+/**
  * Whether a request may go ahead: the app's own files, local-only schemes, and the dev server
  * (with its hot-reload socket) while developing. Everything else, every remote host included, is
  * refused: no frame and no number leaves the machine.

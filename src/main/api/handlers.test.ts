@@ -113,6 +113,29 @@ const face = (faceId: number) => ({
   box: { x: 0.1, y: 0.1, width: 0.3, height: 0.3 },
 });
 
+describe('handler failures', () => {
+  it('are logged with their stack, except a malformed payload, and answered with their message', async () => {
+    const handlers = handlersWith([]);
+    const logged: { message: string; error: unknown }[] = [];
+    const log = { error: (message: string, error?: unknown) => void logged.push({ message, error }) };
+    const broken = {
+      ...handlers,
+      // A bug as it would be written: reading a field of something that is not there.
+      getAppInfo: async () => ({ name: (undefined as unknown as { name: string }).name, version: '', versions: {} }),
+    };
+    expect(await invokeHandler(broken, 'getAppInfo', [], log)).toMatchObject({ ok: false, error: expect.any(String) });
+    expect(logged).toEqual([{ message: 'getAppInfo failed', error: expect.any(TypeError) }]);
+    expect((logged[0].error as Error).stack).toMatch(/handlers\.test\.ts/);
+
+    expect(await invokeHandler(handlers, 'getSessionDetail', [{ id: 'one' }], log)).toMatchObject({ ok: false });
+    expect(logged).toHaveLength(1); // the renderer's malformed call: answered, not logged
+    expect(await invokeHandler(handlers, 'getSessionDetail', [{ id: 5, bucketMs: 1000 }], log)).toMatchObject({
+      error: 'There is no session 5',
+    });
+    expect(logged.map((entry) => entry.message)).toEqual(['getAppInfo failed', 'getSessionDetail failed']);
+  });
+});
+
 describe('session API handlers', () => {
   it('record a session: start, faces, a marker, stop, then list, detail and export it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-export-'));

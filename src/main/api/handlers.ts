@@ -8,6 +8,7 @@ import {
   type MlStatus,
 } from '../../shared/api';
 import type { MlHostClient } from '../ml/host/client';
+import type { Logger } from '../log';
 import { exportCsvFile, exportPhotosCsvFile } from '../storage/csv-export';
 import { chartPathFor, type ReportRequest } from '../../shared/report';
 import type { ModelService } from '../ml/models/model-service';
@@ -35,6 +36,7 @@ import {
   parseTrainingConfig,
   parseValidationFraction,
 } from './validate';
+import { errorMessage } from '../../shared/errors';
 
 export interface ApiDependencies {
   appInfo: () => AppInfo;
@@ -272,16 +274,22 @@ export function createApiHandlers({
   };
 }
 
-/** Runs a handler and wraps its outcome, so the renderer gets main's own error message. */
+/**
+ * Runs a handler and wraps its outcome, so the renderer gets main's own error message. Every failure
+ * but a malformed payload (the renderer's mistake, answered and expected) goes to `log` with its
+ * stack: a TypeError in a handler must not vanish into a message on screen.
+ */
 export async function invokeHandler<M extends InvokeMethod>(
   handlers: ApiHandlers,
   method: M,
   args: unknown[],
+  log?: Pick<Logger, 'error'>,
 ): Promise<IpcResult<Awaited<ReturnType<ApiHandlers[M]>>>> {
   try {
     return { ok: true, value: (await handlers[method](...args)) as Awaited<ReturnType<ApiHandlers[M]>> };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    if (!(error instanceof InvalidPayloadError)) log?.error(`${method} failed`, error);
+    return { ok: false, error: errorMessage(error) };
   }
 }
 

@@ -17,6 +17,7 @@ import type {
   TimelineBucket,
 } from '../../shared/sessions';
 import { migrate, SCHEMA_VERSION } from './migrations';
+import { errorMessage } from '../../shared/errors';
 
 /** One stored sample, as the CSV export reads it. */
 export interface StoredSample {
@@ -127,7 +128,7 @@ export class SessionStore {
     try {
       db = new Database(file, { readonly: true, fileMustExist: true });
     } catch (error) {
-      throw notOurs(error instanceof Error ? error.message : String(error));
+      throw notOurs(errorMessage(error));
     }
     try {
       let version: number;
@@ -137,7 +138,7 @@ export class SessionStore {
         hasSessions =
           db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").get() !== undefined;
       } catch (error) {
-        throw notOurs(error instanceof Error ? error.message : String(error));
+        throw notOurs(errorMessage(error));
       }
       if (!hasSessions) throw notOurs('it has no sessions table');
       if (version !== SCHEMA_VERSION) {

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { errorMessage } from '../../../shared/errors';
 
 /** A mistake in the command line: print it with the usage, exit 2. */
 export class UsageError extends Error {}
@@ -32,7 +33,7 @@ export async function runCli(usage: string, body: () => Promise<void>): Promise<
       console.error(`${error.message}\n\n${usage}`);
       process.exitCode = 2;
     } else {
-      console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`Error: ${errorMessage(error)}`);
       if (process.env.DEBUG) console.error(error);
       process.exitCode = 1;
     }

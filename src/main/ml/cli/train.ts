@@ -12,6 +12,7 @@ import { DEFAULT_RECIPE, recipeFor, SEED_RECIPE } from '../training/recipes';
 import { BatchTooLargeError, trainModel } from '../training/trainer';
 import { progressPrinter } from './progress';
 import { parseCommandLine, positiveInt, positiveNumber, runCli, UsageError } from './run';
+import { errorMessage } from '../../../shared/errors';
 
 // Defaults are read from the recipes, so the help cannot disagree with what training does.
 const USAGE = `Usage: npm run train -- --data <folder|fer2013.csv> --arch seed|default [options]
@@ -108,7 +109,7 @@ async function createOutFolder(outDir: string): Promise<void> {
           ? 'a file is in the way of the folder'
           : code === 'EROFS'
             ? 'the disk is read-only'
-            : (error as Error).message;
+            : errorMessage(error);
     throw new UsageError(`Cannot create the --out folder ${outDir}: ${why}`);
   }
 }

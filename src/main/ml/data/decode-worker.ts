@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeFace, FACE_PIXELS } from './image';
+import { errorMessage } from '../../../shared/errors';
 
 export interface DecodeResult {
   faces: Uint8Array;
@@ -23,7 +24,7 @@ const errors = paths.map((file, i) => {
     return null;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code ? `cannot read file (${code})` : error instanceof Error ? error.message : String(error);
+    return code ? `cannot read file (${code})` : errorMessage(error);
   }
 });
 parentPort!.postMessage({ type: 'done', faces, errors } satisfies DecodeMessage, [faces.buffer]);

@@ -2,6 +2,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { FACE_PIXELS, FACE_SIZE } from '../../../shared/emotions';
 import { rgbaToLuma } from '../../../shared/pixels';
+import { errorMessage } from '../../../shared/errors';
 
 export { FACE_PIXELS };
 
@@ -67,7 +68,7 @@ export function decodeFace(bytes: Uint8Array): Uint8Array {
     image = decodeRgba(bytes);
   } catch (error) {
     if (error instanceof ImageDecodeError) throw error;
-    throw new ImageDecodeError(`corrupt image: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ImageDecodeError(`corrupt image: ${errorMessage(error)}`);
   }
   const { width, height, data } = image;
   if (width < 1 || height < 1) throw new ImageDecodeError('image has no pixels');

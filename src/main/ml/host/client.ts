@@ -7,6 +7,7 @@ import {
   type HostMethods,
   type HostRequest,
 } from './protocol';
+import { errorMessage } from '../../../shared/errors';
 
 /** A running ML host, whatever runs it: an Electron utility process or a worker thread. */
 export interface HostChannel {
@@ -165,7 +166,7 @@ export class MlHostClient {
       });
     } catch (error) {
       if (this.channel !== channel) return; // it exited; onExit has taken over
-      this.update({ state: 'failed', message: `The model could not be loaded: ${(error as Error).message}` });
+      this.update({ state: 'failed', message: `The model could not be loaded: ${errorMessage(error)}` });
     }
   }
 

@@ -7,6 +7,7 @@ import { applyTemperature } from '../evaluation/calibration';
 import { initBackend } from '../runtime/backend';
 import type { ClassifiedFaces, HostEvent, HostMemory, HostRequest, HostResponse, LoadedModelInfo } from './protocol';
 import { TrainingJobs } from './training-jobs';
+import { errorMessage } from '../../../shared/errors';
 
 /**
  * The ML host's request handler: loads a model and classifies faces with it. Transport-free, so
@@ -84,7 +85,7 @@ export function createMlHost(emit: (event: HostEvent) => void): (request: HostRe
           throw new Error(`Unknown method ${(request as { method: unknown }).method}`);
       }
     } catch (error) {
-      return { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+      return { id: request.id, ok: false, error: errorMessage(error) };
     }
   };
 }

@@ -11,6 +11,7 @@ import {
   writeAtomic,
   type ModelMetadata,
 } from './model-folder';
+import { errorMessage } from '../../../shared/errors';
 
 export * from './model-folder';
 
@@ -88,9 +89,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
       }),
     );
   } catch (error) {
-    throw new ModelLoadError(
-      `TensorFlow.js could not build the model: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw new ModelLoadError(`TensorFlow.js could not build the model: ${errorMessage(error)}`);
   }
   const input = model.inputs[0].shape;
   const output = model.outputs[0].shape;

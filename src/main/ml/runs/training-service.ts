@@ -20,6 +20,7 @@ import type { ModelLibrary } from '../models/library';
 import type { BackendChoice } from '../runtime/backend';
 import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE } from '../training/protocol';
 import { canTransition, isUnfinished, nextStatus, RunStateError } from './run-state';
+import { errorMessage } from '../../../shared/errors';
 
 export interface TrainingServiceOptions {
   store: RunStore;
@@ -280,7 +281,7 @@ export class TrainingService {
       store.update(id, {
         status: canTransition(status, 'fail') ? nextStatus(status, 'fail') : status,
         endedAt: Date.now(),
-        message: error instanceof Error ? error.message : String(error),
+        message: errorMessage(error),
       });
     } finally {
       this.current = undefined;
@@ -319,7 +320,7 @@ export class TrainingService {
       });
       report.active = { id: activeId, name: theirs.name, evaluation: theirs.evaluation };
     } catch (error) {
-      report.activeError = `The active model could not be evaluated: ${error instanceof Error ? error.message : String(error)}`;
+      report.activeError = `The active model could not be evaluated: ${errorMessage(error)}`;
     }
     return report;
   }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installFastConvGradients } from './fast-conv-grad';
+import { errorMessage } from '../../../shared/errors';
 
 /** Backends in the order we want them: GPU, native CPU, WebAssembly, plain JavaScript. */
 export const BACKEND_PREFERENCE = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -38,7 +39,7 @@ const NATIVE_PACKAGES: Record<'tensorflow-gpu' | 'tensorflow', string> = {
 let active: BackendReport | undefined;
 
 function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return message.split('\n')[0].slice(0, 300);
 }
 

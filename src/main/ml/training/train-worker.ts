@@ -23,6 +23,7 @@ import {
 } from './protocol';
 import { Random } from './random';
 import { NUM_CLASSES } from '../../../shared/emotions';
+import { errorMessage } from '../../../shared/errors';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -246,12 +247,10 @@ async function handle(message: ToWorker): Promise<void> {
 let queue: Promise<void> = ready.then(
   ({ report, model, gradientLength }) =>
     send({ type: 'ready', backend: report.backend, parameters: model.countParams(), gradientLength }),
-  (error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+  (error: unknown) => send({ type: 'error', message: errorMessage(error) }),
 );
 port.on('message', (message: ToWorker) => {
   queue = queue
     .then(() => handle(message))
-    .catch((error: unknown) =>
-      send({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
-    );
+    .catch((error: unknown) => send({ type: 'error', message: errorMessage(error) }));
 });

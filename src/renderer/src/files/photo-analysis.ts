@@ -1,6 +1,7 @@
 import { NUM_CLASSES } from '../../../shared/emotions';
 import { MAX_FACES_PER_PHOTO, type PhotoResult } from '../../../shared/photos';
 import { analyseFrame, type FramePipeline } from '../live/monitor';
+import { errorMessage } from '../../../shared/errors';
 
 /** What the browser is asked to decode; the file's type is not trusted, its bytes decide. */
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/bmp'];
@@ -28,7 +29,7 @@ export async function analysePhoto(
   try {
     image = await decodePhoto(file);
   } catch (error) {
-    return { fileName: file.name, width: 0, height: 0, faces: [], error: (error as Error).message };
+    return { fileName: file.name, width: 0, height: 0, faces: [], error: errorMessage(error) };
   }
   try {
     const size = { width: image.width, height: image.height };

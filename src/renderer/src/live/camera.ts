@@ -1,4 +1,5 @@
 /** Webcam access: listing, opening, and errors a user can act on. */
+import { errorMessage } from '../../../shared/errors';
 
 export interface CameraInfo {
   deviceId: string;
@@ -29,7 +30,7 @@ export function describeCameraError(error: unknown): string {
     case 'AbortError':
       return 'The camera could not be started: another app may be using it. Close that app, then press Start again.';
     default:
-      return `The camera could not be started (${error instanceof Error ? error.message : String(error)}).`;
+      return `The camera could not be started (${errorMessage(error)}).`;
   }
 }
 

@@ -5,6 +5,7 @@ import type { SampleInput } from '../../../shared/sessions';
 import type { DetectedFace } from './face-detector';
 import { alignedFerCrop, type RotatedSquare } from './geometry';
 import type { FaceTracker, TrackedFace } from './tracker';
+import { errorMessage } from '../../../shared/errors';
 
 /** The parts of a <video> element the monitor uses (a fake one in unit tests). */
 export interface VideoSource {
@@ -88,7 +89,7 @@ export async function analyseFrame<S>(
     }
     Object.assign(result, { probabilities, inferenceMs });
   } catch (error) {
-    result.classifyError = error instanceof Error ? error.message : String(error);
+    result.classifyError = errorMessage(error);
   }
   result.classifyMs = now() - detected;
   return result;
