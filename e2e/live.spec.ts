@@ -198,3 +198,13 @@ test('the ML process is restarted after a crash and the live view keeps going', 
   await expect(page.getByTestId('classify-error')).toHaveCount(0, { timeout: 10_000 });
   await expect(page.locator('[data-testid="face"]:not([data-emotion=""])').first()).toBeVisible();
 });
+
+test('a second launch of the app hands over to the first and exits, the first going on', async ({ app }) => {
+  test.skip(!app.launchAgain, 'one instance per user-data folder is a matter of the Electron app');
+  await expect(app.page.getByTestId('ml-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  expect(await app.launchAgain!()).toBe(0);
+  // The first instance is untouched: its page still answers and its classifier still works.
+  const status = await app.page.evaluate(() => window.api.getMlStatus());
+  expect(status.state).toBe('ready');
+  await expect(app.page.getByRole('button', { name: 'Start' })).toBeVisible();
+});

@@ -3,6 +3,7 @@
  * machine), and the real Electron app (where an Electron binary is installed). Both feed the
  * camera from ../shared/fixtures/faces-320x240.y4m and record every request that is not the app's own.
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,8 @@ export interface AppHandle {
   killMlHost(): Promise<void>;
   /** In Chromium, the test bridge: its session database and the stand-in for the save dialog. */
   bridge?: TestBridge;
+  /** In Electron, launches the app a second time with the same user data; resolves with its exit code. */
+  launchAgain?: () => Promise<number | null>;
 }
 
 export const test = base.extend<AppOptions & { app: AppHandle }>({
@@ -36,15 +39,13 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
       test.skip(!electron.path, `Electron specs skipped: ${electron.reason}`);
       test.skip(camera !== 'fake', 'camera states other than the fake camera are exercised in Chromium');
       const userData = await mkdtemp(path.join(tmpdir(), 'emotion-monitor-electron-'));
-      const app = await _electron.launch({
-        executablePath: electron.path,
-        args: [MAIN_ENTRY],
-        env: {
-          ...process.env,
-          EMOTION_MONITOR_FAKE_CAMERA: fakeCameraVideo(),
-          EMOTION_MONITOR_DB: path.join(userData, 'sessions.db'),
-        },
-      });
+      const env = {
+        ...process.env,
+        EMOTION_MONITOR_FAKE_CAMERA: fakeCameraVideo(),
+        EMOTION_MONITOR_DB: path.join(userData, 'sessions.db'),
+        EMOTION_MONITOR_USER_DATA: userData,
+      };
+      const app = await _electron.launch({ executablePath: electron.path, args: [MAIN_ENTRY], env });
       const page = await app.firstWindow();
       const externalRequests: string[] = [];
       page.on('request', (request) => {
@@ -61,6 +62,12 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
           );
           if (pid) process.kill(pid, 'SIGKILL');
         },
+        launchAgain: () =>
+          new Promise((resolve, reject) => {
+            const second = spawn(electron.path!, [MAIN_ENTRY], { env, stdio: 'ignore' });
+            second.once('error', reject);
+            second.once('exit', (code) => resolve(code));
+          }),
       });
       await app.close();
       await rm(userData, { recursive: true, force: true });

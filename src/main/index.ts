@@ -21,7 +21,26 @@ import {
   resolveAppFile,
 } from './security';
 import { createLogger } from './log';
+import { bringToFront, claimSingleInstance } from './single-instance';
 import { errorMessage } from '../shared/errors';
+
+// Tests give each launch a user-data folder of its own (its single-instance lock and log with it).
+if (process.env.EMOTION_MONITOR_USER_DATA) app.setPath('userData', process.env.EMOTION_MONITOR_USER_DATA);
+// Before anything opens the database or starts training: a later launch shows the first and exits.
+if (
+  !claimSingleInstance(
+    {
+      request: () => app.requestSingleInstanceLock(),
+      onSecondLaunch: (listener) => app.on('second-instance', listener),
+    },
+    () => {
+      if (!bringToFront(BrowserWindow.getAllWindows()[0]) && app.isReady()) createWindow();
+    },
+  )
+) {
+  app.exit(0);
+  process.exit(0);
+}
 
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 /** The main process's log: the console and <user data>/logs/main.log (README, Troubleshooting). */
