@@ -26,7 +26,7 @@ test('analyses a WebM clip into a session whose segments hold the clip’s faces
   await expect(analysis).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
   await expect(page.getByTestId('video-result')).toContainText('saved as the session “faces-clip.webm”');
 
-  const [session] = bridge.sessions.store.listSessions();
+  const [session] = bridge.store.listSessions();
   expect(session).toMatchObject({
     name: 'faces-clip.webm',
     source: { kind: 'video', fileName: 'faces-clip.webm' },
@@ -34,7 +34,7 @@ test('analyses a WebM clip into a session whose segments hold the clip’s faces
   });
   expect(session.durationMs).toBeCloseTo(7200, -2);
   // Video time, segment by segment: how many faces each analysed frame had, and their labels.
-  const samples = [...bridge.sessions.store.iterateSamples([session.id])];
+  const samples = [...bridge.store.iterateSamples([session.id])];
   const frames = new Map<number, typeof samples>();
   for (const sample of samples) frames.set(sample.offsetMs, [...(frames.get(sample.offsetMs) ?? []), sample]);
   const found = SEGMENTS.map((_, segment) =>
@@ -92,7 +92,7 @@ test('analyses a WebM clip into a session whose segments hold the clip’s faces
     .click();
   await expect(segments.nth(2).getByRole('button')).toHaveText('sad part');
   await expect(segments.nth(1)).toHaveAttribute('data-samples', '8'); // happy and neutral now
-  expect(bridge.sessions.store.markers(session.id).map((m) => [m.text, m.offsetMs])).toEqual([
+  expect(bridge.store.markers(session.id).map((m) => [m.text, m.offsetMs])).toEqual([
     ['smile', 2400],
     ['sad part', 4000],
   ]);
@@ -173,7 +173,7 @@ test('refuses a damaged video with a message naming it, and leaves no session', 
   await page.getByTestId('video-input').setInputFiles(bogus);
   await expect(page.getByTestId('video-error')).toContainText('"holiday.webm" cannot be analysed');
   await expect(page.getByTestId('video-analysis')).toHaveAttribute('data-phase', 'failed');
-  if (app.bridge) expect(app.bridge.sessions.store.listSessions()).toEqual([]);
+  if (app.bridge) expect(app.bridge.store.listSessions()).toEqual([]);
 });
 
 test('cancelling a video analysis keeps what was analysed, marked incomplete', async ({ app }, testInfo) => {
@@ -188,7 +188,7 @@ test('cancelling a video analysis keeps what was analysed, marked incomplete', a
   await expect(analysis).toHaveAttribute('data-phase', 'cancelled');
   await expect(page.getByTestId('video-result')).toContainText('marked incomplete');
   if (app.bridge) {
-    const [session] = app.bridge.sessions.store.listSessions();
+    const [session] = app.bridge.store.listSessions();
     expect(session).toMatchObject({ incomplete: true, source: { fileName: 'faces-long.webm' } });
     expect(session.samples).toBeGreaterThanOrEqual(10);
     expect(session.durationMs).toBeLessThan(session.source!.durationMs);
@@ -227,5 +227,5 @@ test('a video is not analysed while a live recording goes on, and the recording 
   await expect(page.getByTestId('video-error')).toContainText('is being recorded live: stop it in the Live view');
   await page.getByRole('button', { name: 'Live', exact: true }).click();
   await expect(page.getByTestId('recording-state')).toBeVisible(); // still recording
-  if (app.bridge) expect(app.bridge.sessions.store.listSessions().map((s) => s.source)).toEqual([undefined]);
+  if (app.bridge) expect(app.bridge.store.listSessions().map((s) => s.source)).toEqual([undefined]);
 });

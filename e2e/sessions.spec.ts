@@ -21,7 +21,7 @@ test('records a session with a marker, shows it in History, and exports it as CS
   await page.getByRole('button', { name: 'Record' }).click();
   await expect(page.getByTestId('recording-state')).toContainText('Study, "day 1"');
   // Record until the database holds samples before and after the marker (events, not a fixed time).
-  const samplesStored = () => bridge.sessions.store.listSessions()[0]?.samples ?? 0;
+  const samplesStored = () => bridge.store.listSessions()[0]?.samples ?? 0;
   await expect.poll(samplesStored, { timeout: 60_000 }).toBeGreaterThan(5);
   await page.getByRole('textbox', { name: 'Marker text' }).fill('question 3');
   await page.getByRole('button', { name: 'Add marker' }).click();
@@ -63,13 +63,13 @@ test('records a session with a marker, shows it in History, and exports it as CS
   await expect(page.getByTestId('timeline-chart').locator('canvas')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('history-session.png') });
 
-  const [session] = bridge.sessions.store.listSessions();
+  const [session] = bridge.store.listSessions();
   expect(session.samples).toBeGreaterThan(5);
   bridge.savePath = path.join(bridge.dir, 'export.csv');
   await page.getByRole('button', { name: 'Export CSV', exact: true }).click();
   await expect(page.getByTestId('export-message')).toContainText(`Saved ${session.samples} samples`);
   const records = parse(await readFile(bridge.savePath, 'utf8'), { columns: true }) as Record<string, string>[];
-  const stored = [...bridge.sessions.store.iterateSamples([session.id])];
+  const stored = [...bridge.store.iterateSamples([session.id])];
   expect(records).toHaveLength(stored.length);
   expect(records.map((r) => [r.session_name, Number(r.offset_ms), Number(r.face_id), r.top_emotion])).toEqual(
     stored.map((s) => [s.sessionName, s.offsetMs, s.faceId, EMOTIONS[s.topLabel]]),
@@ -92,7 +92,7 @@ test('a recording survives a reload of the page', async ({ app }) => {
 test('deleting a session asks first, can be undone, and is final once History is left', async ({ app }) => {
   test.skip(!app.bridge, 'needs the test bridge to read the database');
   const { page } = app;
-  const store = app.bridge!.sessions.store;
+  const store = app.bridge!.store;
   for (const name of ['Keep me', 'Delete me']) {
     store.endSession(store.createSession({ name }).id);
   }
@@ -127,7 +127,7 @@ test('deleting a session asks first, can be undone, and is final once History is
 test('compares two recorded sessions: both timelines drawn, zooming one zooms the other', async ({ app }) => {
   test.skip(!app.bridge, 'needs the test bridge to read the database');
   const { page } = app;
-  const store = app.bridge!.sessions.store;
+  const store = app.bridge!.store;
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByTestId('face').first()).toBeVisible();
   for (const name of ['First take', 'Second take']) {
@@ -170,7 +170,7 @@ test('History: a search without a match says so, bulk actions take only the sess
 }) => {
   test.skip(!app.bridge, 'needs the test bridge to prepare sessions and answer the save dialog');
   const { page } = app;
-  const store = app.bridge!.sessions.store;
+  const store = app.bridge!.store;
   for (const name of ['Alpha', 'Beta', 'Gamma']) store.endSession(store.createSession({ name }).id);
   await page.getByRole('button', { name: 'History', exact: true }).click();
   const items = page.getByTestId('session-item');
@@ -207,7 +207,7 @@ test('recording needs a running camera, shows in the header from every view, mov
 }) => {
   test.skip(!app.bridge, 'needs the test bridge to read the database');
   const { page } = app;
-  const store = app.bridge!.sessions.store;
+  const store = app.bridge!.store;
   const record = page.getByRole('button', { name: 'Record', exact: true });
   await expect(record).toBeDisabled();
   await expect(page.getByText('Start the camera to record.')).toBeVisible();
@@ -245,7 +245,7 @@ test('recording needs a running camera, shows in the header from every view, mov
 
 test('an empty session says it is empty, without a chart, zoom buttons or a table of zeros', async ({ app }) => {
   test.skip(!app.bridge, 'needs the test bridge to prepare a session');
-  const store = app.bridge!.sessions.store;
+  const store = app.bridge!.store;
   store.endSession(store.createSession({ name: 'Nothing here' }).id);
   const { page } = app;
   await page.getByRole('button', { name: 'History', exact: true }).click();
@@ -276,8 +276,8 @@ test('a face named while recording keeps its name in History and the CSV, and a 
     'Participant A',
   );
   // Record until the pair segment has given the session more faces.
-  const [recording] = bridge.sessions.store.listSessions();
-  await expect.poll(() => bridge.sessions.store.faces(recording.id).length, { timeout: 60_000 }).toBeGreaterThan(2);
+  const [recording] = bridge.store.listSessions();
+  await expect.poll(() => bridge.store.faces(recording.id).length, { timeout: 60_000 }).toBeGreaterThan(2);
   await page.getByRole('button', { name: 'Stop recording' }).click();
 
   await page.getByRole('button', { name: 'History', exact: true }).click();
@@ -285,10 +285,10 @@ test('a face named while recording keeps its name in History and the CSV, and a 
   const named = page.locator(`[data-testid="participant"][data-face-id="${faceId}"]`);
   await expect(named).toHaveAttribute('data-name', 'Participant A');
   await expect(page.getByTestId('lane-title').filter({ hasText: 'Participant A' })).toBeVisible();
-  const faces = bridge.sessions.store.faces(recording.id);
+  const faces = bridge.store.faces(recording.id);
   const other = faces.find((id) => id !== faceId)!;
   const samplesOf = (id: number) =>
-    [...bridge.sessions.store.iterateSamples([recording.id])].filter((s) => s.faceId === id).length;
+    [...bridge.store.iterateSamples([recording.id])].filter((s) => s.faceId === id).length;
   const expected = samplesOf(faceId) + samplesOf(other);
   await page.getByRole('combobox', { name: 'Face to merge', exact: true }).selectOption(String(other));
   await page.getByRole('combobox', { name: 'Face to merge into' }).selectOption(String(faceId));
@@ -296,7 +296,7 @@ test('a face named while recording keeps its name in History and the CSV, and a 
   await expect(page.getByTestId('participant')).toHaveCount(faces.length - 1);
   await page.getByTestId('participants').scrollIntoViewIfNeeded();
   await page.screenshot({ path: testInfo.outputPath('history-faces.png') });
-  expect(bridge.sessions.store.faces(recording.id)).not.toContain(other);
+  expect(bridge.store.faces(recording.id)).not.toContain(other);
   expect(samplesOf(faceId)).toBe(expected);
 
   bridge.savePath = path.join(bridge.dir, 'named.csv');
@@ -327,13 +327,13 @@ test('a face calibrated before recording is shown calibrated, and the export hol
   await expect(calibrated.getByTestId('face-label')).toContainText('calibrated');
   await page.getByRole('button', { name: 'Record' }).click();
   await expect(page.getByTestId('recording-state')).toBeVisible();
-  const [recording] = bridge.sessions.store.listSessions();
+  const [recording] = bridge.store.listSessions();
   const calibratedSamples = () =>
-    [...bridge.sessions.store.iterateSamples([recording.id])].filter((s) => s.faceId === faceId && s.calibrated).length;
+    [...bridge.store.iterateSamples([recording.id])].filter((s) => s.faceId === faceId && s.calibrated).length;
   await expect.poll(calibratedSamples, { timeout: 60_000 }).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Stop recording' }).click();
 
-  const [baseline] = bridge.sessions.store.baselines(recording.id);
+  const [baseline] = bridge.store.baselines(recording.id);
   expect(baseline).toMatchObject({ faceId, strength: 0.5 });
   expect(baseline.frames).toBeGreaterThanOrEqual(5);
   expect(baseline.reference).toEqual((await page.evaluate(() => window.api.getMlStatus())).neutralReference);
@@ -367,7 +367,7 @@ test("exports a session's report as a PDF holding its name, segments and dominan
   const { page } = app;
   const bridge = app.bridge!;
   // A session made as a recording would make it: face 1 named, happy, then sad after the marker.
-  const store = bridge.sessions.store;
+  const store = bridge.store;
   const session = store.createSession({
     name: 'Coaching, week 3',
     startedAt: Date.UTC(2026, 10, 20, 9),

@@ -94,7 +94,7 @@ try {
     const perFrame = Object.fromEntries(
       Object.entries(spent).map(([key, ms]) => [key, Math.round((ms / frames) * 10) / 10]),
     );
-    const [session] = bridge.sessions.store.listSessions();
+    const [session] = bridge.store.listSessions();
     const result = {
       clip: path.basename(clip),
       framesPerSecondOfVideo: rate,

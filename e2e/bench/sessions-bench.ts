@@ -4,19 +4,18 @@
  * and draw its chart (the built renderer in Debian's Chromium, the real session API behind the
  * test bridge) and to export it as CSV. Ends with one JSON line of the figures.
  */
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
 import { chromium } from '@playwright/test';
 import { EMOTIONS } from '../../src/shared/emotions';
-import { exportSamplesCsv } from '../../src/main/storage/csv-export';
 import { SessionService } from '../../src/main/storage/session-service';
 import { SessionStore } from '../../src/main/storage/session-store';
 import { bucketFor } from '../../src/renderer/src/history/format';
 import { appOrigin, CHROMIUM_ARGS, routeApp } from '../support/chromium';
 import { CHROMIUM } from '../support/paths';
 import { startTestBridge } from '../support/test-bridge';
+import { openDatabase } from '../../src/main/storage/database';
 
 const HOUR_MS = 3_600_000;
 const RATE = 10; // samples per face per second
@@ -29,7 +28,7 @@ const dbFile = path.join(dir, 'sessions.db');
 const figures: Record<string, number | string> = {};
 try {
   // 1. Writing: one transaction per second of recording, as the recorder does.
-  const store = SessionStore.open(dbFile);
+  const store = new SessionStore(openDatabase(dbFile));
   const session = store.createSession({
     name: 'One hour, two faces',
     startedAt: Date.now() - HOUR_MS,
@@ -60,10 +59,11 @@ try {
   console.log(
     `write: ${samples} samples in ${round(writeMs)} ms = ${figures.write_samples_per_s} samples/s (1 transaction per recorded second)`,
   );
-  store.close();
+  store.db.close();
 
   // 2. The queries behind the session view, in the main process.
-  const service = SessionService.open(dbFile, { activeModel: () => 'default' });
+  const db = openDatabase(dbFile);
+  const service = new SessionService(new SessionStore(db), { activeModel: () => 'default' });
   const bucketMs = bucketFor(HOUR_MS);
   const queryTimes = Array.from({ length: 5 }, () => {
     const start = performance.now();
@@ -78,13 +78,11 @@ try {
   // 3. Export, as the app writes it.
   const csv = path.join(dir, 'export.csv');
   const exportStart = performance.now();
-  const out = createWriteStream(csv);
-  const rows = await exportSamplesCsv(service.store, out, [session.id]);
-  out.end();
-  await finished(out);
+  const rows = await service.exportCsv(csv, 'samples', [session.id]);
   figures.export_ms = round(performance.now() - exportStart);
   console.log(`export: ${rows} rows, ${(statSync(csv).size / 1e6).toFixed(1)} MB in ${figures.export_ms} ms`);
   service.close();
+  db.close();
 
   // 4. Opening the session in History and drawing its chart, in Chromium.
   const bridge = await startTestBridge({ dbFile });

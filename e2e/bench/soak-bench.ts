@@ -122,10 +122,10 @@ try {
   if (externalRequests.length > 0) throw new Error(`Requests left the app: ${externalRequests.join(', ')}`);
 
   // Every whole second of the recording has samples, and of both faces.
-  const [session] = bridge.sessions.store.listSessions();
+  const [session] = bridge.store.listSessions();
   const facesPerSecond = new Map<number, Set<number>>();
   let written = 0;
-  for (const stored of bridge.sessions.store.iterateSamples([session.id])) {
+  for (const stored of bridge.store.iterateSamples([session.id])) {
     written++;
     const second = Math.floor(stored.offsetMs / 1000);
     if (!facesPerSecond.has(second)) facesPerSecond.set(second, new Set());

@@ -20,7 +20,9 @@ import { createLogger } from '../../src/main/log';
 import { MlHostClient, type HostChannel } from '../../src/main/ml/host/client';
 import { spawnWorkerHost } from '../../src/main/ml/host/worker-channel';
 import { ModelLibrary } from '../../src/main/ml/models/library';
+import { openDatabase } from '../../src/main/storage/database';
 import { SessionService } from '../../src/main/storage/session-service';
+import { SessionStore } from '../../src/main/storage/session-store';
 import type { TrainingService } from '../../src/main/ml/runs/training-service';
 import { createModelServices } from '../../src/main/services';
 import { DEFAULT_MODEL_DIR } from './paths';
@@ -58,6 +60,8 @@ function encode(value: unknown): unknown {
 export interface TestBridge {
   /** The loopback port the page's origin must use, so the bridge socket is same-origin. */
   port: number;
+  /** The sessions database, for specs to check what the app stored. */
+  store: SessionStore;
   ml: MlHostClient;
   sessions: SessionService;
   /** Where the next CSV export is saved, standing in for the save dialog (undefined: cancelled). */
@@ -95,15 +99,16 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
     for (const socket of sockets) socket.send(JSON.stringify({ event: 'datasetProgress', progress }));
   });
   const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-e2e-'));
-  const sessions = SessionService.open(options.dbFile ?? path.join(dir, 'sessions.db'), {
-    activeModel: () => ml.status.model,
-  });
+  // Composed as the app composes it (src/main/index.ts): one connection, the stores sharing it.
+  const db = openDatabase(options.dbFile ?? path.join(dir, 'sessions.db'));
+  const store = new SessionStore(db);
+  const sessions = new SessionService(store, { activeModel: () => ml.status.model });
   let savePath: string | undefined;
   let folder: string | undefined;
   let datasetPath: string | undefined;
   const library = new ModelLibrary(path.dirname(DEFAULT_MODEL_DIR), path.join(dir, 'models'));
   const { models, training } = createModelServices({
-    sessions,
+    db,
     ml,
     library,
     trainingDir: path.join(dir, 'training'),
@@ -167,6 +172,7 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
 
   return {
     port,
+    store,
     ml,
     sessions,
     dir,
@@ -196,6 +202,7 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
       ml.dispose();
       await training.whenIdle();
       sessions.close();
+      db.close();
       for (const socket of sockets) socket.terminate();
       await new Promise((resolve) => server.close(resolve));
       rmSync(dir, { recursive: true, force: true });

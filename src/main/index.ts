@@ -7,7 +7,10 @@ import { createApiHandlers, invokeHandler } from './api/handlers';
 import { MlHostClient, type HostChannel } from './ml/host/client';
 import { ModelLibrary } from './ml/models/library';
 import { DEFAULT_MODEL_ID } from './ml/models/model-service';
+import { openDatabase, type Database } from './storage/database';
 import { SessionService } from './storage/session-service';
+import { SessionStore } from './storage/session-store';
+import { Settings } from './storage/settings';
 import { createModelServices } from './services';
 import { printReportWindow } from './report-window';
 import type { TrainingRun } from '../shared/training';
@@ -83,13 +86,11 @@ const sqliteForElectron = join(
   process.versions.electron,
   'better_sqlite3.node',
 );
-function openSessions(): SessionService {
+/** The app's database, opened once here and closed at quit; every store shares it. */
+function openAppDatabase(): Database {
   const file = process.env.EMOTION_MONITOR_DB ?? join(app.getPath('userData'), 'sessions.db');
   try {
-    return SessionService.open(file, {
-      activeModel: () => ml.status.model,
-      nativeBinding: existsSync(sqliteForElectron) ? sqliteForElectron : undefined,
-    });
+    return openDatabase(file, { nativeBinding: existsSync(sqliteForElectron) ? sqliteForElectron : undefined });
   } catch (error) {
     // Without its database the app would lose recordings: say why and stop, rather than run without it.
     dialog.showErrorBox(
@@ -100,11 +101,12 @@ function openSessions(): SessionService {
     throw error;
   }
 }
-const sessions = openSessions();
+const db = openAppDatabase();
+const sessions = new SessionService(new SessionStore(db, log), { activeModel: () => ml.status.model });
 
 // Bundled models ship with the app; the user's own live in the user-data folder.
 const library = new ModelLibrary(join(app.getAppPath(), 'resources/models'), join(app.getPath('userData'), 'models'));
-const remembered = library.folderOf(sessions.store.setting('activeModel') ?? DEFAULT_MODEL_ID);
+const remembered = library.folderOf(new Settings(db).activeModel() ?? DEFAULT_MODEL_ID);
 // A remembered model that has gone since falls back to the bundled default.
 const startModelDir = existsSync(join(remembered, 'metadata.json')) ? remembered : library.folderOf(DEFAULT_MODEL_ID);
 const ml = new MlHostClient({ spawn: spawnUtilityHost, modelDir: startModelDir, onStatus: broadcastStatus });
@@ -112,7 +114,7 @@ ml.onEvent((event) => {
   if (event.event === 'datasetProgress') broadcast(IPC_EVENTS.datasetProgress, { path: event.path, ...event.progress });
 });
 const { models, training } = createModelServices({
-  sessions,
+  db,
   ml,
   library,
   trainingDir: join(app.getPath('userData'), 'training'),
@@ -249,4 +251,5 @@ app.on('will-quit', () => {
   training.dispose();
   ml.dispose();
   sessions.close();
+  db.close();
 });

@@ -20,6 +20,9 @@ import { Random } from '../ml/training/random';
 import { RunStore } from '../storage/run-store';
 import { SessionService } from '../storage/session-service';
 import { createApiHandlers, invokeHandler, type ApiHandlers } from './handlers';
+import { openDatabase, type Database } from '../storage/database';
+import { SessionStore } from '../storage/session-store';
+import { Settings } from '../storage/settings';
 
 const PAYLOADS = 1_200;
 const BUNDLED_MODELS = path.resolve('resources/models');
@@ -241,17 +244,19 @@ describe('the IPC contract under fuzzing', { timeout: 300_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-fuzz-'));
   const calls: string[] = [];
   let sessions: SessionService;
+  let db: Database;
   let client: MlHostClient;
   let handlers: ApiHandlers;
 
   beforeAll(async () => {
-    sessions = SessionService.open(path.join(dir, 'sessions.db'), { activeModel: () => 'default' });
+    db = openDatabase(path.join(dir, 'sessions.db'));
+    sessions = new SessionService(new SessionStore(db), { activeModel: () => 'default' });
     client = new MlHostClient({ spawn: () => spawnWorkerHost(), modelDir: path.join(BUNDLED_MODELS, 'default') });
     await client.start();
     const library = new ModelLibrary(BUNDLED_MODELS, path.join(dir, 'models'));
-    const models = new ModelService(library, sessions.store, client);
+    const models = new ModelService(library, new Settings(db), client);
     const training = new TrainingService({
-      store: new RunStore(sessions.store.db),
+      store: new RunStore(db),
       host: client,
       models,
       runsDir: path.join(dir, 'runs'),
@@ -272,6 +277,7 @@ describe('the IPC contract under fuzzing', { timeout: 300_000 }, () => {
   afterAll(() => {
     client?.dispose();
     sessions?.close();
+    db?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -302,6 +308,6 @@ describe('the IPC contract under fuzzing', { timeout: 300_000 }, () => {
     expect(await invokeHandler(handlers, 'stopRecording', [])).toMatchObject({ ok: true });
     const listed = await invokeHandler(handlers, 'listSessions', [{}]);
     expect(listed.ok && listed.value.map((s) => s.samples)).toEqual([1]);
-    expect(sessions.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });

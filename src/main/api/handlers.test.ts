@@ -11,6 +11,9 @@ import { RunStore } from '../storage/run-store';
 import { TrainingService } from '../ml/runs/training-service';
 import { defaultTrainingConfig } from '../../shared/training';
 import { createApiHandlers, fileNameFor, invokeHandler, isInvokeMethod } from './handlers';
+import { openDatabase } from '../storage/database';
+import { SessionStore } from '../storage/session-store';
+import { Settings } from '../storage/settings';
 
 const BUNDLED_MODELS = path.resolve('resources/models');
 const scratch = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-handlers-'));
@@ -23,7 +26,8 @@ const printedReports: { request: unknown; files: { pdf: string; png: string } }[
 
 function handlersWith(classified: Float32Array[], savePath?: string, folder?: string, usedModels: string[] = []) {
   const status: MlStatus = { state: 'ready', restarts: 0, model: 'default', backend: 'wasm' };
-  const sessions = SessionService.open(':memory:', { activeModel: () => 'default' });
+  const db = openDatabase(':memory:');
+  const sessions = new SessionService(new SessionStore(db), { activeModel: () => 'default' });
   const userModels = mkdtempSync(path.join(scratch, 'user-models-'));
   const library = new ModelLibrary(BUNDLED_MODELS, userModels);
   const ml = {
@@ -32,9 +36,9 @@ function handlersWith(classified: Float32Array[], savePath?: string, folder?: st
       return status;
     },
   };
-  const models = new ModelService(library, sessions.store, ml);
+  const models = new ModelService(library, new Settings(db), ml);
   const training = new TrainingService({
-    store: new RunStore(sessions.store.db),
+    store: new RunStore(db),
     // The ML process stands still here: runs stay queued/running; its calls are recorded.
     host: {
       request: (method, params) => {

@@ -9,7 +9,7 @@ import {
 } from '../../shared/api';
 import type { MlHostClient } from '../ml/host/client';
 import type { Logger } from '../log';
-import { exportCsvFile, exportPhotosCsvFile } from '../storage/csv-export';
+import { exportPhotosCsvFile } from '../storage/csv-export';
 import { chartPathFor, type ReportRequest } from '../../shared/report';
 import type { ModelService } from '../ml/models/model-service';
 import type { SessionService } from '../storage/session-service';
@@ -204,13 +204,13 @@ export function createApiHandlers({
       const suggested = `emotion-monitor-${request.kind}-${new Date().toISOString().slice(0, 10)}.csv`;
       const path = await chooseSavePath(suggested);
       if (!path) return undefined;
-      return { path, rows: await exportCsvFile(sessions.store, path, request.kind, ids) };
+      return { path, rows: await sessions.exportCsv(path, request.kind, ids) };
     },
     exportReport: async (...args) => {
       const request = single('exportReport', args, ['sessionId', 'values']);
       const sessionId = integer('sessionId', request.sessionId, 1, Number.MAX_SAFE_INTEGER);
       const values = optionalSampleValues(request.values) ?? 'calibrated';
-      const session = sessions.store.session(sessionId);
+      const session = sessions.session(sessionId);
       if (!session) throw new Error(`There is no session ${sessionId}`);
       const pdf = await chooseSavePath(`${fileNameFor(session.name)} report.pdf`);
       if (!pdf) return undefined;
@@ -231,19 +231,19 @@ export function createApiHandlers({
     activateModel: async (...args) => models.activate(modelId(single('activateModel', args, ['id']))),
     renameModel: async (...args) => {
       const request = single('renameModel', args, ['id', 'name']);
-      return models.library.rename(modelId(request), requiredText('name', request.name));
+      return models.rename(modelId(request), requiredText('name', request.name));
     },
     deleteModel: async (...args) => models.remove(modelId(single('deleteModel', args, ['id']))),
     importModel: async (...args) => {
       expectNoPayload('importModel', args);
       const folder = await chooseFolder('import-model');
-      return folder ? models.library.import(folder) : undefined;
+      return folder ? models.import(folder) : undefined;
     },
     exportModel: async (...args) => {
       const id = modelId(single('exportModel', args, ['id']));
-      await models.library.folder(id); // refuse an unknown model before asking where to put it
+      await models.folder(id); // refuse an unknown model before asking where to put it
       const destination = await chooseFolder('export-model');
-      return destination ? models.library.export(id, destination) : undefined;
+      return destination ? models.export(id, destination) : undefined;
     },
     chooseDataset: async (...args) => {
       const { kind } = single('chooseDataset', args, ['kind']);

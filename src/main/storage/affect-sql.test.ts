@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { arousal, valence } from '../../shared/affect';
 import { SessionStore } from './session-store';
 import { sample } from './test-support/samples';
+import { openDatabase } from './database';
 
 describe('valence and arousal in the database', () => {
   it('averages per bucket and per session equal the means of the per-sample functions', () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const session = store.createSession({ name: 'affect', startedAt: 0 });
     const samples = [
       { ...sample(1, 'happy', 0.7), offsetMs: 0 },

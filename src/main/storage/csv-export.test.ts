@@ -18,6 +18,7 @@ import {
 } from './csv-export';
 import { SessionStore } from './session-store';
 import { sample } from './test-support/samples';
+import { openDatabase } from './database';
 
 async function capture(write: (out: PassThrough) => Promise<number>): Promise<{ rows: number; csv: string }> {
   const out = new PassThrough();
@@ -30,7 +31,7 @@ async function capture(write: (out: PassThrough) => Promise<number>): Promise<{ 
 const awkwardName = 'Café "Q&A", day 1\nsecond line — ok';
 
 function storeWithSessions() {
-  const store = SessionStore.open(':memory:');
+  const store = new SessionStore(openDatabase(':memory:'));
   const first = store.createSession({ name: awkwardName, startedAt: Date.UTC(2026, 10, 24, 10, 0, 0) });
   store.appendSamples(first.id, [
     { ...sample(1, 'happy', 0.8), offsetMs: 0 },
@@ -80,7 +81,7 @@ describe('CSV export', () => {
   });
 
   it("writes a calibrated face's corrected values beside its raw ones", async () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const session = store.createSession({ name: 'calibrated', startedAt: Date.UTC(2026, 10, 24, 10) });
     const raw = sample(1, 'sad', 0.4).probabilities;
     const calibrated = applyBaseline(raw, [1, 1, 1, 1, 0.25, 1, 2]);
@@ -128,7 +129,7 @@ describe('CSV export', () => {
   });
 
   it('streams: waits for a slow reader instead of buffering the whole export', async () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const { id } = store.createSession({ name: 'long' });
     store.appendSamples(
       id,

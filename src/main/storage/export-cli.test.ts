@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SessionStore } from './session-store';
 import { sample } from './test-support/samples';
+import { openDatabase } from './database';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-cli-'));
@@ -22,14 +23,14 @@ function exportCli(...args: string[]) {
 
 describe('npm run export', () => {
   const db = path.join(dir, 'sessions.db');
-  const store = SessionStore.open(db);
+  const store = new SessionStore(openDatabase(db));
   const { id } = store.createSession({ name: 'Lab, run 2', startedAt: Date.UTC(2026, 0, 1) });
   store.appendSamples(id, [
     { ...sample(1, 'surprise'), offsetMs: 0 },
     { ...sample(1, 'happy'), offsetMs: 200 },
   ]);
   store.addMarker(id, 100, 'question');
-  store.close();
+  store.db.close();
 
   it('writes a session as CSV, and a summary', async () => {
     const out = path.join(dir, 'samples.csv');

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { parseCommandLine, positiveInt, runCli, UsageError } from '../ml/cli/run';
 import { exportCsvFile } from './csv-export';
+import { openDatabaseForReading } from './database';
 import { SessionStore } from './session-store';
 
 const USAGE = `Usage: npm run export -- --db <file> --session <id|all> --out <file.csv> [--summary | --segments]
@@ -30,7 +31,8 @@ await runCli(USAGE, async () => {
   if (!existsSync(values.db)) throw new UsageError(`No database at ${values.db}`);
   const ids =
     values.session === 'all' ? undefined : values.session.split(',').map((id) => positiveInt('--session', id.trim()));
-  const store = SessionStore.openForReading(values.db);
+  const db = openDatabaseForReading(values.db);
+  const store = new SessionStore(db);
   try {
     for (const id of ids ?? []) if (!store.session(id)) throw new UsageError(`No session ${id} in ${values.db}`);
     const kind = values.summary ? 'summary' : values.segments ? 'segments' : 'samples';
@@ -39,6 +41,6 @@ await runCli(USAGE, async () => {
       `Wrote ${rows} ${{ summary: 'sessions', segments: 'segments', samples: 'samples' }[kind]} to ${values.out}`,
     );
   } finally {
-    store.close();
+    db.close();
   }
 });

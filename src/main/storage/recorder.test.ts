@@ -7,10 +7,11 @@ import { applyBaseline, baselineFactors } from '../../shared/baseline';
 import { SessionRecorder } from './recorder';
 import { sample } from './test-support/samples';
 import { SessionStore } from './session-store';
+import { openDatabase } from './database';
 
 describe('SessionRecorder', () => {
   it('keeps at most the configured samples per face per second, and writes them in batches', () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     let now = 1_000_000;
     const session = store.createSession({ name: 'x', startedAt: now });
     const recorder = new SessionRecorder(store, session, {
@@ -34,7 +35,7 @@ describe('SessionRecorder', () => {
   it.each([3, 15, 30])(
     'keeps every frame of a video analysed at %i per second of video time, however the ms round',
     (rate) => {
-      const store = SessionStore.open(':memory:');
+      const store = new SessionStore(openDatabase(':memory:'));
       const session = store.createSession({ source: { kind: 'video', fileName: 'clip.webm', durationMs: 60_000 } });
       const recorder = new SessionRecorder(store, session, { samplesPerFacePerSecond: rate, flushIntervalMs: 60_000 });
       let kept = 0;
@@ -65,7 +66,7 @@ describe('SessionRecorder', () => {
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('exit', resolve));
 
-      const store = SessionStore.open(file);
+      const store = new SessionStore(openDatabase(file));
       const [session] = store.listSessions();
       expect(session.endedAt).toBeUndefined(); // nobody closed it
       // Each flushed batch holds 2 faces x 5 samples; nothing flushed is lost.
@@ -75,7 +76,7 @@ describe('SessionRecorder', () => {
       expect(recovered.interrupted).toBe(true);
       const last = store.db.prepare('SELECT max(offset_ms) FROM samples').pluck().get() as number;
       expect(recovered.endedAt).toBe(recovered.startedAt + last);
-      store.close();
+      store.db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -87,7 +88,7 @@ describe('SessionRecorder baselines', () => {
   const baseline = [0.1, 0.01, 0.05, 0.04, 0.5, 0.02, 0.28];
 
   it("keeps a calibrated face's samples raw and calibrated from the baseline on, other faces raw", () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     let now = 10_000;
     const session = store.createSession({ name: 'calibrated', startedAt: now });
     const recorder = new SessionRecorder(store, session, { flushIntervalMs: 60_000, now: () => now });
@@ -111,7 +112,7 @@ describe('SessionRecorder baselines', () => {
   });
 
   it("refuses a baseline for a file's analysis, and a strength outside [0, 1]", () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const live = new SessionRecorder(store, store.createSession({ name: 'live' }), { flushIntervalMs: 60_000 });
     expect(() => live.setBaseline({ faceId: 1, baseline, reference, strength: 2, frames: 5 })).toThrow(/strength/);
     expect(store.baselines(live.session.id)).toEqual([]);

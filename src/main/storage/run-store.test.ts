@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultTrainingConfig, type EvaluationReport, type RunReport } from '../../shared/training';
 import { RunStore } from './run-store';
 import { SessionStore } from './session-store';
+import { openDatabase } from './database';
 
 const evaluation: EvaluationReport = {
   accuracy: 0.5,
@@ -20,7 +21,7 @@ const evaluation: EvaluationReport = {
 
 describe('training runs in the database', () => {
   it('keeps a run: setup, state changes, history, model, and lists the oldest queued run first', () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const runs = new RunStore(store.db);
     const first = runs.create(defaultTrainingConfig('seed', '/data/a'), 1000);
     const second = runs.create(defaultTrainingConfig('default', '/data/b'), 2000);
@@ -47,11 +48,11 @@ describe('training runs in the database', () => {
     expect(runs.runOfModel('bundled:default')).toBeUndefined();
     runs.delete(second.id);
     expect(runs.get(second.id)).toBeUndefined();
-    store.close();
+    store.db.close();
   });
 
   it('stores a report with its mistake faces byte for byte', () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const runs = new RunStore(store.db);
     const run = runs.create(defaultTrainingConfig('default', '/data'));
     const pixels = Uint8Array.from({ length: 2304 }, (_, i) => (i * 7) % 256);
@@ -68,6 +69,6 @@ describe('training runs in the database', () => {
     const read = runs.report(run.id)!;
     expect(read.mistakes[0].pixels).toEqual(pixels);
     expect(read).toEqual(report);
-    store.close();
+    store.db.close();
   });
 });

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from './database';
 import type { EpochRecord, RunReport, RunStatus, TrainingConfig, TrainingRun } from '../../shared/training';
 
 /** A training run as the database keeps it (progress and resumability live in memory and on disk). */

@@ -1,4 +1,5 @@
-import type { SessionDetail } from '../../shared/api';
+import type { ExportRequest, SessionDetail } from '../../shared/api';
+import { exportCsvFile } from './csv-export';
 import type {
   Baseline,
   BaselineInput,
@@ -10,7 +11,7 @@ import type {
   SessionSummary,
 } from '../../shared/sessions';
 import { SessionRecorder, type RecorderOptions } from './recorder';
-import { SessionStore } from './session-store';
+import type { SessionStore } from './session-store';
 
 /** Faces given a lane of their own in History (the rest are in the all-faces chart and the table). */
 export const MAX_LANES = 12;
@@ -23,14 +24,21 @@ export class SessionService {
   private recorder: SessionRecorder | undefined;
 
   constructor(
-    readonly store: SessionStore,
+    private readonly store: SessionStore,
     private readonly options: { activeModel: () => string | undefined; recorder?: RecorderOptions },
   ) {
     store.recoverInterrupted();
   }
 
-  static open(file: string, options: SessionService['options'] & { nativeBinding?: string }): SessionService {
-    return new SessionService(SessionStore.open(file, { nativeBinding: options.nativeBinding }), options);
+  session(id: number): SessionSummary | undefined {
+    this.recorder?.flush();
+    return this.store.session(id);
+  }
+
+  /** Writes sessions (all when `ids` is undefined) as CSV of the given kind; resolves with the rows written. */
+  exportCsv(file: string, kind: ExportRequest['kind'], ids?: readonly number[]): Promise<number> {
+    this.recorder?.flush();
+    return exportCsvFile(this.store, file, kind, ids);
   }
 
   startRecording(request: {
@@ -146,9 +154,8 @@ export class SessionService {
     return this.store.deleteSessions(ids);
   }
 
-  /** Ends the recording (keeping what was recorded; a file's analysis as incomplete) and closes the database. */
+  /** Ends the recording, keeping what was recorded (a file's analysis as incomplete); the database's opener closes it. */
   close(): void {
     this.stopRecording(true);
-    this.store.close();
   }
 }

@@ -12,6 +12,8 @@ import { RunStore } from './run-store';
 import { defaultTrainingConfig } from '../../shared/training';
 import { SessionStore } from './session-store';
 import { sample } from './test-support/samples';
+import { openDatabase } from './database';
+import { Settings } from './settings';
 
 const dirs: string[] = [];
 function tempFile(): string {
@@ -24,7 +26,7 @@ afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, f
 describe('migrations', () => {
   it('build the schema from an empty file, in WAL mode with foreign keys on', () => {
     const file = tempFile();
-    const store = SessionStore.open(file);
+    const store = new SessionStore(openDatabase(file));
     expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -38,7 +40,7 @@ describe('migrations', () => {
       'settings',
       'training_runs',
     ]);
-    store.close();
+    store.db.close();
   });
 
   it('bring every earlier version forward, keeping its data, and run nothing twice', () => {
@@ -54,7 +56,7 @@ describe('migrations', () => {
         ).run();
       }
       db.close();
-      const store = SessionStore.open(file);
+      const store = new SessionStore(openDatabase(file));
       expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       if (version >= 1) {
         expect(store.listSessions().map((s) => s.name)).toEqual(['kept']);
@@ -64,12 +66,13 @@ describe('migrations', () => {
         expect(kept.calibrated).toBeUndefined();
         expect(store.distribution(1, undefined, 'calibrated')).toEqual(store.distribution(1, undefined, 'raw'));
       }
-      store.setSetting('activeModel', 'user:mine');
-      expect(store.setting('activeModel')).toBe('user:mine');
+      const settings = new Settings(store.db);
+      settings.setActiveModel('user:mine');
+      expect(settings.activeModel()).toBe('user:mine');
       const runs = new RunStore(store.db);
       expect(runs.get(runs.create(defaultTrainingConfig('seed', '/data')).id)?.status).toBe('queued');
       expect(migrate(store.db)).toBe(SCHEMA_VERSION); // already current: nothing to do
-      store.close();
+      store.db.close();
     }
   });
 
@@ -78,13 +81,13 @@ describe('migrations', () => {
     const db = new Database(file);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => SessionStore.open(file)).toThrow(/newer Emotion Monitor/);
+    expect(() => new SessionStore(openDatabase(file))).toThrow(/newer Emotion Monitor/);
   });
 });
 
 describe('SessionStore', () => {
   it('summarises sessions: duration, samples, faces, dominant emotion, and searches them', () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const standup = store.createSession({ name: 'Stand-up', startedAt: Date.UTC(2026, 10, 2, 9), model: 'default' });
     store.appendSamples(standup.id, [
       { ...sample(1, 'happy'), offsetMs: 0 },
@@ -113,7 +116,7 @@ describe('SessionStore', () => {
   });
 
   it('aggregates the timeline per bucket in SQL, for all faces or one', () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const { id } = store.createSession({ name: 'x' });
     store.appendSamples(id, [
       { ...sample(1, 'happy', 0.9), offsetMs: 100 },
@@ -136,7 +139,7 @@ describe('SessionStore', () => {
   });
 
   it('renames, keeps notes and markers, and deletes a session with its samples and markers', () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const { id } = store.createSession({ name: 'x' });
     store.appendSamples(id, [{ ...sample(1, 'happy'), offsetMs: 0 }]);
     store.addMarker(id, 500, 'question 3');
@@ -151,7 +154,7 @@ describe('SessionStore', () => {
   });
 
   it('closes sessions left open by a crash at their last sample, marked interrupted', () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const open = store.createSession({ name: 'crashed', startedAt: 1_000 });
     store.appendSamples(open.id, [{ ...sample(1, 'happy'), offsetMs: 4_200 }]);
     const recording = store.createSession({ name: 'still recording' });
@@ -161,7 +164,7 @@ describe('SessionStore', () => {
   });
 
   it("marks a video's analysis cut short by a crash incomplete, its length the part analysed", () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const source = { kind: 'video' as const, fileName: 'talk.mp4', durationMs: 90_000 };
     const video = store.createSession({ startedAt: 1_000, source });
     store.appendSamples(video.id, [{ ...sample(1, 'happy'), offsetMs: 30_000 }]);
@@ -178,7 +181,7 @@ describe('SessionStore', () => {
 
 describe('segments between markers', () => {
   function session() {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const { id } = store.createSession({ name: 'interview', startedAt: 0 });
     // 0-3 s happy, 3-6 s sad (face 1); face 2 angry throughout the second half.
     store.appendSamples(id, [
@@ -237,7 +240,7 @@ describe('segments between markers', () => {
 
 describe('participants', () => {
   it('names faces, merges a face numbered twice into the first, and sums each face up', () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const { id } = store.createSession({ name: 'pair', startedAt: 0 });
     store.appendSamples(id, [
       { ...sample(1, 'happy'), offsetMs: 0 },
@@ -284,7 +287,7 @@ describe('participants', () => {
   });
 
   it('gives a merged face the name of the one merged into it when it had none', () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const { id } = store.createSession({ name: 'x', startedAt: 0 });
     store.appendSamples(id, [
       { ...sample(4, 'happy'), offsetMs: 0 },
@@ -301,7 +304,7 @@ describe('calibrated samples', () => {
   const sadResting = [0.1, 0.01, 0.05, 0.04, 0.5, 0.02, 0.28];
 
   it('keeps raw and calibrated probabilities side by side, and reads either', () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const { id } = store.createSession({ name: 'calibrated', startedAt: 0 });
     const raw = sample(1, 'sad', 0.4);
     const calibrated = applyBaseline(raw.probabilities, baselineFactors(sadResting, reference, 1));
@@ -342,7 +345,7 @@ describe('calibrated samples', () => {
   });
 
   it("moves a merged face's baselines with its samples", () => {
-    const store = SessionStore.open(':memory:');
+    const store = new SessionStore(openDatabase(':memory:'));
     const { id } = store.createSession({ name: 'merge', startedAt: 0 });
     store.appendSamples(id, [
       { ...sample(1, 'sad'), offsetMs: 0 },

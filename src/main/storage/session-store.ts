@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type { Logger } from '../log';
+import { timed, type Database } from './database';
 import { arousalSql, valenceSql } from '../../shared/affect';
 import { EMOTIONS, topEmotionIndex, type Emotion } from '../../shared/emotions';
 import { defaultSessionName } from '../../shared/format';
@@ -16,8 +17,6 @@ import type {
   SessionSummary,
   TimelineBucket,
 } from '../../shared/sessions';
-import { migrate, SCHEMA_VERSION } from './migrations';
-import { errorMessage } from '../../shared/errors';
 
 /** One stored sample, as the CSV export reads it. */
 export interface StoredSample {
@@ -92,85 +91,11 @@ const SUMMARY_SELECT = `
  * and the command line use it directly). WAL mode: a crash loses at most the transaction in flight.
  */
 export class SessionStore {
-  readonly db: Database.Database;
-
-  private constructor(db: Database.Database) {
-    this.db = db;
-  }
-
-  /**
-   * Opens (or creates) the database at `file` and migrates it; ':memory:' for a throwaway one.
-   * `nativeBinding`: better-sqlite3 compiled for another runtime (the Electron build, see
-   * scripts/build-electron-sqlite.mjs).
-   */
-  static open(file: string, options: { nativeBinding?: string } = {}): SessionStore {
-    const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-    try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('foreign_keys = ON');
-      // WAL makes NORMAL durable across application crashes; only a power cut can lose the last commit.
-      db.pragma('synchronous = NORMAL');
-      migrate(db);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-    return new SessionStore(db);
-  }
-
-  /**
-   * Opens an existing database of this app read-only (the export command): never creates or
-   * migrates, and refuses a file that is not one of ours, naming it. Only the app migrates.
-   */
-  static openForReading(file: string): SessionStore {
-    const notOurs = (why: string) => new Error(`${file} is not an Emotion Monitor sessions database (${why})`);
-    let db: Database.Database;
-    try {
-      db = new Database(file, { readonly: true, fileMustExist: true });
-    } catch (error) {
-      throw notOurs(errorMessage(error));
-    }
-    try {
-      let version: number;
-      let hasSessions: boolean;
-      try {
-        version = db.pragma('user_version', { simple: true }) as number;
-        hasSessions =
-          db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").get() !== undefined;
-      } catch (error) {
-        throw notOurs(errorMessage(error));
-      }
-      if (!hasSessions) throw notOurs('it has no sessions table');
-      if (version !== SCHEMA_VERSION) {
-        throw new Error(
-          version > SCHEMA_VERSION
-            ? `${file} is from a newer Emotion Monitor (schema ${version}, this version reads ${SCHEMA_VERSION})`
-            : `${file} is from an older Emotion Monitor (schema ${version}): open it in the app once to upgrade it`,
-        );
-      }
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-    return new SessionStore(db);
-  }
-
-  close(): void {
-    this.db.close();
-  }
-
-  /** An app setting stored with the data (settings table), or undefined. */
-  setting(key: string): string | undefined {
-    return (
-      (this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined) ?? undefined
-    );
-  }
-
-  setSetting(key: string, value: string): void {
-    this.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-      .run(key, value);
-  }
+  /** `db`: the app's connection (storage/database.ts), shared with the other stores; its opener closes it. */
+  constructor(
+    readonly db: Database,
+    private readonly log?: Pick<Logger, 'warn'>,
+  ) {}
 
   createSession(options: {
     name?: string;
@@ -300,21 +225,25 @@ export class SessionStore {
   }
 
   session(id: number): SessionSummary | undefined {
-    const row = this.db.prepare(`${SUMMARY_SELECT} WHERE s.id = ?`).get(id) as SessionRow | undefined;
-    return row && toSummary(row);
+    return timed(this.log, 'session', () => {
+      const row = this.db.prepare(`${SUMMARY_SELECT} WHERE s.id = ?`).get(id) as SessionRow | undefined;
+      return row && toSummary(row);
+    });
   }
 
   listSessions(filter: SessionFilter = {}): SessionSummary[] {
-    const rows = this.db
-      .prepare(
-        `${SUMMARY_SELECT}
-         WHERE (:query IS NULL OR instr(lower(s.name), lower(:query)) > 0)
-           AND (:from IS NULL OR s.started_at >= :from)
-           AND (:to IS NULL OR s.started_at < :to)
-         ORDER BY s.started_at DESC`,
-      )
-      .all({ query: filter.query || null, from: filter.from ?? null, to: filter.to ?? null }) as SessionRow[];
-    return rows.map(toSummary);
+    return timed(this.log, 'listSessions', () => {
+      const rows = this.db
+        .prepare(
+          `${SUMMARY_SELECT}
+           WHERE (:query IS NULL OR instr(lower(s.name), lower(:query)) > 0)
+             AND (:from IS NULL OR s.started_at >= :from)
+             AND (:to IS NULL OR s.started_at < :to)
+           ORDER BY s.started_at DESC`,
+        )
+        .all({ query: filter.query || null, from: filter.from ?? null, to: filter.to ?? null }) as SessionRow[];
+      return rows.map(toSummary);
+    });
   }
 
   addMarker(sessionId: number, offsetMs: number, text: string): Marker {
@@ -368,43 +297,47 @@ export class SessionStore {
 
   /** Mean probabilities per `bucketMs` of the session (all faces, or one), computed in SQL. */
   timeline(sessionId: number, bucketMs: number, faceId?: number, values: SampleValues = 'raw'): TimelineBucket[] {
-    const sql = valuesSql(values);
-    const rows = this.db
-      .prepare(
-        // JavaScript numbers bind as REAL: cast, for integer division.
-        `SELECT (offset_ms / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS offsetMs, count(*) AS samples, ${sql.means},
-                avg(${sql.valence}) AS valence, avg(${sql.arousal}) AS arousal
-         FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)
-         GROUP BY 1 ORDER BY 1`,
-      )
-      .all({ bucket: Math.max(1, Math.round(bucketMs)), session: sessionId, face: faceId ?? null }) as ({
-      offsetMs: number;
-      samples: number;
-    } & Record<string, number>)[];
-    return rows.map((row) => ({
-      offsetMs: row.offsetMs,
-      samples: row.samples,
-      probabilities: EMOTIONS.map((emotion) => row[emotion]),
-      valence: row.valence,
-      arousal: row.arousal,
-    }));
+    return timed(this.log, 'timeline', () => {
+      const sql = valuesSql(values);
+      const rows = this.db
+        .prepare(
+          // JavaScript numbers bind as REAL: cast, for integer division.
+          `SELECT (offset_ms / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS offsetMs, count(*) AS samples, ${sql.means},
+                  avg(${sql.valence}) AS valence, avg(${sql.arousal}) AS arousal
+           FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)
+           GROUP BY 1 ORDER BY 1`,
+        )
+        .all({ bucket: Math.max(1, Math.round(bucketMs)), session: sessionId, face: faceId ?? null }) as ({
+        offsetMs: number;
+        samples: number;
+      } & Record<string, number>)[];
+      return rows.map((row) => ({
+        offsetMs: row.offsetMs,
+        samples: row.samples,
+        probabilities: EMOTIONS.map((emotion) => row[emotion]),
+        valence: row.valence,
+        arousal: row.arousal,
+      }));
+    });
   }
 
   /** Per emotion: the share of samples it was on top of, and its mean probability (one pass in SQL). */
   distribution(sessionId: number, faceId?: number, values: SampleValues = 'raw'): EmotionShare[] {
-    const sql = valuesSql(values);
-    const groups = this.db
-      .prepare(
-        `SELECT ${sql.top} AS label, count(*) AS n, ${sql.sums}
-         FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face) GROUP BY label`,
-      )
-      .all({ session: sessionId, face: faceId ?? null }) as ({ label: number; n: number } & Record<string, number>)[];
-    const total = groups.reduce((sum, group) => sum + group.n, 0);
-    return EMOTIONS.map((emotion, label) => ({
-      emotion,
-      timeShare: total ? (groups.find((group) => group.label === label)?.n ?? 0) / total : 0,
-      meanProbability: total ? groups.reduce((sum, group) => sum + group[emotion], 0) / total : 0,
-    }));
+    return timed(this.log, 'distribution', () => {
+      const sql = valuesSql(values);
+      const groups = this.db
+        .prepare(
+          `SELECT ${sql.top} AS label, count(*) AS n, ${sql.sums}
+           FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face) GROUP BY label`,
+        )
+        .all({ session: sessionId, face: faceId ?? null }) as ({ label: number; n: number } & Record<string, number>)[];
+      const total = groups.reduce((sum, group) => sum + group.n, 0);
+      return EMOTIONS.map((emotion, label) => ({
+        emotion,
+        timeShare: total ? (groups.find((group) => group.label === label)?.n ?? 0) / total : 0,
+        meanProbability: total ? groups.reduce((sum, group) => sum + group[emotion], 0) / total : 0,
+      }));
+    });
   }
 
   /** Mean valence and arousal of a session's samples (all faces, or one); undefined when it has none. */
@@ -428,30 +361,32 @@ export class SessionStore {
    * start with one), then one per marker up to the next one or `endMs`. One indexed range query a segment.
    */
   segments(sessionId: number, endMs: number, faceId?: number, values: SampleValues = 'raw'): SegmentSummary[] {
-    const sql = valuesSql(values);
-    const markers = this.markers(sessionId);
-    const bounds: { marker?: Marker; startMs: number }[] = [
-      ...(markers[0]?.offsetMs === 0 ? [] : [{ startMs: 0 }]),
-      ...markers.map((marker) => ({ marker, startMs: marker.offsetMs })),
-    ];
-    const counts = this.db.prepare(
-      `SELECT ${sql.top} AS label, count(*) AS n, sum(${sql.valence}) AS valence, sum(${sql.arousal}) AS arousal
-       FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)
-         AND offset_ms >= :start AND (:end IS NULL OR offset_ms < :end)
-       GROUP BY label`,
-    );
-    return bounds.map(({ marker, startMs }, i) => {
-      const next = bounds[i + 1]?.startMs;
-      const groups = counts.all({
-        session: sessionId,
-        face: faceId ?? null,
-        start: startMs,
-        end: next ?? null,
-      }) as SegmentCounts[];
-      return summariseSegment(
-        { markerId: marker?.id, label: marker?.text ?? 'Start', startMs, endMs: Math.max(startMs, next ?? endMs) },
-        groups,
+    return timed(this.log, 'segments', () => {
+      const sql = valuesSql(values);
+      const markers = this.markers(sessionId);
+      const bounds: { marker?: Marker; startMs: number }[] = [
+        ...(markers[0]?.offsetMs === 0 ? [] : [{ startMs: 0 }]),
+        ...markers.map((marker) => ({ marker, startMs: marker.offsetMs })),
+      ];
+      const counts = this.db.prepare(
+        `SELECT ${sql.top} AS label, count(*) AS n, sum(${sql.valence}) AS valence, sum(${sql.arousal}) AS arousal
+         FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)
+           AND offset_ms >= :start AND (:end IS NULL OR offset_ms < :end)
+         GROUP BY label`,
       );
+      return bounds.map(({ marker, startMs }, i) => {
+        const next = bounds[i + 1]?.startMs;
+        const groups = counts.all({
+          session: sessionId,
+          face: faceId ?? null,
+          start: startMs,
+          end: next ?? null,
+        }) as SegmentCounts[];
+        return summariseSegment(
+          { markerId: marker?.id, label: marker?.text ?? 'Start', startMs, endMs: Math.max(startMs, next ?? endMs) },
+          groups,
+        );
+      });
     });
   }
 
@@ -499,41 +434,43 @@ export class SessionStore {
 
   /** Per face: how long it was seen, what it showed, its mean valence and arousal; with its name. */
   faceSummaries(sessionId: number, values: SampleValues = 'raw'): FaceSummary[] {
-    const names = this.faceNames(sessionId);
-    const sql = valuesSql(values);
-    const rows = this.db
-      .prepare(
-        `SELECT face_id AS faceId, count(*) AS samples, count(DISTINCT offset_ms / 1000) AS secondsInView,
-                ${sql.means}, avg(${sql.valence}) AS valence, avg(${sql.arousal}) AS arousal
-         FROM samples WHERE session_id = ? GROUP BY face_id ORDER BY face_id`,
-      )
-      .all(sessionId) as ({
-      faceId: number;
-      samples: number;
-      secondsInView: number;
-      valence: number;
-      arousal: number;
-    } & Record<string, number>)[];
-    // Every face's samples by top emotion in one query, not one query a face.
-    const byTop = this.db
-      .prepare(
-        `SELECT face_id AS faceId, ${sql.top} AS label, count(*) AS n FROM samples WHERE session_id = ? GROUP BY face_id, label`,
-      )
-      .all(sessionId) as { faceId: number; label: number; n: number }[];
-    return rows.map((row) => {
-      const { timeShares, dominant } = topShares(byTop.filter((group) => group.faceId === row.faceId));
-      const name = names.get(row.faceId);
-      return {
-        faceId: row.faceId,
-        ...(name === undefined ? {} : { name }),
-        samples: row.samples,
-        secondsInView: row.secondsInView,
-        dominant,
-        timeShares,
-        meanProbabilities: EMOTIONS.map((emotion) => row[emotion]),
-        valence: row.valence,
-        arousal: row.arousal,
-      };
+    return timed(this.log, 'faceSummaries', () => {
+      const names = this.faceNames(sessionId);
+      const sql = valuesSql(values);
+      const rows = this.db
+        .prepare(
+          `SELECT face_id AS faceId, count(*) AS samples, count(DISTINCT offset_ms / 1000) AS secondsInView,
+                  ${sql.means}, avg(${sql.valence}) AS valence, avg(${sql.arousal}) AS arousal
+           FROM samples WHERE session_id = ? GROUP BY face_id ORDER BY face_id`,
+        )
+        .all(sessionId) as ({
+        faceId: number;
+        samples: number;
+        secondsInView: number;
+        valence: number;
+        arousal: number;
+      } & Record<string, number>)[];
+      // Every face's samples by top emotion in one query, not one query a face.
+      const byTop = this.db
+        .prepare(
+          `SELECT face_id AS faceId, ${sql.top} AS label, count(*) AS n FROM samples WHERE session_id = ? GROUP BY face_id, label`,
+        )
+        .all(sessionId) as { faceId: number; label: number; n: number }[];
+      return rows.map((row) => {
+        const { timeShares, dominant } = topShares(byTop.filter((group) => group.faceId === row.faceId));
+        const name = names.get(row.faceId);
+        return {
+          faceId: row.faceId,
+          ...(name === undefined ? {} : { name }),
+          samples: row.samples,
+          secondsInView: row.secondsInView,
+          dominant,
+          timeShares,
+          meanProbabilities: EMOTIONS.map((emotion) => row[emotion]),
+          valence: row.valence,
+          arousal: row.arousal,
+        };
+      });
     });
   }
 

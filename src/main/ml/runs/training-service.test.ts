@@ -10,6 +10,7 @@ import { spawnWorkerHost } from '../host/worker-channel';
 import { ModelLibrary } from '../models/library';
 import { csvRow, temporaryDir } from '../test-support/fixtures';
 import { TrainingService } from './training-service';
+import { openDatabase } from '../../storage/database';
 
 const BUNDLED = path.resolve('resources/models');
 
@@ -51,7 +52,14 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
     const service = new TrainingService({
       store: new RunStore(sessions.db),
       host: client,
-      models: { library: new ModelLibrary(BUNDLED, path.join(dir, 'models')), activeId: () => 'bundled:default' },
+      models: (() => {
+        const library = new ModelLibrary(BUNDLED, path.join(dir, 'models'));
+        return {
+          folder: (id: string) => library.folder(id),
+          import: (folder: string) => library.import(folder),
+          activeId: () => 'bundled:default',
+        };
+      })(),
       runsDir: path.join(dir, 'runs'),
       backendCandidates: ['wasm'],
       progressIntervalMs: 0,
@@ -78,11 +86,11 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
   afterEach(async () => {
     client?.dispose();
     await Promise.all(services.splice(0).map((service) => service.whenIdle()));
-    sessions?.close();
+    sessions?.db.close();
   });
 
   const start = async () => {
-    sessions = SessionStore.open(path.join(dir, `app-${Date.now()}.db`));
+    sessions = new SessionStore(openDatabase(path.join(dir, `app-${Date.now()}.db`)));
     client = new MlHostClient({
       spawn: () => (channel = spawnWorkerHost()),
       modelDir: path.join(BUNDLED, 'default'),

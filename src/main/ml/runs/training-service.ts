@@ -16,7 +16,7 @@ import type { RunStore, StoredRun } from '../../storage/run-store';
 import type { MlHostClient } from '../host/client';
 import type { HostEvent } from '../host/protocol';
 import type { DatasetChoice } from '../host/training-jobs';
-import type { ModelLibrary } from '../models/library';
+import type { ModelService } from '../models/model-service';
 import type { BackendChoice } from '../runtime/backend';
 import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE } from '../training/protocol';
 import { canTransition, isUnfinished, nextStatus, RunStateError } from './run-state';
@@ -25,7 +25,7 @@ import { errorMessage } from '../../../shared/errors';
 export interface TrainingServiceOptions {
   store: RunStore;
   host: Pick<MlHostClient, 'request' | 'onEvent'>;
-  models: { library: Pick<ModelLibrary, 'folder' | 'import'>; activeId(): string };
+  models: Pick<ModelService, 'folder' | 'import' | 'activeId'>;
   /** Each run trains in `<runsDir>/run-<id>` (its checkpoint included) until it is done. */
   runsDir: string;
   /** Called whenever a run changes: its state, its progress, a new epoch. */
@@ -94,7 +94,7 @@ export class TrainingService {
   }
 
   async enqueue(config: TrainingConfig): Promise<TrainingRun> {
-    if (config.fineTuneFrom) await this.options.models.library.folder(config.fineTuneFrom); // refuse an unknown model now
+    if (config.fineTuneFrom) await this.options.models.folder(config.fineTuneFrom); // refuse an unknown model now
     const run = this.options.store.create(config);
     this.notify(run.id);
     this.pump();
@@ -248,7 +248,7 @@ export class TrainingService {
     const outDir = this.runDir(id);
     try {
       const resume = this.hasCheckpoint(id);
-      const initFrom = run.config.fineTuneFrom ? await models.library.folder(run.config.fineTuneFrom) : undefined;
+      const initFrom = run.config.fineTuneFrom ? await models.folder(run.config.fineTuneFrom) : undefined;
       const result = await host.request('train', {
         runId: id,
         config: run.config,
@@ -265,7 +265,7 @@ export class TrainingService {
         });
         return;
       }
-      const entry = await models.library.import(outDir);
+      const entry = await models.import(outDir);
       store.update(id, { modelId: entry.id });
       store.saveReport(id, await this.buildReport(run, entry.id));
       await rm(outDir, { recursive: true, force: true });
@@ -298,7 +298,7 @@ export class TrainingService {
       seed: run.config.seed,
     };
     const mine = await host.request('evaluateModel', {
-      modelDir: await models.library.folder(modelId),
+      modelDir: await models.folder(modelId),
       dataset,
       mistakes: MISTAKES_SHOWN,
     });
@@ -314,7 +314,7 @@ export class TrainingService {
     const activeId = models.activeId();
     try {
       const theirs = await host.request('evaluateModel', {
-        modelDir: await models.library.folder(activeId),
+        modelDir: await models.folder(activeId),
         dataset,
         mistakes: 0,
       });

@@ -2,8 +2,9 @@
 import { EMOTIONS } from '../../../shared/emotions';
 import { SessionRecorder } from '../recorder';
 import { SessionStore } from '../session-store';
+import { openDatabase } from '../database';
 
-const store = SessionStore.open(process.argv[2]);
+const store = new SessionStore(openDatabase(process.argv[2]));
 let now = Date.now();
 const recorder = new SessionRecorder(store, store.createSession({ name: 'until killed', startedAt: now }), {
   flushIntervalMs: 1_000_000,
