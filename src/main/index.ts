@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, utilityProcess } from 'electron';
 import { IPC_CHANNELS, IPC_EVENTS, type AppInfo, type InvokeMethod, type MlStatus } from '../shared/api';
@@ -12,6 +12,8 @@ import { SessionService } from './storage/session-service';
 import { SessionStore } from './storage/session-store';
 import { Settings } from './storage/settings';
 import { createModelServices } from './services';
+import { dialogs } from './dialogs';
+import { DisposableStore } from './disposables';
 import { printReportWindow } from './report-window';
 import type { TrainingRun } from '../shared/training';
 import type { HostMessage } from './ml/host/protocol';
@@ -65,8 +67,15 @@ function spawnUtilityHost(): HostChannel {
   const child = utilityProcess.fork(join(__dirname, 'ml-host.js'), [], { serviceName: 'Emotion Monitor ML' });
   return {
     send: (request) => child.postMessage(request),
-    onMessage: (listener) => child.on('message', (message: HostMessage) => listener(message)),
-    onExit: (listener) => child.on('exit', listener),
+    onMessage: (listener) => {
+      const forward = (message: HostMessage) => listener(message);
+      child.on('message', forward);
+      return () => void child.off('message', forward);
+    },
+    onExit: (listener) => {
+      child.on('exit', listener);
+      return () => void child.off('exit', listener);
+    },
     kill: () => void child.kill(),
   };
 }
@@ -101,15 +110,24 @@ function openAppDatabase(): Database {
     throw error;
   }
 }
+/** Everything main makes that must be let go of at quit, disposed newest first. */
+const lifetime = new DisposableStore();
 const db = openAppDatabase();
-const sessions = new SessionService(new SessionStore(db, log), { activeModel: () => ml.status.model });
+lifetime.add('database', { dispose: () => db.close() });
+const sessions = lifetime.add(
+  'sessions',
+  new SessionService(new SessionStore(db, log), { activeModel: () => ml.status.model }),
+);
 
 // Bundled models ship with the app; the user's own live in the user-data folder.
 const library = new ModelLibrary(join(app.getAppPath(), 'resources/models'), join(app.getPath('userData'), 'models'));
 const remembered = library.folderOf(new Settings(db).activeModel() ?? DEFAULT_MODEL_ID);
 // A remembered model that has gone since falls back to the bundled default.
 const startModelDir = existsSync(join(remembered, 'metadata.json')) ? remembered : library.folderOf(DEFAULT_MODEL_ID);
-const ml = new MlHostClient({ spawn: spawnUtilityHost, modelDir: startModelDir, onStatus: broadcastStatus });
+const ml = lifetime.add(
+  'ML host',
+  new MlHostClient({ spawn: spawnUtilityHost, modelDir: startModelDir, onStatus: broadcastStatus }),
+);
 ml.onEvent((event) => {
   if (event.event === 'datasetProgress') broadcast(IPC_EVENTS.datasetProgress, { path: event.path, ...event.progress });
 });
@@ -120,50 +138,14 @@ const { models, training } = createModelServices({
   trainingDir: join(app.getPath('userData'), 'training'),
   onRunChange: broadcastRun,
 });
-
-function focusedWindow(): BrowserWindow | undefined {
-  return BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
-}
+lifetime.add('training queue', training);
 
 const handlers = createApiHandlers({
   ml,
   training,
-  chooseDataset: async (kind) => {
-    const options: Electron.OpenDialogOptions =
-      kind === 'folder'
-        ? { title: 'Choose a dataset folder (train/<emotion>/…, test/<emotion>/…)', properties: ['openDirectory'] }
-        : { title: 'Choose a fer2013.csv', properties: ['openFile'], filters: [{ name: 'CSV', extensions: ['csv'] }] };
-    const window = focusedWindow();
-    const { canceled, filePaths } = await (window
-      ? dialog.showOpenDialog(window, options)
-      : dialog.showOpenDialog(options));
-    return canceled ? undefined : filePaths[0];
-  },
   sessions,
   models,
-  chooseFolder: async (purpose) => {
-    const options: Electron.OpenDialogOptions = {
-      title: purpose === 'import-model' ? 'Choose a model folder to import' : 'Choose where to export the model',
-      properties: purpose === 'import-model' ? ['openDirectory'] : ['openDirectory', 'createDirectory'],
-    };
-    const window = focusedWindow();
-    const { canceled, filePaths } = await (window
-      ? dialog.showOpenDialog(window, options)
-      : dialog.showOpenDialog(options));
-    return canceled ? undefined : filePaths[0];
-  },
-  chooseSavePath: async (suggestedName) => {
-    const window = focusedWindow();
-    const extension = extname(suggestedName).slice(1);
-    const options = {
-      defaultPath: suggestedName,
-      filters: [{ name: extension.toUpperCase(), extensions: [extension] }],
-    };
-    const { canceled, filePath } = await (window
-      ? dialog.showSaveDialog(window, options)
-      : dialog.showSaveDialog(options));
-    return canceled ? undefined : filePath;
-  },
+  ...dialogs,
   printReport: (request, files) => printReportWindow(devServerUrl ?? APP_ENTRY, request, files),
   appInfo: (): AppInfo => ({
     name: app.getName(),
@@ -248,8 +230,6 @@ app.on('window-all-closed', () => {
 });
 
 app.on('will-quit', () => {
-  training.dispose();
-  ml.dispose();
-  sessions.close();
-  db.close();
+  // Newest first: the training queue, the ML host, the sessions (ending a recording), the database.
+  lifetime.dispose(log);
 });

@@ -45,7 +45,7 @@ function handlersWith(classified: Float32Array[], savePath?: string, folder?: st
         hostCalls.push({ method, params });
         return new Promise(() => undefined);
       },
-      onEvent: () => undefined,
+      onEvent: () => () => undefined,
     },
     models,
     runsDir: path.join(userModels, 'runs'),

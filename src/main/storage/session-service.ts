@@ -158,4 +158,8 @@ export class SessionService {
   close(): void {
     this.stopRecording(true);
   }
+
+  dispose(): void {
+    this.close();
+  }
 }

@@ -6,6 +6,7 @@ import type { MlStatus } from '../../../shared/api';
 import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
 import { applyTemperature } from '../evaluation/calibration';
 import { MlHostClient, type HostChannel } from './client';
+import type { HostMessage } from './protocol';
 import { spawnWorkerHost } from './worker-channel';
 
 const DEFAULT_MODEL = path.resolve('resources/models/default');
@@ -75,8 +76,11 @@ describe('ML host client (the real host on a worker thread)', () => {
       setTimeout(() => exit?.(1), 5);
       return {
         send: () => undefined,
-        onMessage: () => undefined,
-        onExit: (listener) => (exit = listener),
+        onMessage: () => () => undefined,
+        onExit: (listener) => {
+          exit = listener;
+          return () => (exit = undefined);
+        },
         kill: () => undefined,
       };
     };
@@ -151,5 +155,38 @@ describe('ML host client (the real host on a worker thread)', () => {
     const status = await client.start();
     expect(status.state).toBe('failed');
     expect(status.message).toMatch(/could not be loaded/);
+  });
+
+  it('stops delivering host events to a listener that unsubscribed, and to every one once disposed', async () => {
+    let deliver: ((message: HostMessage) => void) | undefined;
+    let listening = 0;
+    const channel: HostChannel = {
+      send: (request) =>
+        queueMicrotask(() =>
+          deliver?.({ id: request.id, ok: true, value: { model: 'fake', backend: 'wasm', blurSigma: 0 } }),
+        ),
+      onMessage: (listener) => {
+        deliver = listener;
+        listening++;
+        return () => {
+          deliver = undefined;
+          listening--;
+        };
+      },
+      onExit: () => () => undefined,
+      kill: () => undefined,
+    };
+    client = new MlHostClient({ spawn: () => channel, modelDir: DEFAULT_MODEL });
+    await client.start();
+    const seen: string[] = [];
+    const stopFirst = client.onEvent((event) => seen.push(`first ${event.event}`));
+    client.onEvent((event) => seen.push(`second ${event.event}`));
+    const progress = { event: 'datasetProgress', path: '/data', progress: { done: 1, total: 2 } } as HostMessage;
+    deliver!(progress);
+    stopFirst();
+    deliver!(progress);
+    expect(seen).toEqual(['first datasetProgress', 'second datasetProgress', 'second datasetProgress']);
+    client.dispose();
+    expect(listening).toBe(0); // the client let go of the channel
   });
 });

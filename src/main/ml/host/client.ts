@@ -12,8 +12,10 @@ import { errorMessage } from '../../../shared/errors';
 /** A running ML host, whatever runs it: an Electron utility process or a worker thread. */
 export interface HostChannel {
   send(request: HostRequest): void;
-  onMessage(listener: (message: HostMessage) => void): void;
-  onExit(listener: (code: number) => void): void;
+  /** Listens to the host's messages; returns the function that stops listening. */
+  onMessage(listener: (message: HostMessage) => void): () => void;
+  /** Listens for the host's exit; returns the function that stops listening. */
+  onExit(listener: (code: number) => void): () => void;
   kill(): void;
 }
 
@@ -46,6 +48,8 @@ export class MlHostClient {
   private disposed = false;
   private current: MlStatus = { state: 'starting', restarts: 0 };
   private eventListeners: ((event: HostEvent) => void)[] = [];
+  /** Unsubscribes from the current channel's messages and exit. */
+  private stopListening: (() => void)[] = [];
   private statusWaiters: (() => void)[] = [];
 
   /** The active model's folder: loaded again after a restart. */
@@ -107,13 +111,18 @@ export class MlHostClient {
   }
 
   /** Listens to what the host reports unasked (training progress). */
-  onEvent(listener: (event: HostEvent) => void): void {
+  onEvent(listener: (event: HostEvent) => void): () => void {
     this.eventListeners.push(listener);
+    return () => {
+      this.eventListeners = this.eventListeners.filter((other) => other !== listener);
+    };
   }
 
   dispose(): void {
     this.disposed = true;
     for (const resolve of this.statusWaiters.splice(0)) resolve();
+    this.stopListening.splice(0).forEach((stop) => stop());
+    this.eventListeners = [];
     this.channel?.kill();
     this.channel = undefined;
     this.failPending(new Error('The app is closing'));
@@ -143,7 +152,9 @@ export class MlHostClient {
   private async launch(): Promise<void> {
     const channel = this.options.spawn();
     this.channel = channel;
-    channel.onMessage((response) => {
+    this.stopListening.forEach((stop) => stop()); // to the channel before, which has exited
+    this.stopListening = [];
+    const onMessage = channel.onMessage((response) => {
       if (isHostEvent(response)) {
         for (const listener of this.eventListeners) listener(response);
         return;
@@ -154,7 +165,10 @@ export class MlHostClient {
       if (response.ok) waiting.resolve(response.value);
       else waiting.reject(new Error(response.error));
     });
-    channel.onExit((code) => this.onExit(channel, code));
+    this.stopListening.push(
+      onMessage,
+      channel.onExit((code) => this.onExit(channel, code)),
+    );
     try {
       const info = await this.call('load', { modelDir: this.modelDir });
       this.update({

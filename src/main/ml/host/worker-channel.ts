@@ -7,8 +7,14 @@ export function spawnWorkerHost(): HostChannel {
   const worker = spawnWorker(siblingModule(import.meta.url, 'worker-entry'));
   return {
     send: (request: HostRequest) => worker.postMessage(request),
-    onMessage: (listener: (message: HostMessage) => void) => worker.on('message', listener),
-    onExit: (listener: (code: number) => void) => worker.on('exit', listener),
+    onMessage: (listener: (message: HostMessage) => void) => {
+      worker.on('message', listener);
+      return () => void worker.off('message', listener);
+    },
+    onExit: (listener: (code: number) => void) => {
+      worker.on('exit', listener);
+      return () => void worker.off('exit', listener);
+    },
     kill: () => void worker.terminate(),
   };
 }

@@ -238,3 +238,40 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
     expect(service.list().find((r) => r.id === run.id)).toBeUndefined();
   });
 });
+
+describe('TrainingService.dispose', () => {
+  it('stops listening to the host, asks it to stop the run in training, and starts no other', async () => {
+    const db = openDatabase(':memory:');
+    const requests: { method: string; params: unknown }[] = [];
+    let listeners = 0;
+    const service = new TrainingService({
+      store: new RunStore(db),
+      host: {
+        request: ((method: string, params: unknown) => {
+          requests.push({ method, params });
+          return new Promise(() => undefined); // training goes on until told otherwise
+        }) as never,
+        onEvent: () => {
+          listeners++;
+          return () => listeners--;
+        },
+      },
+      models: { folder: async () => '/models/x', import: async () => ({}) as never, activeId: () => 'bundled:default' },
+      runsDir: await temporaryDir(),
+    });
+    const first = await service.enqueue({ ...defaultTrainingConfig('default'), datasetPath: '/data', name: 'first' });
+    await service.enqueue({ ...defaultTrainingConfig('default'), datasetPath: '/data', name: 'second' });
+    await until(() => requests.find((r) => r.method === 'train'), 'the first run to start');
+    expect(listeners).toBe(1);
+
+    service.dispose();
+    expect(listeners).toBe(0);
+    expect(requests.filter((r) => r.method === 'controlTraining')).toEqual([
+      { method: 'controlTraining', params: { runId: first.id, action: 'cancel' } },
+    ]);
+    service.dispose(); // once only
+    expect(requests.filter((r) => r.method === 'controlTraining')).toHaveLength(1);
+    expect(requests.filter((r) => r.method === 'train')).toHaveLength(1); // the second never starts
+    db.close();
+  });
+});

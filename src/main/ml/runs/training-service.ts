@@ -53,9 +53,10 @@ export class TrainingService {
   private pumping = false;
   private idle: Promise<void> = Promise.resolve();
   private disposed = false;
+  private readonly stopHostEvents: () => void;
 
   constructor(private readonly options: TrainingServiceOptions) {
-    options.host.onEvent((event) => this.onHostEvent(event));
+    this.stopHostEvents = options.host.onEvent((event) => this.onHostEvent(event));
     for (const run of options.store.list()) {
       if (!canTransition(run.status, 'fail')) continue;
       options.store.update(run.id, {
@@ -72,11 +73,20 @@ export class TrainingService {
   }
 
   /**
-   * The app is quitting: write nothing more (the database is closing). A run still training stays
-   * `running` in the database and is recovered as failed, resumable, at the next start.
+   * The app is quitting: stops what this service started. It stops listening to the ML host, asks
+   * it to stop the run in training, starts no other, and writes nothing more (the database is
+   * closing). That run stays `running` in the database, its last epoch's checkpoint on disk, and is
+   * recovered as failed, resumable, at the next start.
    */
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
+    this.stopHostEvents();
+    const current = this.current;
+    if (current) {
+      // The host may already be gone (it is disposed next): nothing to stop then.
+      this.options.host.request('controlTraining', { runId: current.id, action: 'cancel' }).catch(() => undefined);
+    }
   }
 
   /** Resolves when no run is training (tests, and the app on quit). */
@@ -257,6 +267,7 @@ export class TrainingService {
         initFrom,
         backendCandidates: this.options.backendCandidates,
       });
+      if (this.disposed) return;
       if (result.cancelled) {
         store.update(id, {
           status: nextStatus(this.stored(id).status, 'cancel'),
