@@ -6,6 +6,7 @@ import {
   type HostMethod,
   type HostMethods,
   type HostRequest,
+  type LoadedModelInfo,
 } from './protocol';
 import { errorMessage } from '../../../shared/errors';
 
@@ -87,13 +88,7 @@ export class MlHostClient {
   async useModel(modelDir: string): Promise<MlStatus> {
     const info = await this.call('load', { modelDir });
     this.modelDir = modelDir;
-    this.update({
-      state: 'ready',
-      backend: info.backend,
-      model: info.model,
-      neutralReference: info.neutralReference,
-      message: undefined,
-    });
+    this.ready(info);
     return this.current;
   }
 
@@ -126,6 +121,17 @@ export class MlHostClient {
     this.channel?.kill();
     this.channel = undefined;
     this.failPending(new Error('The app is closing'));
+  }
+
+  /** A model is loaded: the status names it (a field it lacks, such as its neutral reference, is cleared). */
+  private ready(info: LoadedModelInfo): void {
+    this.update({
+      state: 'ready',
+      backend: info.backend,
+      model: info.model,
+      neutralReference: info.neutralReference,
+      message: undefined,
+    });
   }
 
   private update(change: Partial<MlStatus>): void {
@@ -171,13 +177,7 @@ export class MlHostClient {
     );
     try {
       const info = await this.call('load', { modelDir: this.modelDir });
-      this.update({
-        state: 'ready',
-        backend: info.backend,
-        model: info.model,
-        neutralReference: info.neutralReference,
-        message: undefined,
-      });
+      this.ready(info);
     } catch (error) {
       if (this.channel !== channel) return; // it exited; onExit has taken over
       this.update({ state: 'failed', message: `The model could not be loaded: ${errorMessage(error)}` });
