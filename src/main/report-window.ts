@@ -42,7 +42,8 @@ export async function printReportWindow(
     ])) as ReportReadiness;
     if (readiness.state === 'failed') throw new Error(readiness.message);
     if (readiness.chart) {
-      const image = await window.webContents.capturePage(readiness.chart);
+      // A hidden window's page is only painted for a capture that says it stays hidden.
+      const image = await window.webContents.capturePage(readiness.chart, { stayHidden: true });
       await writeFile(files.png, image.toPNG());
     }
     const pdf = await window.webContents.printToPDF({ pageSize: 'A4', printBackground: true });
