@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, LOG_FILE } from './log';
+import { createLogger, LOG_FILE, REPEAT_WINDOW_MS } from './log';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -43,5 +43,29 @@ describe('main log', () => {
     });
     log.warn('still logged');
     expect(warnings).toEqual([expect.stringMatching(/WARN still logged/)]);
+  });
+
+  it('counts a line repeated within the window instead of writing it, and says how often', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-log-'));
+    dirs.push(dir);
+    let clock = Date.UTC(2026, 10, 26);
+    const log = createLogger({ dir, console: quiet, now: () => clock });
+    for (let frame = 0; frame < 30; frame++) {
+      log.error('classifyFaces failed', new Error('The classifier is starting'));
+      clock += 33;
+    }
+    log.warn('Blocked a request to https://example.com/');
+    clock += REPEAT_WINDOW_MS;
+    log.warn('Blocked a request to https://example.com/'); // after the window: written again
+    const lines = readFileSync(path.join(dir, LOG_FILE), 'utf8')
+      .split('\n')
+      .filter((line) => /^\d{4}-/.test(line))
+      .map((line) => line.slice(25));
+    expect(lines).toEqual([
+      'ERROR classifyFaces failed',
+      'INFO (the line before was repeated 29 more times)',
+      'WARN Blocked a request to https://example.com/',
+      'WARN Blocked a request to https://example.com/',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../shared/errors';
 
 /** The main process's log (no Electron import: the app passes its folder, tests a temporary one). */
 export interface Logger {
@@ -9,6 +10,8 @@ export interface Logger {
 }
 
 export const LOG_FILE = 'main.log';
+/** How long the same line is counted rather than written again. */
+export const REPEAT_WINDOW_MS = 10_000;
 
 /**
  * A log to the console and, with `dir`, to `dir/main.log`, rotated when it would pass `maxBytes`
@@ -17,9 +20,15 @@ export const LOG_FILE = 'main.log';
  * crashing the app for: it falls back to the console alone.
  */
 export function createLogger(
-  options: { dir?: string; maxBytes?: number; keep?: number; console?: Pick<Console, 'info' | 'warn' | 'error'> } = {},
+  options: {
+    dir?: string;
+    maxBytes?: number;
+    keep?: number;
+    console?: Pick<Console, 'info' | 'warn' | 'error'>;
+    now?: () => number;
+  } = {},
 ): Logger {
-  const { dir, maxBytes = 1_000_000, keep = 3, console: out = console } = options;
+  const { dir, maxBytes = 1_000_000, keep = 3, console: out = console, now = Date.now } = options;
   const file = dir && path.join(dir, LOG_FILE);
   let fileWorks = file !== undefined;
   if (dir) {
@@ -49,10 +58,29 @@ export function createLogger(
     renameSync(file!, `${file}.1`);
   }
 
+  /**
+   * The same line again within REPEAT_WINDOW_MS is counted, not written: a call failing on every
+   * frame while the ML process restarts must not fill the log. The count is written with the next
+   * different line, or the same one after the window.
+   */
+  let last: { key: string; at: number; repeats: number } | undefined;
+
   function write(level: 'INFO' | 'WARN' | 'ERROR', message: string, error?: unknown): void {
+    const key = `${level} ${message} ${error === undefined ? '' : errorMessage(error)}`;
+    const at = now();
+    if (last?.key === key && at - last.at < REPEAT_WINDOW_MS) {
+      last.repeats++;
+      return;
+    }
+    if (last && last.repeats > 0) emit('INFO', `(the line before was repeated ${last.repeats} more times)`);
+    last = { key, at, repeats: 0 };
+    emit(level, message, error);
+  }
+
+  function emit(level: 'INFO' | 'WARN' | 'ERROR', message: string, error?: unknown): void {
     const detail =
       error === undefined ? '' : `\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
-    const line = `${new Date().toISOString()} ${level} ${message}${detail}\n`;
+    const line = `${new Date(now()).toISOString()} ${level} ${message}${detail}\n`;
     (level === 'ERROR' ? out.error : level === 'WARN' ? out.warn : out.info)(line.trimEnd());
     if (!fileWorks) return;
     try {
