@@ -18,10 +18,12 @@ import { temporaryDir } from '../runtime/temporary-dir';
 import { parseCommandLine, positiveInt, runCli, UsageError } from './run';
 
 const USAGE = `Usage: npm run bench -- [--data <folder|csv>] [--steps N] [--warmup N] [--repeats N]
+       npm run bench -- --model DIR [--model DIR...] [--repeats N]
 Measures, on the backend it names: loading the dataset (decoding every image, and from the cache),
 training images/s and achieved GFLOP/s (batch 64) for each architecture, inference ms per face at
 batch 1 and 8, and scoring the bundled default model on the test split with mirrored averaging.
-Ends with one JSON line of the figures.`;
+With --model, only the inference ms per face of each model folder (as the app runs it, batch 1
+and 8), e.g. for the ablation table. Ends with one JSON line of the figures.`;
 
 /** The training benchmark's batch: the seed recipe's, and what the speed targets are stated for. */
 const BENCH_BATCH = 64;
@@ -62,6 +64,15 @@ async function inferenceMs(architecture: Architecture, batch: number, repeats: n
   const model = existsSync(path.join(bundled, 'model.json'))
     ? (await loadModel(bundled)).model
     : buildModel(architecture);
+  try {
+    return await timeInference(model, batch, repeats, fused);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Median ms per face of `model` (left for the caller to dispose). */
+async function timeInference(model: tf.LayersModel, batch: number, repeats: number, fused: boolean) {
   const fusedModel = fused ? fuseForInference(model) : undefined;
   const predictor = fusedModel ?? model;
   const faces = new Uint8Array(batch * FACE_PIXELS).map((_, i) => (i * 31) % 256);
@@ -73,7 +84,6 @@ async function inferenceMs(architecture: Architecture, batch: number, repeats: n
     times.push(performance.now() - start);
   }
   fusedModel?.dispose();
-  model.dispose();
   return median(times) / batch;
 }
 
@@ -111,12 +121,29 @@ await runCli(USAGE, async () => {
       steps: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '3' },
       repeats: { type: 'string', default: '50' },
+      model: { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return console.log(USAGE);
   const backend = await initBackend();
   console.log(formatBackendReport(backend));
+  const repeats = positiveInt('--repeats', values.repeats!);
+  if (values.model) {
+    const figures: Record<string, number | string> = { backend: backend.backend };
+    for (const dir of values.model) {
+      const { model } = await loadModel(path.resolve(dir));
+      const name = path.basename(path.resolve(dir));
+      figures[`${name}_multiply_adds`] = multiplyAddsPerFace(model);
+      for (const batch of [1, 8]) {
+        const ms = await timeInference(model, batch, repeats, true);
+        figures[`infer_${name}_b${batch}_ms_per_face`] = Math.round(ms * 100) / 100;
+        console.log(`inference ${dir}, batch ${batch}: ${ms.toFixed(2)} ms per face`);
+      }
+      model.dispose();
+    }
+    return console.log(JSON.stringify(figures));
+  }
   const data = await loadDataset(values.data!);
   const steps = positiveInt('--steps', values.steps!);
   const warmup = positiveInt('--warmup', values.warmup!);
@@ -159,7 +186,7 @@ await runCli(USAGE, async () => {
   for (const architecture of ARCHITECTURES) {
     for (const batch of [1, 8]) {
       for (const fused of [true, false]) {
-        const ms = await inferenceMs(architecture, batch, positiveInt('--repeats', values.repeats!), fused);
+        const ms = await inferenceMs(architecture, batch, repeats, fused);
         const form = fused ? '' : '_unfused';
         figures[`infer_${architecture}_b${batch}${form}_ms_per_face`] = Math.round(ms * 100) / 100;
         console.log(
