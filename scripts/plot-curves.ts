@@ -7,9 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EpochRecord } from '../src/shared/training';
 
-const WIDTH = 720;
+const WIDTH = 760;
 const HEIGHT = 360;
-const MARGIN = { left: 56, right: 170, top: 20, bottom: 44 };
+const MARGIN = { left: 56, right: 210, top: 20, bottom: 44 };
 const COLOURS = ['#2b7bd6', '#d6542b', '#2ba84a', '#8a4fd6'];
 
 interface Curve {
