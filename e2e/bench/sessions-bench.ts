@@ -81,7 +81,7 @@ try {
   const rows = await service.exportCsv(csv, 'samples', [session.id]);
   figures.export_ms = round(performance.now() - exportStart);
   console.log(`export: ${rows} rows, ${(statSync(csv).size / 1e6).toFixed(1)} MB in ${figures.export_ms} ms`);
-  service.close();
+  service.dispose();
   db.close();
 
   // 4. Opening the session in History and drawing its chart, in Chromium.

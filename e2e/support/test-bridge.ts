@@ -201,7 +201,7 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
       training.dispose();
       ml.dispose();
       await training.whenIdle();
-      sessions.close();
+      sessions.dispose();
       db.close();
       for (const socket of sockets) socket.terminate();
       await new Promise((resolve) => server.close(resolve));

@@ -276,7 +276,7 @@ describe('the IPC contract under fuzzing', { timeout: 300_000 }, () => {
 
   afterAll(() => {
     client?.dispose();
-    sessions?.close();
+    sessions?.dispose();
     db?.close();
     rmSync(dir, { recursive: true, force: true });
   });

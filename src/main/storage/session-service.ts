@@ -155,11 +155,7 @@ export class SessionService {
   }
 
   /** Ends the recording, keeping what was recorded (a file's analysis as incomplete); the database's opener closes it. */
-  close(): void {
-    this.stopRecording(true);
-  }
-
   dispose(): void {
-    this.close();
+    this.stopRecording(true);
   }
 }
