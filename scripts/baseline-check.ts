@@ -28,7 +28,7 @@ const loaded = await loadModel(path.resolve(values.model!));
 const test = (await loadDataset(path.resolve(values.data!))).splits.test;
 if (!test) throw new Error(`${values.data} has no test split`);
 const raw = await predictProbabilities(loaded.model, test.images, { blurSigma: loaded.metadata.input.blurSigma });
-const probabilities = applyTemperature(raw, temperatureFor(loaded.metadata, false));
+const probabilities = applyTemperature(raw, temperatureFor(loaded.metadata, { testTimeFlip: false }));
 const rows = Array.from({ length: test.labels.length }, (_, i) =>
   Array.from(probabilities.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES)),
 );

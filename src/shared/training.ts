@@ -69,6 +69,8 @@ export interface EvaluationReport extends ClassificationMetrics {
   split: EvaluatedSplit;
   /** Each face averaged with its mirror image. */
   testTimeFlip: boolean;
+  /** Each face also averaged over copies shifted 2 px four ways (absent: no). */
+  testTimeShifts?: boolean;
   /** The model's temperature applied to its probabilities (1: none; see calibration.ts). */
   temperature: number;
   /** Expected calibration error (15 equal-width bins) of the probabilities as shown, after the temperature. */
@@ -355,5 +357,5 @@ export const ARCHITECTURE_NOTES: Record<TrainingConfig['architecture'], string> 
     'batch 64, 50 epochs, no augmentation. Its known result: about 62% test accuracy on FER2013.',
   default:
     "Emotion Monitor's own: a deeper network with batch normalisation, augmentation, a warm-up and cosine " +
-    'learning-rate schedule, label smoothing and mirrored test-time averaging.',
+    'learning-rate schedule, label smoothing and test-time averaging over ten shifted and mirrored views.',
 };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { EvaluationReport } from '../../../shared/training';
+import type { ModelMetadata } from '../models/model-folder';
 import { SHARED_FER2013, temporaryDir } from '../test-support/fixtures';
 
 const run = promisify(execFile);
@@ -50,5 +51,33 @@ describe('npm run evaluate on any labelled folder', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/on all images of .*: 12 images/);
     expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ split: 'all', images: 12 });
+  }, 120_000);
+
+  it('averages ten views with --tta-shifts; --save-evaluation refits every temperature on the split and stores the report', async () => {
+    const data = await faces('');
+    const model = await temporaryDir();
+    for (const file of readdirSync(DEFAULT_MODEL)) copyFileSync(path.join(DEFAULT_MODEL, file), path.join(model, file));
+    const metadataOf = () => JSON.parse(readFileSync(path.join(model, 'metadata.json'), 'utf8')) as ModelMetadata;
+    const json = path.join(data, 'report.json');
+    const result = await evaluateCli(
+      '--model',
+      model,
+      '--data',
+      data,
+      '--tta-shifts',
+      '--save-evaluation',
+      '--json',
+      json,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/12 images, ten-view test-time averaging/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as EvaluationReport;
+    expect(report).toMatchObject({ testTimeFlip: true, testTimeShifts: true });
+    const after = metadataOf().calibration!;
+    expect(after.shifted).toBeCloseTo(report.temperature, 6);
+    expect(after).toMatchObject({ fittedOn: 'all', images: 12 });
+    expect(metadataOf().evaluation).toMatchObject({ accuracy: report.accuracy, ece: report.ece, testTimeShifts: true });
+    // Fitted on these twelve faces, not the bundled model's 3,589: each way of predicting has its own.
+    expect(new Set([after.single, after.mirrored, after.shifted]).size).toBe(3);
   }, 120_000);
 });

@@ -1,14 +1,13 @@
 import type { FaceSplit } from '../data/dataset';
 import { argmaxRows } from '../models/inference';
-import { temperatureFor, type LoadedModel } from '../models/model-io';
+import { temperatureFor, viewKind, type LoadedModel, type ModelMetadata, type TestTimeViews } from '../models/model-io';
 import type { EvaluatedSplit, EvaluationReport } from '../../../shared/training';
-import { applyTemperature, expectedCalibrationError } from './calibration';
+import { applyTemperature, expectedCalibrationError, fitTemperature } from './calibration';
 import { classificationMetrics } from './metrics';
 import { predictSavedModel } from './parallel-predict';
 
-export interface ScoreOptions {
+export interface ScoreOptions extends TestTimeViews {
   split: EvaluatedSplit;
-  testTimeFlip: boolean;
   /** The model's temperature for this way of predicting (1: none). */
   temperature: number;
 }
@@ -34,22 +33,57 @@ export function scoreProbabilities(
 
 /**
  * Classifies every face of a split with the model saved in `modelDir` (already loaded, for its
- * metadata) and scores it, its temperature applied. Uses every core on wasm.
+ * metadata) and scores it, its temperature applied. Uses every core on wasm. Returns the raw
+ * probabilities too, for fitting a temperature.
  */
 export async function evaluateModel(
   modelDir: string,
   loaded: LoadedModel,
   faces: FaceSplit,
-  options: { split: EvaluatedSplit; testTimeFlip: boolean; threads?: number },
-): Promise<{ report: EvaluationReport; probabilities: Float32Array<ArrayBuffer> }> {
+  options: TestTimeViews & { split: EvaluatedSplit; threads?: number },
+): Promise<{ report: EvaluationReport; probabilities: Float32Array<ArrayBuffer>; raw: Float32Array<ArrayBuffer> }> {
   const { threads, ...scored } = options;
   const raw = await predictSavedModel(modelDir, loaded, faces.images, {
     testTimeFlip: options.testTimeFlip,
+    testTimeShifts: options.testTimeShifts,
     blurSigma: loaded.metadata.input.blurSigma,
     threads,
   });
-  return scoreProbabilities(faces.labels, raw, {
+  const scoredRaw = scoreProbabilities(faces.labels, raw, {
     ...scored,
-    temperature: temperatureFor(loaded.metadata, options.testTimeFlip),
+    temperature: temperatureFor(loaded.metadata, options),
   });
+  return { ...scoredRaw, raw };
+}
+
+const EVERY_VIEW_KIND: TestTimeViews[] = [
+  { testTimeFlip: false },
+  { testTimeFlip: true },
+  { testTimeFlip: true, testTimeShifts: true },
+];
+
+/**
+ * A temperature for every way of predicting (single, mirrored, ten views), all fitted on `faces`;
+ * `known` are raw probabilities already predicted one of those ways, not predicted again.
+ */
+export async function fitCalibration(
+  modelDir: string,
+  loaded: LoadedModel,
+  faces: FaceSplit,
+  split: EvaluatedSplit,
+  known: { views: TestTimeViews; raw: Float32Array },
+): Promise<NonNullable<ModelMetadata['calibration']>> {
+  const temperatures = { single: 1, mirrored: 1, shifted: 1 };
+  for (const views of EVERY_VIEW_KIND) {
+    const kind = viewKind(views);
+    const raw =
+      kind === viewKind(known.views)
+        ? known.raw
+        : await predictSavedModel(modelDir, loaded, faces.images, {
+            ...views,
+            blurSigma: loaded.metadata.input.blurSigma,
+          });
+    temperatures[kind] = fitTemperature(raw, faces.labels);
+  }
+  return { ...temperatures, fittedOn: split, images: faces.labels.length };
 }

@@ -13,6 +13,7 @@ const MIN_FACES_PER_THREAD = 500;
 
 export interface ParallelPredictOptions {
   testTimeFlip: boolean;
+  testTimeShifts?: boolean;
   blurSigma?: number;
   /** Threads to use on wasm (default: one per core); native backends use their own threads. */
   threads?: number;
@@ -48,6 +49,7 @@ export async function predictSavedModel(
         modelDir,
         faces: share,
         testTimeFlip: options.testTimeFlip,
+        testTimeShifts: options.testTimeShifts,
         blurSigma: options.blurSigma,
         backend,
       };

@@ -12,6 +12,7 @@ export interface PredictJob {
   modelDir: string;
   faces: Uint8Array | Float32Array;
   testTimeFlip: boolean;
+  testTimeShifts?: boolean;
   blurSigma?: number;
   backend: BackendChoice;
 }
@@ -22,6 +23,7 @@ const { model } = await loadModel(job.modelDir);
 const predictor = fuseForInference(model) ?? model;
 const probabilities = await predictProbabilities(predictor, job.faces, {
   testTimeFlip: job.testTimeFlip,
+  testTimeShifts: job.testTimeShifts,
   blurSigma: job.blurSigma,
 });
 parentPort!.postMessage(probabilities, [probabilities.buffer]);

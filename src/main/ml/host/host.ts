@@ -48,7 +48,7 @@ export function createMlHost(emit: (event: HostEvent) => void): (request: HostRe
       batchSize: faces.length / FACE_PIXELS,
     });
     // What the overlay shows and the recorder stores: the model's calibrated probabilities.
-    const probabilities = applyTemperature(raw, temperatureFor(metadata, false));
+    const probabilities = applyTemperature(raw, temperatureFor(metadata, { testTimeFlip: false }));
     return { probabilities, inferenceMs: performance.now() - started };
   }
 

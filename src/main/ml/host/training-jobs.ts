@@ -1,4 +1,4 @@
-import { readMetadata } from '../models/model-folder';
+import { modelViews, readMetadata } from '../models/model-folder';
 import { loadModel } from '../models/model-io';
 import { argmaxRows } from '../models/inference';
 import { loadDataset } from '../data/load';
@@ -228,7 +228,7 @@ export class TrainingJobs {
     try {
       const { report, probabilities } = await evaluateModel(modelDir, loaded, validation, {
         split: validationFrom,
-        testTimeFlip: loaded.metadata.recipe?.testTimeFlip ?? false,
+        ...modelViews(loaded.metadata),
       });
       const count = validation.labels.length;
       const predictions = argmaxRows(probabilities);

@@ -33,6 +33,36 @@ describe('predictProbabilities', () => {
     expect(Array.from(flipped)).not.toEqual(Array.from(plain));
     model.dispose();
   });
+
+  it('averages over ten views with shifts: the face and its mirror, each moved 2 px four ways', async () => {
+    const model = buildDefaultModel();
+    // Reflected at the edges without repeating the edge pixel, as tf.mirrorPad's 'reflect' does.
+    const reflect = (i: number) => (i < 0 ? -i : i > 47 ? 94 - i : i);
+    const view = (dy: number, dx: number, mirrored: boolean) =>
+      faces.map((_, k) => {
+        const face = Math.floor(k / 2304);
+        const y = reflect(Math.floor((k % 2304) / 48) + dy);
+        const x = reflect((k % 48) + dx);
+        return faces[face * 2304 + y * 48 + (mirrored ? 47 - x : x)];
+      });
+    const byHand = new Float32Array(21);
+    for (const [dy, dx] of [
+      [0, 0],
+      [-2, 0],
+      [2, 0],
+      [0, -2],
+      [0, 2],
+    ])
+      for (const mirrored of [false, true]) {
+        const p = await predictProbabilities(model, view(dy, dx, mirrored));
+        p.forEach((v, i) => (byHand[i] += v / 10));
+      }
+    const viaOption = await predictProbabilities(model, faces, { testTimeFlip: true, testTimeShifts: true });
+    viaOption.forEach((p, i) => expect(p).toBeCloseTo(byHand[i], 5));
+    const mirroredOnly = await predictProbabilities(model, faces, { testTimeFlip: true });
+    expect(Array.from(viaOption)).not.toEqual(Array.from(mirroredOnly));
+    model.dispose();
+  });
 });
 
 describe('argmaxRows', () => {

@@ -8,8 +8,41 @@ export interface PredictOptions {
   batchSize?: number;
   /** Average with the prediction for the mirrored face. */
   testTimeFlip?: boolean;
+  /** Also average over the face shifted by SHIFT_PIXELS up, down, left and right (edges reflected). */
+  testTimeShifts?: boolean;
   /** Gaussian blur applied first, to match a model trained on blurrier faces (metadata.input.blurSigma). */
   blurSigma?: number;
+}
+
+/** How far testTimeShifts moves the face: 2 px of 48 measured best (68.4% against 67.7% mirrored only). */
+export const SHIFT_PIXELS = 2;
+
+/** The views of a batch to average over: the faces, shifted copies and mirror images, as asked. */
+function testTimeViews(x: tf.Tensor4D, options: PredictOptions): tf.Tensor4D[] {
+  const views = [x];
+  if (options.testTimeShifts) {
+    const s = SHIFT_PIXELS;
+    const padded = tf.mirrorPad(
+      x,
+      [
+        [0, 0],
+        [s, s],
+        [s, s],
+        [0, 0],
+      ],
+      'reflect',
+    );
+    const [n] = x.shape;
+    for (const [dy, dx] of [
+      [-s, 0],
+      [s, 0],
+      [0, -s],
+      [0, s],
+    ])
+      views.push(tf.slice(padded, [0, s + dy, s + dx, 0], [n, FACE_SIZE, FACE_SIZE, 1]));
+  }
+  if (options.testTimeFlip) for (const view of [...views]) views.push(tf.reverse(view, 2));
+  return views;
 }
 
 /** A batch of faces as model input: [n, 48, 48, 1] floats in [0, 1]. */
@@ -38,9 +71,9 @@ export async function predictProbabilities(
     const size = Math.min(batchSize, count - start);
     const probabilities = tf.tidy(() => {
       const x = facesToTensor(faces.subarray(start * FACE_PIXELS, (start + size) * FACE_PIXELS), size);
-      const p = model.predict(x) as tf.Tensor;
-      if (!options.testTimeFlip) return p;
-      return tf.div(tf.add(p, model.predict(tf.reverse(x, 2)) as tf.Tensor), 2);
+      const views = testTimeViews(x, options);
+      const predictions = views.map((view) => model.predict(view) as tf.Tensor);
+      return predictions.length === 1 ? predictions[0] : tf.div(tf.addN(predictions), predictions.length);
     });
     out.set(await probabilities.data(), start * NUM_CLASSES);
     probabilities.dispose();

@@ -29,9 +29,11 @@ export interface ModelMetadata {
   evaluation?: EvaluationReport;
   /**
    * Temperature scaling fitted on the validation split (evaluation/calibration.ts): one temperature
-   * for single predictions (the live view) and one for mirror-averaged ones. Absent: 1, none.
+   * for single predictions (the live view), one for mirror-averaged ones and, when
+   * `evaluate --save-temperature` fitted them all, one for the ten views of testTimeShifts.
+   * Absent: 1, none.
    */
-  calibration?: { single: number; mirrored: number; fittedOn: EvaluatedSplit; images: number };
+  calibration?: { single: number; mirrored: number; shifted?: number; fittedOn: EvaluatedSplit; images: number };
   /**
    * The mean distribution it gives neutral faces (evaluation/neutral-reference.ts), which a
    * participant's neutral baseline is matched to. Absent: the live view cannot calibrate with it.
@@ -46,11 +48,33 @@ export interface ModelMetadata {
 
 export class ModelLoadError extends Error {}
 
-/** The temperature for this model's probabilities, predicted with or without the mirror image. */
-export function temperatureFor(metadata: Pick<ModelMetadata, 'calibration'>, testTimeFlip: boolean): number {
+/** Which views of each face a prediction averages (see inference.ts). */
+export interface TestTimeViews {
+  testTimeFlip: boolean;
+  testTimeShifts?: boolean;
+}
+
+/** The calibration entry for these views: each way of predicting has its own temperature. */
+export function viewKind(views: TestTimeViews): 'single' | 'mirrored' | 'shifted' {
+  return views.testTimeShifts ? 'shifted' : views.testTimeFlip ? 'mirrored' : 'single';
+}
+
+/** The views a model is evaluated with: those of its stored evaluation, else its recipe's. */
+export function modelViews(metadata: Pick<ModelMetadata, 'evaluation' | 'recipe'>): TestTimeViews {
+  const source = metadata.evaluation ?? metadata.recipe;
+  return { testTimeFlip: source?.testTimeFlip ?? false, testTimeShifts: source?.testTimeShifts ?? false };
+}
+
+/**
+ * The temperature for this model's probabilities predicted from these views. Shifted views without
+ * their own fitted temperature take the mirrored one: averaging more views softens the probabilities
+ * a little more, which the evaluation's ECE then shows.
+ */
+export function temperatureFor(metadata: Pick<ModelMetadata, 'calibration'>, views: TestTimeViews): number {
   const calibration = metadata.calibration;
   if (!calibration) return 1;
-  return testTimeFlip ? calibration.mirrored : calibration.single;
+  const kind = viewKind(views);
+  return kind === 'shifted' ? (calibration.shifted ?? calibration.mirrored) : calibration[kind];
 }
 
 export async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {

@@ -1,5 +1,5 @@
 import type { BackendChoice } from '../runtime/backend';
-import type { ModelMetadata } from '../models/model-io';
+import type { ModelMetadata, TestTimeViews } from '../models/model-io';
 import type { Recipe } from './recipes';
 
 /** What a training worker is given at start. Image arrays live in SharedArrayBuffers. */
@@ -39,7 +39,7 @@ export type ToWorker =
   | { type: 'step'; indices: Int32Array; augmentSeed: number; parity: number }
   | { type: 'apply'; parity: number; batchSize: number; learningRate: number }
   | { type: 'recalibrate'; seed: number }
-  | { type: 'predict'; start: number; end: number; testTimeFlip: boolean; blurSigma: number }
+  | { type: 'predict'; start: number; end: number; views: TestTimeViews; blurSigma: number }
   | { type: 'save'; dir: string; metadata: ModelMetadata; withOptimizer: boolean }
   | { type: 'stats' };
 

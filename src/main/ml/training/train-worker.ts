@@ -223,7 +223,7 @@ async function handle(message: ToWorker): Promise<void> {
     case 'predict': {
       const images = init.valImages.subarray(message.start * FACE_PIXELS, message.end * FACE_PIXELS);
       const probabilities = await predictProbabilities(model, images, {
-        testTimeFlip: message.testTimeFlip,
+        ...message.views,
         blurSigma: message.blurSigma,
       });
       send({ type: 'predictions', probabilities }, [probabilities.buffer]);

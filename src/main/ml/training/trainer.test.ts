@@ -6,7 +6,7 @@ import { FACE_PIXELS } from '../data/image';
 import { loadDataset } from '../data/load';
 import { neutralReference } from '../evaluation/neutral-reference';
 import { evaluateModel } from '../evaluation/evaluate-model';
-import { loadModel } from '../models/model-io';
+import { loadModel, modelViews } from '../models/model-io';
 import { initBackend } from '../runtime/backend';
 import { SHARED_FER2013, temporaryDir } from '../test-support/fixtures';
 import { Random } from './random';
@@ -75,17 +75,21 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
     const loaded = await loadModel(outDir);
     const { metadata } = loaded;
     expect(metadata).toMatchObject({ architecture: 'default', epochsTrained: 4, weightsDtype: 'float16' });
-    expect(metadata.evaluation).toMatchObject({ images: 256, split: 'test', testTimeFlip: true });
+    expect(metadata.evaluation).toMatchObject({ images: 256, split: 'test', testTimeFlip: true, testTimeShifts: true });
     expect(metadata.history).toHaveLength(4);
 
     // Calibrated on the validation split, one temperature per way of predicting.
     expect(metadata.calibration).toMatchObject({ fittedOn: 'test', images: 256 });
     expect(metadata.calibration!.single).toBeGreaterThan(0);
-    expect(metadata.evaluation!.temperature).toBe(metadata.calibration!.mirrored);
+    expect(metadata.calibration!.mirrored).toBeGreaterThan(0);
+    expect(metadata.evaluation!.temperature).toBe(metadata.calibration!.shifted);
 
     // The saved model is the one the report describes: scoring the saved folder gives its numbers
     // (up to a face changed by storing the weights as float16).
-    const rescored = await evaluateModel(outDir, loaded, small.splits.test!, { split: 'test', testTimeFlip: true });
+    const rescored = await evaluateModel(outDir, loaded, small.splits.test!, {
+      split: 'test',
+      ...modelViews(metadata),
+    });
     expect(Math.abs(rescored.report.accuracy - metadata.evaluation!.accuracy)).toBeLessThanOrEqual(1 / 256);
     expect(rescored.report.temperature).toBe(metadata.evaluation!.temperature);
 

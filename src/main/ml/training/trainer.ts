@@ -12,7 +12,7 @@ import { neutralReference } from '../evaluation/neutral-reference';
 import { scoreProbabilities } from '../evaluation/evaluate-model';
 import { classificationMetrics } from '../evaluation/metrics';
 import { argmaxRows } from '../models/inference';
-import { temperatureFor, type ModelMetadata } from '../models/model-folder';
+import { modelViews, temperatureFor, viewKind, type ModelMetadata, type TestTimeViews } from '../models/model-folder';
 import type { BackendChoice } from '../runtime/backend';
 import { nextMessage, siblingModule, spawnWorker } from '../runtime/spawn-worker';
 import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
@@ -289,13 +289,13 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       }),
     );
   /** The model's raw probabilities for every validation face, the work shared by the replicas. */
-  const predictValidation = async (testTimeFlip: boolean): Promise<Float32Array> => {
+  const predictValidation = async (views: TestTimeViews): Promise<Float32Array> => {
     const per = Math.ceil(validationCount / workerCount);
     const parts = await Promise.all(
       pool.workers.map(async (worker, i) => {
         const start = Math.min(validationCount, i * per);
         const end = Math.min(validationCount, start + per);
-        pool.post(worker, { type: 'predict', start, end, testTimeFlip, blurSigma });
+        pool.post(worker, { type: 'predict', start, end, views, blurSigma });
         return ((await pool.receive(worker)) as Extract<FromWorker, { type: 'predictions' }>).probabilities;
       }),
     );
@@ -413,7 +413,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         continue;
       }
       await recalibrate(state.seed + epoch);
-      const probabilities = await predictValidation(false);
+      const probabilities = await predictValidation({ testTimeFlip: false });
       const validationAccuracy = classificationMetrics(labels, argmaxRows(probabilities)).accuracy;
       const seconds = (performance.now() - epochStart) / 1000;
       state.trainingSeconds += seconds;
@@ -452,19 +452,22 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     // The saved model is the last epoch's (no epoch is picked by its validation score), and the
     // report describes exactly those weights, with their batch-norm statistics re-estimated once.
     await recalibrate(state.seed + state.epoch);
-    const single = await predictValidation(false);
-    const mirrored = await predictValidation(true);
+    const views = modelViews({ recipe: activeRecipe });
+    const single = await predictValidation({ testTimeFlip: false });
+    const mirrored = await predictValidation({ testTimeFlip: true });
+    const shifted = views.testTimeShifts ? await predictValidation(views) : undefined;
     const calibration = {
       single: fitTemperature(single, labels),
       mirrored: fitTemperature(mirrored, labels),
+      ...(shifted ? { shifted: fitTemperature(shifted, labels) } : {}),
       fittedOn: split.validationFrom,
       images: validationCount,
     };
-    const testTimeFlip = activeRecipe.testTimeFlip;
-    evaluation = scoreProbabilities(labels, testTimeFlip ? mirrored : single, {
+    const raw = { single, mirrored, shifted: shifted ?? mirrored }[viewKind(views)];
+    evaluation = scoreProbabilities(labels, raw, {
       split: split.validationFrom,
-      testTimeFlip,
-      temperature: temperatureFor({ calibration }, testTimeFlip),
+      ...views,
+      temperature: temperatureFor({ calibration }, views),
     }).report;
     const reference = neutralReference(applyTemperature(single, calibration.single), labels);
     const metadata = {
