@@ -137,7 +137,7 @@ const scales = upright.map(({ r, s }) => s.side / Math.max(r.box!.width, r.box!.
 const shifts = upright.map(({ r, s }) => (r.box!.y + r.box!.height / 2 - (s.y + s.side / 2)) / r.box!.height);
 
 // Exactly what the ML host does for the live view: single pass, the model's blur and temperature.
-const temperature = temperatureFor(loaded.metadata, false);
+const temperature = temperatureFor(loaded.metadata, { testTimeFlip: false });
 const predict = (faces: Uint8Array | Float32Array) =>
   predictProbabilities(loaded.model, faces, { blurSigma: loaded.metadata.input.blurSigma });
 const direct = scoreProbabilities(labels, await predict(images), {
