@@ -116,6 +116,7 @@ export class TrainingJobs {
   /** Times a few training steps on this machine and scales them up to the whole run. */
   async estimate(config: TrainingConfig, backendCandidates?: BackendChoice[]): Promise<TrainingEstimate> {
     const dataset = await this.load(config.datasetPath);
+    const recipe = recipeFromConfig(config);
     const outDir = await temporaryDir('emotion-monitor-estimate-');
     const stamps: number[] = [];
     let backend = 'unknown';
@@ -124,7 +125,7 @@ export class TrainingJobs {
     try {
       await trainModel({
         dataset,
-        recipe: { ...recipeFromConfig(config), epochs: 1 },
+        recipe: { ...recipe, epochs: 1 },
         outDir,
         seed: config.seed,
         holdout: config.validationFraction,
@@ -147,14 +148,17 @@ export class TrainingJobs {
     const timed = stamps.length > 1 ? stamps.length - 1 : 1;
     const seconds = stamps.length > 1 ? (stamps[stamps.length - 1] - stamps[0]) / 1000 : 1;
     const imagesPerSecond = (timed * config.batchSize) / seconds;
-    // Validation is a forward pass only (about a third of a training step), twice with mirrored faces.
-    const secondsPerEpoch = trainImages / imagesPerSecond + (validationImages * 2) / (3 * imagesPerSecond);
+    // Validating is a forward pass (about a third of a training step) of each face once an epoch; the
+    // run's end adds the calibration passes: single, mirrored and, if the recipe asks, ten views.
+    const validationPass = validationImages / (3 * imagesPerSecond);
+    const finalPasses = 1 + 2 + (recipe.testTimeShifts ? 10 : 0);
+    const secondsPerEpoch = trainImages / imagesPerSecond + validationPass;
     return {
       backend,
       hint: backendHint(backend),
       imagesPerSecond,
       secondsPerEpoch,
-      totalSeconds: secondsPerEpoch * config.epochs,
+      totalSeconds: secondsPerEpoch * config.epochs + finalPasses * validationPass,
     };
   }
 
