@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { FACE_PIXELS } from '../data/image';
 import { fuseForInference } from '../models/fused-inference';
 import { predictProbabilities } from '../models/inference';
-import type { LoadedModel } from '../models/model-io';
+import type { LoadedModel, TestTimeViews } from '../models/model-io';
 import { activeBackend } from '../runtime/backend';
 import { nextMessage, siblingModule, spawnWorker } from '../runtime/spawn-worker';
 import { NUM_CLASSES } from '../../../shared/emotions';
@@ -11,9 +11,7 @@ import type { PredictJob } from './predict-worker';
 /** Below this many faces per thread, starting a runtime costs more than the thread saves. */
 const MIN_FACES_PER_THREAD = 500;
 
-export interface ParallelPredictOptions {
-  testTimeFlip: boolean;
-  testTimeShifts?: boolean;
+export interface ParallelPredictOptions extends TestTimeViews {
   blurSigma?: number;
   /** Threads to use on wasm (default: one per core); native backends use their own threads. */
   threads?: number;

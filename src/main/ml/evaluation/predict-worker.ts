@@ -5,14 +5,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fuseForInference } from '../models/fused-inference';
 import { predictProbabilities } from '../models/inference';
-import { loadModel } from '../models/model-io';
+import { loadModel, type TestTimeViews } from '../models/model-io';
 import { initBackend, type BackendChoice } from '../runtime/backend';
 
-export interface PredictJob {
+export interface PredictJob extends TestTimeViews {
   modelDir: string;
   faces: Uint8Array | Float32Array;
-  testTimeFlip: boolean;
-  testTimeShifts?: boolean;
   blurSigma?: number;
   backend: BackendChoice;
 }

@@ -3,13 +3,14 @@ import { FACE_SIZE, NUM_CLASSES, topEmotionIndex } from '../../../shared/emotion
 import { FACE_PIXELS } from '../data/image';
 import { blurFaces } from '../data/sharpness';
 import type { Predictor } from './fused-inference';
+import type { TestTimeViews } from './model-folder';
 
-export interface PredictOptions {
+/**
+ * testTimeFlip: average with the prediction for the mirrored face; testTimeShifts: also over the
+ * face shifted by SHIFT_PIXELS up, down, left and right (edges reflected).
+ */
+export interface PredictOptions extends Partial<TestTimeViews> {
   batchSize?: number;
-  /** Average with the prediction for the mirrored face. */
-  testTimeFlip?: boolean;
-  /** Also average over the face shifted by SHIFT_PIXELS up, down, left and right (edges reflected). */
-  testTimeShifts?: boolean;
   /** Gaussian blur applied first, to match a model trained on blurrier faces (metadata.input.blurSigma). */
   blurSigma?: number;
 }
