@@ -1,4 +1,4 @@
-import type { EvaluatedSplit } from './training';
+import type { EvaluationReport } from './training';
 
 /** A model the app knows, as the model library lists it. */
 export interface ModelEntry {
@@ -15,7 +15,7 @@ export interface ModelEntry {
   /** When it was evaluated: on which faces, how it scored, and how honest its confidence is. */
   accuracy?: number;
   macroF1?: number;
-  evaluatedOn?: { split: EvaluatedSplit; images: number };
+  evaluatedOn?: Pick<EvaluationReport, 'split' | 'images' | 'testTimeFlip' | 'testTimeShifts'>;
   /** Expected calibration error of the probabilities it shows. */
   ece?: number;
   /** The training run that made it, when it was trained in the app. */

@@ -85,6 +85,12 @@ export function datasetName(source: string): string {
   return parts.at(-1) ?? source;
 }
 
+/** How a model's predictions were averaged, as a user reads it after its accuracy. */
+export function viewsLabel(views: Pick<EvaluationReport, 'testTimeFlip' | 'testTimeShifts'>): string {
+  if (views.testTimeShifts) return 'averaged over ten shifted and mirrored views';
+  return views.testTimeFlip ? 'averaged with the mirror image' : 'one pass a face';
+}
+
 /** How a split is named to a user, after "on": "the test split", "all images"… */
 export function splitLabel(split: EvaluatedSplit): string {
   switch (split) {

@@ -103,7 +103,7 @@ async function datasetLoadSeconds(source: string): Promise<{ cold: number; cache
   }
 }
 
-/** What `npm run evaluate` spends scoring the bundled default model (mirrored averaging, as it reports). */
+/** What `npm run evaluate -- --tta` spends scoring the bundled default model (mirrored averaging: the series kept since the start). */
 async function evaluationSeconds(data: Awaited<ReturnType<typeof loadDataset>>) {
   const modelDir = path.resolve('resources/models/default');
   const loaded = await loadModel(modelDir);

@@ -70,7 +70,7 @@ describe('npm run evaluate on any labelled folder', () => {
       json,
     );
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/12 images, ten-view test-time averaging/);
+    expect(result.stdout).toMatch(/12 images, averaged over ten shifted and mirrored views/);
     const report = JSON.parse(readFileSync(json, 'utf8')) as EvaluationReport;
     expect(report).toMatchObject({ testTimeFlip: true, testTimeShifts: true });
     const after = metadataOf().calibration!;

@@ -8,7 +8,7 @@ import { modelViews, temperatureFor, writeMetadata } from '../models/model-folde
 import { EMOTIONS } from '../../../shared/emotions';
 import { loadModel } from '../models/model-io';
 import { formatBackendReport, initBackend } from '../runtime/backend';
-import { splitLabel } from '../../../shared/training';
+import { splitLabel, viewsLabel } from '../../../shared/training';
 import { parseCommandLine, runCli, UsageError } from './run';
 
 const USAGE = `Usage: npm run evaluate -- --model <model folder> --data <folder|fer2013.csv> [options]
@@ -79,13 +79,8 @@ await runCli(USAGE, async () => {
         `single ${single.toFixed(3)}, mirrored ${mirrored.toFixed(3)}, ten views ${shifted?.toFixed(3)}`,
     );
   }
-  const viewsLabel = testTimeShifts
-    ? ', ten-view test-time averaging'
-    : testTimeFlip
-      ? ', mirrored test-time averaging'
-      : '';
   console.log(
-    `${metadata.name} (${metadata.architecture}) on ${splitLabel(split)} of ${values.data}: ${report.images} images${viewsLabel}`,
+    `${metadata.name} (${metadata.architecture}) on ${splitLabel(split)} of ${values.data}: ${report.images} images, ${viewsLabel(views)}`,
   );
   console.log(formatEvaluation(report));
   console.error(`${report.images} images in ${seconds.toFixed(1)} s`);

@@ -106,7 +106,12 @@ export class ModelLibrary {
       epochs: metadata.epochsTrained,
       accuracy: metadata.evaluation?.accuracy,
       macroF1: metadata.evaluation?.macroF1,
-      evaluatedOn: metadata.evaluation && { split: metadata.evaluation.split, images: metadata.evaluation.images },
+      evaluatedOn: metadata.evaluation && {
+        split: metadata.evaluation.split,
+        images: metadata.evaluation.images,
+        testTimeFlip: metadata.evaluation.testTimeFlip,
+        testTimeShifts: metadata.evaluation.testTimeShifts,
+      },
       ece: metadata.evaluation?.ece,
     };
   }
