@@ -6,6 +6,7 @@ import {
   reportVerdict,
   settingProblems,
   splitLabel,
+  viewsLabel,
   type EvaluationReport,
   type RunReport,
 } from './training';
@@ -76,5 +77,15 @@ describe('what a training report recommends', () => {
     expect(settingProblems({ ...good, epochs: 2.5 }).epochs).toMatch(/whole number from 1 to 500/);
     expect(settingProblems({ ...good, batchSize: 4 }).batchSize).toMatch(/from 8 to 1024/);
     expect(settingProblems({ ...good, name: '  ' }).name).toBeDefined();
+  });
+});
+
+describe('viewsLabel', () => {
+  it('names how the predictions behind an accuracy were averaged', () => {
+    expect(viewsLabel({ testTimeFlip: false })).toBe('one pass a face');
+    expect(viewsLabel({ testTimeFlip: true })).toBe('averaged with the mirror image');
+    expect(viewsLabel({ testTimeFlip: true, testTimeShifts: true })).toBe(
+      'averaged over ten shifted and mirrored views',
+    );
   });
 });
