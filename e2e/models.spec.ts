@@ -11,7 +11,12 @@ test('the model library imports a model, makes it live without a restart, and re
   const bridge = app.bridge!;
   await expect(page.getByTestId('ml-status')).toHaveAttribute('data-state', 'ready');
   await page.getByRole('button', { name: 'Models', exact: true }).click();
-  await expect(page.getByTestId('model-row')).toHaveCount(1);
+  // Both bundled models: ours (live) and the seed design, for comparison.
+  await expect(page.getByTestId('model-row')).toHaveCount(2);
+  // Each accuracy says how it was measured: ours over ten views, the seed as its recipe ran it.
+  const accuracyOf = (id: string) => page.locator(`[data-model-id="${id}"] [data-testid="model-accuracy"]`);
+  await expect(accuracyOf('bundled:default')).toContainText(/% on the test split, 3,589 images, averaged over ten/);
+  await expect(accuracyOf('bundled:seed')).toContainText(/% on the test split, 3,589 images, one pass a face/);
 
   // A broken copy is refused with the reason, and nothing is added.
   const broken = path.join(bridge.dir, 'broken');
@@ -20,11 +25,11 @@ test('the model library imports a model, makes it live without a restart, and re
   bridge.folder = broken;
   await page.getByRole('button', { name: 'Import a model folder…' }).click();
   await expect(page.getByTestId('models-error')).toContainText('truncated');
-  await expect(page.getByTestId('model-row')).toHaveCount(1);
+  await expect(page.getByTestId('model-row')).toHaveCount(2);
 
   bridge.folder = DEFAULT_MODEL_DIR;
   await page.getByRole('button', { name: 'Import a model folder…' }).click();
-  await expect(page.getByTestId('model-row')).toHaveCount(2);
+  await expect(page.getByTestId('model-row')).toHaveCount(3);
   const imported = page.locator('[data-testid="model-row"][data-model-id="user:default"]');
 
   // At 1280 px the table reads on one line a row: headers, dates, badges and actions do not wrap,
