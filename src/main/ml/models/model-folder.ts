@@ -30,7 +30,7 @@ export interface ModelMetadata {
   /**
    * Temperature scaling fitted on the validation split (evaluation/calibration.ts): one temperature
    * for single predictions (the live view), one for mirror-averaged ones and, when
-   * `evaluate --save-temperature` fitted them all, one for the ten views of testTimeShifts.
+   * training or `evaluate --save-evaluation` fitted it, one for the ten views of testTimeShifts.
    * Absent: 1, none.
    */
   calibration?: { single: number; mirrored: number; shifted?: number; fittedOn: EvaluatedSplit; images: number };
