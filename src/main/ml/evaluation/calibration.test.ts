@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { NUM_CLASSES, topEmotionIndex } from '../../../shared/emotions';
 import { Random } from '../training/random';
-import { applyTemperature, expectedCalibrationError, fitTemperature, negativeLogLikelihood } from './calibration';
+import {
+  applyTemperature,
+  calibrationFrom,
+  expectedCalibrationError,
+  fitTemperature,
+  negativeLogLikelihood,
+} from './calibration';
 
 function softmaxRows(logits: number[][]): Float32Array {
   const out = new Float32Array(logits.length * NUM_CLASSES);
@@ -62,6 +68,20 @@ describe('temperature scaling', () => {
     const scaled = applyTemperature(probabilities, 4);
     expect(scaled.every(Number.isFinite)).toBe(true);
     expect(scaled[0]).toBeGreaterThan(0.99);
+  });
+
+  it('fits each way of predicting its own temperature, and a ten-view one only when those views were predicted', () => {
+    const single = overconfidentModel(2000, 3);
+    const mirrored = overconfidentModel(2000, 2);
+    const shifted = overconfidentModel(2000, 1.5);
+    const raw = { single: single.probabilities, mirrored: mirrored.probabilities };
+    // The three synthetic models share their labels (same seed), as three views of one split would.
+    const calibration = calibrationFrom({ ...raw, shifted: shifted.probabilities }, single.labels, 'test');
+    expect(calibration.single).toBeCloseTo(3, 0);
+    expect(calibration.mirrored).toBeCloseTo(2, 0);
+    expect(calibration.shifted).toBeCloseTo(1.5, 0);
+    expect(calibration).toMatchObject({ fittedOn: 'test', images: 2000 });
+    expect(calibrationFrom(raw, single.labels, 'test')).not.toHaveProperty('shifted');
   });
 });
 

@@ -7,6 +7,8 @@
  * probabilities themselves, with no change to the model.
  */
 import { NUM_CLASSES, topEmotionIndex } from '../../../shared/emotions';
+import type { EvaluatedSplit } from '../../../shared/training';
+import type { ModelMetadata } from '../models/model-folder';
 
 /** Equal-width confidence bins for the expected calibration error (the usual 15). */
 export const ECE_BINS = 15;
@@ -101,4 +103,20 @@ export function expectedCalibrationError(
   let error = 0;
   for (let k = 0; k < bins; k++) if (count[k] > 0) error += Math.abs(correct[k] - confidence[k]);
   return labels.length === 0 ? 0 : error / labels.length;
+}
+
+/** One temperature per way of predicting (one pass, mirrored, ten views), each fitted on what that way gave. */
+export function calibrationFrom(
+  rawByKind: { single: Float32Array; mirrored: Float32Array; shifted?: Float32Array },
+  labels: Uint8Array,
+  split: EvaluatedSplit,
+): NonNullable<ModelMetadata['calibration']> {
+  const { shifted } = rawByKind;
+  return {
+    single: fitTemperature(rawByKind.single, labels),
+    mirrored: fitTemperature(rawByKind.mirrored, labels),
+    ...(shifted ? { shifted: fitTemperature(shifted, labels) } : {}),
+    fittedOn: split,
+    images: labels.length,
+  };
 }

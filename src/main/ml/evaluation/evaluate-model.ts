@@ -2,7 +2,7 @@ import type { FaceSplit } from '../data/dataset';
 import { argmaxRows } from '../models/inference';
 import { temperatureFor, viewKind, type LoadedModel, type ModelMetadata, type TestTimeViews } from '../models/model-io';
 import type { EvaluatedSplit, EvaluationReport } from '../../../shared/training';
-import { applyTemperature, expectedCalibrationError, fitTemperature } from './calibration';
+import { applyTemperature, calibrationFrom, expectedCalibrationError } from './calibration';
 import { classificationMetrics } from './metrics';
 import { predictSavedModel } from './parallel-predict';
 
@@ -56,12 +56,6 @@ export async function evaluateModel(
   return { ...scoredRaw, raw };
 }
 
-const EVERY_VIEW_KIND: TestTimeViews[] = [
-  { testTimeFlip: false },
-  { testTimeFlip: true },
-  { testTimeFlip: true, testTimeShifts: true },
-];
-
 /**
  * A temperature for every way of predicting (single, mirrored, ten views), all fitted on `faces`;
  * `known` are raw probabilities already predicted one of those ways, not predicted again.
@@ -73,17 +67,12 @@ export async function fitCalibration(
   split: EvaluatedSplit,
   known: { views: TestTimeViews; raw: Float32Array },
 ): Promise<NonNullable<ModelMetadata['calibration']>> {
-  const temperatures = { single: 1, mirrored: 1, shifted: 1 };
-  for (const views of EVERY_VIEW_KIND) {
-    const kind = viewKind(views);
-    const raw =
-      kind === viewKind(known.views)
-        ? known.raw
-        : await predictSavedModel(modelDir, loaded, faces.images, {
-            ...views,
-            blurSigma: loaded.metadata.input.blurSigma,
-          });
-    temperatures[kind] = fitTemperature(raw, faces.labels);
-  }
-  return { ...temperatures, fittedOn: split, images: faces.labels.length };
+  const predict = async (views: TestTimeViews): Promise<Float32Array> =>
+    viewKind(views) === viewKind(known.views)
+      ? known.raw
+      : predictSavedModel(modelDir, loaded, faces.images, { ...views, blurSigma: loaded.metadata.input.blurSigma });
+  const single = await predict({ testTimeFlip: false });
+  const mirrored = await predict({ testTimeFlip: true });
+  const shifted = await predict({ testTimeFlip: true, testTimeShifts: true });
+  return calibrationFrom({ single, mirrored, shifted }, faces.labels, split);
 }

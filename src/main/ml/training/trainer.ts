@@ -7,7 +7,7 @@ import type { EpochRecord, EvaluationReport, RunProgress } from '../../../shared
 import { FACE_PIXELS } from '../data/image';
 import { matchingBlurSigma } from '../data/sharpness';
 import { DatasetError, type FaceDataset, type FaceSplit } from '../data/dataset';
-import { applyTemperature, fitTemperature, negativeLogLikelihood } from '../evaluation/calibration';
+import { applyTemperature, calibrationFrom, negativeLogLikelihood } from '../evaluation/calibration';
 import { neutralReference } from '../evaluation/neutral-reference';
 import { scoreProbabilities } from '../evaluation/evaluate-model';
 import { classificationMetrics } from '../evaluation/metrics';
@@ -456,13 +456,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     const single = await predictValidation({ testTimeFlip: false });
     const mirrored = await predictValidation({ testTimeFlip: true });
     const shifted = views.testTimeShifts ? await predictValidation(views) : undefined;
-    const calibration = {
-      single: fitTemperature(single, labels),
-      mirrored: fitTemperature(mirrored, labels),
-      ...(shifted ? { shifted: fitTemperature(shifted, labels) } : {}),
-      fittedOn: split.validationFrom,
-      images: validationCount,
-    };
+    const calibration = calibrationFrom({ single, mirrored, shifted }, labels, split.validationFrom);
     const raw = { single, mirrored, shifted: shifted ?? mirrored }[viewKind(views)];
     evaluation = scoreProbabilities(labels, raw, {
       split: split.validationFrom,
