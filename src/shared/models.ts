@@ -12,6 +12,8 @@ export interface ModelEntry {
   dataset: string;
   createdAt: string;
   epochs: number;
+  /** The epoch whose weights it holds, when that is not the last: picked by its validation score. */
+  keptEpoch?: number;
   /** When it was evaluated: on which faces, how it scored, and how honest its confidence is. */
   accuracy?: number;
   macroF1?: number;

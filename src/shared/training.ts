@@ -272,12 +272,13 @@ export interface RunReport {
   activeError?: string;
   split: 'test' | 'held-out train';
   /**
-   * The epoch whose weights the model holds: always the run's last (no epoch is picked by its
-   * validation score), and the run's best single-pass validation epoch, for comparison.
-   * Absent in reports of runs from before they were kept.
+   * The epoch whose weights the model holds, and the run's best single-pass validation epoch, for
+   * comparison. Absent in reports of runs from before they were kept.
    */
   savedEpoch?: EpochRecord;
   bestEpoch?: EpochRecord;
+  /** savedEpoch was picked by its validation score (the recipe keeps the best epoch), not the last. */
+  keptBest?: boolean;
 }
 
 /** The epoch with the best validation accuracy (the first of equals). */
@@ -360,7 +361,8 @@ export function defaultTrainingConfig(architecture: TrainingConfig['architecture
 export const ARCHITECTURE_NOTES: Record<TrainingConfig['architecture'], string> = {
   seed:
     'The original design, reproduced faithfully: four 3x3 convolutions, dense 1024, dropout; Adam 1e-4 with decay 1e-6, ' +
-    'batch 64, 50 epochs, no augmentation. Its known result: about 62% test accuracy on FER2013.',
+    'batch 64, 50 epochs, no augmentation; it keeps the epoch that scores best on the validation images. ' +
+    'Its known result: about 62% test accuracy on FER2013.',
   default:
     "Emotion Monitor's own: a deeper network with batch normalisation, augmentation, a warm-up and cosine " +
     'learning-rate schedule, label smoothing and test-time averaging over ten shifted and mirrored views.',

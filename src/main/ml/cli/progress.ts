@@ -54,6 +54,7 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, log
         break;
       }
       case 'checkpoint':
+        if (event.bestEpoch !== undefined) stream.write(`best epoch so far: ${event.bestEpoch} (its weights kept)\n`);
         break;
     }
   };

@@ -93,7 +93,13 @@ await runCli(USAGE, async () => {
     return;
   }
   console.log(formatEvaluation(result.evaluation!));
-  console.log(`Model written to ${outDir} (${result.epochsTrained} epochs, ${Math.round(result.trainingSeconds)} s)`);
+  const kept =
+    result.keptEpoch === result.epochsTrained
+      ? ''
+      : `, the weights of epoch ${result.keptEpoch}, its best on the validation split`;
+  console.log(
+    `Model written to ${outDir} (${result.epochsTrained} epochs${kept}, ${Math.round(result.trainingSeconds)} s)`,
+  );
 });
 
 /** Made before the dataset is read, so a folder that cannot be written fails at once, saying why. */

@@ -104,6 +104,7 @@ export class ModelLibrary {
       dataset: metadata.dataset?.source ?? 'unknown',
       createdAt: metadata.createdAt,
       epochs: metadata.epochsTrained,
+      keptEpoch: metadata.keptEpoch === metadata.epochsTrained ? undefined : metadata.keptEpoch,
       accuracy: metadata.evaluation?.accuracy,
       macroF1: metadata.evaluation?.macroF1,
       evaluatedOn: metadata.evaluation && {

@@ -24,6 +24,8 @@ export interface ModelMetadata {
   input: { width: number; height: number; channels: 1; normalisation: 'pixel / 255'; blurSigma: number };
   recipe: Recipe;
   epochsTrained: number;
+  /** The epoch whose weights the folder holds (see Recipe.keepBestEpoch); absent: the last, epochsTrained. */
+  keptEpoch?: number;
   dataset: { source: string; fingerprint: string; trainImages: number; validationImages: number };
   /** The saved weights on the validation/test split, when measured. */
   evaluation?: EvaluationReport;
@@ -108,6 +110,12 @@ export async function readMetadata(dir: string): Promise<ModelMetadata> {
   }
   if (metadata.input?.width !== FACE_SIZE || metadata.input?.height !== FACE_SIZE || metadata.input?.channels !== 1) {
     throw new ModelLoadError(`model input must be ${FACE_SIZE}x${FACE_SIZE}x1`);
+  }
+  const kept = metadata.keptEpoch;
+  if (kept !== undefined && !(Number.isInteger(kept) && kept >= 1 && kept <= metadata.epochsTrained)) {
+    throw new ModelLoadError(
+      `model keptEpoch ${JSON.stringify(kept)} is not one of its ${metadata.epochsTrained} epochs`,
+    );
   }
   const calibration = metadata.calibration;
   const validTemperature = (t: unknown) => typeof t === 'number' && Number.isFinite(t) && t > 0;

@@ -88,6 +88,13 @@ describe('model folders', () => {
       ),
     );
     await expect(loadModel(brokenReference)).rejects.toThrow(/neutralReference must be a distribution/);
+    const keptBeyondTraining = await copy((dir) =>
+      writeFile(
+        path.join(dir, METADATA_FILE),
+        JSON.stringify({ ...metadata('float32'), epochsTrained: 3, keptEpoch: 4 }),
+      ),
+    );
+    await expect(loadModel(keptBeyondTraining)).rejects.toThrow(/keptEpoch 4 is not one of its 3 epochs/);
     const brokenTopology = await copy(async (dir) => {
       const json = JSON.parse(await readFile(path.join(dir, MODEL_FILE), 'utf8'));
       json.modelTopology.config.layers[0].class_name = 'NoSuchLayer';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defaultTrainingConfig, type TrainingConfig, type TrainingRun } from '../../../shared/training';
+import { bestEpoch, defaultTrainingConfig, type TrainingConfig, type TrainingRun } from '../../../shared/training';
 import { RunStore } from '../../storage/run-store';
 import { SessionStore } from '../../storage/session-store';
 import { MlHostClient, type HostChannel } from '../host/client';
@@ -119,7 +119,9 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
     const changes: TrainingRun[] = [];
     const service = openService(changes);
     const first = await service.enqueue(config({ name: 'first' }));
-    const second = await service.enqueue(config({ name: 'second', epochs: 1 }));
+    const second = await service.enqueue(
+      config({ ...defaultTrainingConfig('seed'), name: 'second', datasetPath, epochs: 2, batchSize: 8 }),
+    );
     expect(service.get(second.id).status).toBe('queued'); // one at a time
 
     await until(() => service.get(first.id).progress, 'first batch');
@@ -156,6 +158,10 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
     expect(report.active?.id).toBe('bundled:default');
     expect(report.active?.evaluation.images).toBe(28);
     for (const mistake of report.mistakes) expect(mistake.predicted).not.toBe(mistake.label);
+    // Which weights each model holds: the default recipe's last epoch, the seed recipe's best.
+    expect(report).toMatchObject({ savedEpoch: done.history[2], keptBest: false });
+    const seedRun = service.get(second.id);
+    expect(service.report(second.id)).toMatchObject({ savedEpoch: bestEpoch(seedRun.history), keptBest: true });
     const seen = new Set(changes.map((c) => `${c.id}:${c.status}`));
     for (const step of ['queued', 'running', 'paused', 'cancelled', 'done'])
       expect(seen).toContain(`${first.id}:${step}`);

@@ -16,6 +16,7 @@ import type { RunStore, StoredRun } from '../../storage/run-store';
 import type { MlHostClient } from '../host/client';
 import type { HostEvent } from '../host/protocol';
 import type { DatasetChoice } from '../host/training-jobs';
+import { readMetadata } from '../models/model-folder';
 import type { ModelService } from '../models/model-service';
 import type { BackendChoice } from '../runtime/backend';
 import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE } from '../training/protocol';
@@ -314,13 +315,15 @@ export class TrainingService {
       mistakes: MISTAKES_SHOWN,
     });
     const history = this.stored(run.id).history;
+    const { keptEpoch, recipe } = await readMetadata(await models.folder(modelId));
     const report: RunReport = {
       runId: run.id,
       model: { id: modelId, name: mine.name, evaluation: mine.evaluation },
       mistakes: mine.mistakes,
       split: mine.split,
-      savedEpoch: history.at(-1),
+      savedEpoch: keptEpoch === undefined ? history.at(-1) : history.find((record) => record.epoch === keptEpoch),
       bestEpoch: bestEpoch(history),
+      keptBest: recipe.keepBestEpoch ?? false,
     };
     const activeId = models.activeId();
     try {

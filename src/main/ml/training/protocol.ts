@@ -41,6 +41,8 @@ export type ToWorker =
   | { type: 'recalibrate'; seed: number }
   | { type: 'predict'; start: number; end: number; views: TestTimeViews; blurSigma: number }
   | { type: 'save'; dir: string; metadata: ModelMetadata; withOptimizer: boolean }
+  /** Replace the model's weights with a saved folder's (the kept epoch's), leaving the optimizer. */
+  | { type: 'load'; dir: string }
   | { type: 'stats' };
 
 export type FromWorker =
@@ -57,6 +59,7 @@ export type FromWorker =
   | { type: 'recalibrated' }
   | { type: 'predictions'; probabilities: Float32Array }
   | { type: 'saved' }
+  | { type: 'loaded' }
   | { type: 'stats'; tensors: number; bytes: number }
   | { type: 'error'; message: string };
 
@@ -66,3 +69,6 @@ export const OPTIMIZER_MANIFEST = 'optimizer.json';
 /** A run's checkpoint folder inside its output folder, and the file that makes it complete (written last). */
 export const CHECKPOINT_DIR = 'checkpoint';
 export const CHECKPOINT_STATE_FILE = 'state.json';
+/** The best epoch's weights so far, in the checkpoint folder (runs that keep it; see Recipe.keepBestEpoch). */
+export const BEST_EPOCH_PREFIX = 'best-epoch-';
+export const bestEpochDir = (epoch: number) => `${BEST_EPOCH_PREFIX}${epoch}`;

@@ -33,9 +33,18 @@ export interface Recipe {
   classWeightPower?: number;
   /** Channel widths of the default architecture's stages (absent: DEFAULT_WIDTHS). */
   widths?: number[];
+  /**
+   * Which weights the run saves: the epoch with the best single-pass validation accuracy (the
+   * first of equals), or absent/false: the last epoch's. Changes nothing in how the run trains.
+   */
+  keepBestEpoch?: boolean;
 }
 
-/** The original Keras recipe, verbatim: Adam 1e-4 with decay 1e-6, batch 64, 50 epochs, no augmentation. */
+/**
+ * The original Keras recipe, verbatim: Adam 1e-4 with decay 1e-6, batch 64, 50 epochs, no
+ * augmentation. It keeps its best validation epoch, as a Keras ModelCheckpoint(save_best_only)
+ * would: without a schedule that anneals, its last epochs wander a point up and down.
+ */
 export const SEED_RECIPE: Recipe = {
   architecture: 'seed',
   epochs: 50,
@@ -47,6 +56,7 @@ export const SEED_RECIPE: Recipe = {
   labelSmoothing: 0,
   testTimeFlip: false,
   matchInputSharpness: false,
+  keepBestEpoch: true,
 };
 
 /**

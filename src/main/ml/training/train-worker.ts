@@ -235,6 +235,13 @@ async function handle(message: ToWorker): Promise<void> {
       send({ type: 'saved' });
       return;
     }
+    case 'load': {
+      const { model: saved } = await loadModel(message.dir);
+      model.setWeights(saved.getWeights()); // assigns into the same variables the optimizer holds
+      saved.dispose();
+      send({ type: 'loaded' });
+      return;
+    }
     case 'stats': {
       const memory = tf.memory();
       send({ type: 'stats', tensors: memory.numTensors, bytes: memory.numBytes });

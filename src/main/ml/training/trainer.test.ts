@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaceDataset, FaceSplit } from '../data/dataset';
@@ -11,7 +11,8 @@ import { initBackend } from '../runtime/backend';
 import { SHARED_FER2013, temporaryDir } from '../test-support/fixtures';
 import { Random } from './random';
 import { recipeFor, type Recipe } from './recipes';
-import { CHECKPOINT_DIR } from './protocol';
+import { bestEpoch } from '../../../shared/training';
+import { BEST_EPOCH_PREFIX, CHECKPOINT_DIR } from './protocol';
 import { holdOut, trainModel, type TrainProgress } from './trainer';
 
 function subset(split: FaceSplit, count: number, seed: number): FaceSplit {
@@ -74,7 +75,12 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
     expect(existsSync(path.join(outDir, CHECKPOINT_DIR))).toBe(false);
     const loaded = await loadModel(outDir);
     const { metadata } = loaded;
-    expect(metadata).toMatchObject({ architecture: 'default', epochsTrained: 4, weightsDtype: 'float16' });
+    expect(metadata).toMatchObject({
+      architecture: 'default',
+      epochsTrained: 4,
+      keptEpoch: 4,
+      weightsDtype: 'float16',
+    });
     expect(metadata.evaluation).toMatchObject({ images: 256, split: 'test', testTimeFlip: true, testTimeShifts: true });
     expect(metadata.history).toHaveLength(4);
 
@@ -132,6 +138,53 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
     expect(resumed).toMatchObject({ cancelled: false, epochsTrained: 2 });
     expect(resumed.history[0]).toEqual(first.history[0]);
     expect((await loadModel(outDir)).metadata.epochsTrained).toBe(2);
+  });
+
+  it('keeps the best validation epoch when the recipe says so, across a resume, and reports on those weights', async () => {
+    // Validated on training faces labelled one emotion off: the better the model fits them, the
+    // lower it scores, so an early epoch is the best one and the rule has something to choose.
+    const train = small.splits.train!;
+    const offByOne: FaceSplit = {
+      images: train.images.subarray(0, 256 * FACE_PIXELS),
+      labels: train.labels.subarray(0, 256).map((label) => (label + 1) % 7),
+    };
+    const dataset = { ...small, fingerprint: 'subset-off-by-one', splits: { train, test: offByOne } };
+    const recipe: Recipe = { ...quickRecipe(4), keepBestEpoch: true, testTimeFlip: false, testTimeShifts: false };
+    const outDir = await temporaryDir();
+    const checkpointDir = path.join(outDir, CHECKPOINT_DIR);
+    const bestFolders: string[][] = [];
+    const controller = new AbortController();
+    const onCheckpoint = (e: TrainProgress) => {
+      if (e.type !== 'checkpoint') return;
+      bestFolders.push(readdirSync(checkpointDir).filter((name) => name.startsWith(BEST_EPOCH_PREFIX)));
+      expect(bestFolders.at(-1)).toEqual([`${BEST_EPOCH_PREFIX}${e.bestEpoch}`]); // superseded ones removed
+      if (e.epoch === 2) controller.abort();
+    };
+    const first = await trainModel({
+      dataset,
+      recipe,
+      outDir,
+      seed: 5,
+      workers: 2,
+      signal: controller.signal,
+      onProgress: onCheckpoint,
+    });
+    expect(first).toMatchObject({ cancelled: true, epochsTrained: 2, keptEpoch: undefined });
+    const result = await trainModel({ dataset, recipe, outDir, resume: true, workers: 2, onProgress: onCheckpoint });
+    expect(bestFolders).toHaveLength(4);
+
+    const best = bestEpoch(result.history)!;
+    expect(best.epoch, 'this run should have a best epoch before its last').toBeLessThan(4);
+    expect(result.keptEpoch).toBe(best.epoch);
+    // The report describes the kept weights: its single-pass accuracy is that epoch's.
+    expect(result.evaluation!.accuracy).toBe(best.valAccuracy);
+    const loaded = await loadModel(outDir);
+    expect(loaded.metadata).toMatchObject({ epochsTrained: 4, keptEpoch: best.epoch });
+    expect(loaded.metadata.evaluation!.accuracy).toBe(best.valAccuracy);
+    const rescored = await evaluateModel(outDir, loaded, offByOne, { split: 'test', testTimeFlip: false });
+    expect(Math.abs(rescored.report.accuracy - best.valAccuracy)).toBeLessThanOrEqual(1 / 256); // float16 storage
+    expect(Math.abs(rescored.report.accuracy - result.history[3].valAccuracy)).toBeGreaterThan(1 / 256);
+    loaded.model.dispose();
   });
 
   it('refuses to resume a checkpoint made from other data', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -15,7 +15,15 @@ import { argmaxRows } from '../models/inference';
 import { modelViews, temperatureFor, viewKind, type ModelMetadata, type TestTimeViews } from '../models/model-folder';
 import type { BackendChoice } from '../runtime/backend';
 import { nextMessage, siblingModule, spawnWorker } from '../runtime/spawn-worker';
-import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE, type FromWorker, type ToWorker, type WorkerInit } from './protocol';
+import {
+  BEST_EPOCH_PREFIX,
+  bestEpochDir,
+  CHECKPOINT_DIR,
+  CHECKPOINT_STATE_FILE,
+  type FromWorker,
+  type ToWorker,
+  type WorkerInit,
+} from './protocol';
 import { Random } from './random';
 import { classWeights, learningRateAt, type Recipe } from './recipes';
 
@@ -35,7 +43,7 @@ export type TrainProgress =
     }
   | ({ type: 'batch'; learningRate: number } & RunProgress)
   | { type: 'epoch'; record: EpochRecord; tensors: number; etaSeconds: number }
-  | { type: 'checkpoint'; epoch: number; dir: string };
+  | { type: 'checkpoint'; epoch: number; dir: string; bestEpoch?: number };
 
 export interface TrainOptions {
   dataset: FaceDataset;
@@ -82,6 +90,8 @@ export interface TrainResult {
   /** Absent when no step ran. */
   stepProfile?: StepProfile;
   epochsTrained: number;
+  /** The epoch whose weights the saved model holds (absent: no model was saved). */
+  keptEpoch?: number;
   history: EpochRecord[];
   evaluation?: EvaluationReport;
   outDir: string;
@@ -108,6 +118,8 @@ interface CheckpointState {
   trainingSeconds: number;
   fingerprint: string;
   recipe: Recipe;
+  /** The best epoch so far, whose weights are in bestEpochDir(epoch) (runs that keep it). */
+  best?: EpochRecord;
 }
 
 function toShared(array: Uint8Array): Uint8Array {
@@ -185,6 +197,13 @@ class WorkerPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** Removes the best-epoch folders other than `keep`'s: superseded ones, and one a crash left unrecorded. */
+async function removeStaleBest(checkpointDir: string, keep: number | undefined): Promise<void> {
+  const current = keep === undefined ? undefined : bestEpochDir(keep);
+  const stale = (await readdir(checkpointDir)).filter((name) => name.startsWith(BEST_EPOCH_PREFIX) && name !== current);
+  await Promise.all(stale.map((name) => rm(path.join(checkpointDir, name), { recursive: true, force: true })));
 }
 
 async function readCheckpoint(dir: string): Promise<CheckpointState | undefined> {
@@ -432,12 +451,20 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       const stats = (await pool.receive(lead)) as Extract<FromWorker, { type: 'stats' }>;
       emit({ type: 'epoch', record, tensors: stats.tensors, etaSeconds: seconds * (activeRecipe.epochs - epoch - 1) });
 
-      // Checkpoint: model + optimizer written first, state last, so a crash mid-write keeps the old one usable.
+      // Checkpoint: weights written first, state last, so a crash mid-write keeps the old one usable.
       await mkdir(checkpointDir, { recursive: true });
+      if (activeRecipe.keepBestEpoch && (!state.best || record.valAccuracy > state.best.valAccuracy)) {
+        const dir = path.join(checkpointDir, bestEpochDir(record.epoch));
+        await mkdir(dir, { recursive: true });
+        pool.post(lead, { type: 'save', dir, metadata: metadataFor(state.epoch), withOptimizer: false });
+        await pool.receive(lead);
+        state.best = record;
+      }
       pool.post(lead, { type: 'save', dir: checkpointDir, metadata: metadataFor(state.epoch), withOptimizer: true });
       await pool.receive(lead);
       await writeFile(path.join(checkpointDir, CHECKPOINT_STATE_FILE), JSON.stringify(state));
-      emit({ type: 'checkpoint', epoch: state.epoch, dir: checkpointDir });
+      await removeStaleBest(checkpointDir, state.best?.epoch);
+      emit({ type: 'checkpoint', epoch: state.epoch, dir: checkpointDir, bestEpoch: state.best?.epoch });
     }
   } catch (error) {
     if (!(error instanceof TrainingCancelled)) {
@@ -448,10 +475,21 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   }
 
   let evaluation: EvaluationReport | undefined;
+  let keptEpoch: number | undefined;
   if (!cancelled && !options.stepsOnly) {
-    // The saved model is the last epoch's (no epoch is picked by its validation score), and the
-    // report describes exactly those weights, with their batch-norm statistics re-estimated once.
-    await recalibrate(state.seed + state.epoch);
+    // The saved model is the last epoch's, or the best one's when the recipe keeps it, and the
+    // report describes exactly those weights, with the batch-norm statistics their epoch was
+    // validated with (re-estimating them again would make the report disagree with the history).
+    keptEpoch = activeRecipe.keepBestEpoch && state.best ? state.best.epoch : state.epoch;
+    if (keptEpoch !== state.epoch) {
+      const dir = path.join(checkpointDir, bestEpochDir(keptEpoch));
+      await Promise.all(
+        pool.workers.map(async (worker) => {
+          pool.post(worker, { type: 'load', dir });
+          await pool.receive(worker);
+        }),
+      );
+    }
     const views = modelViews({ recipe: activeRecipe });
     const single = await predictValidation({ testTimeFlip: false });
     const mirrored = await predictValidation({ testTimeFlip: true });
@@ -466,6 +504,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     const reference = neutralReference(applyTemperature(single, calibration.single), labels);
     const metadata = {
       ...metadataFor(state.epoch, { evaluation, calibration }),
+      keptEpoch,
       ...(reference ? { neutralReference: { ...reference, split: split.validationFrom } } : {}),
       weightsDtype: 'float16' as const,
     };
@@ -483,6 +522,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     cancelled,
     stepProfile,
     epochsTrained: state.epoch,
+    keptEpoch,
     history: state.history,
     evaluation,
     outDir,
