@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bestEpoch, defaultTrainingConfig } from '../../../shared/training';
-import { formatSeconds, rowNormalised, runFraction } from './format';
+import { formatSeconds, keptEpochNote, rowNormalised, runFraction } from './format';
 
 const record = (epoch: number, valAccuracy: number) => ({
   epoch,
@@ -30,6 +30,21 @@ describe('training view formatting', () => {
   it('finds the best epoch by validation accuracy', () => {
     expect(bestEpoch([record(1, 0.3), record(2, 0.5), record(3, 0.4)])?.epoch).toBe(2);
     expect(bestEpoch([])).toBeUndefined();
+  });
+
+  it('says which epoch the model holds, and that a kept best epoch was picked on the reported images', () => {
+    const history = [record(1, 0.3), record(2, 0.5), record(3, 0.4)];
+    const last = { savedEpoch: history[2], bestEpoch: history[1], keptBest: false, split: 'test' as const };
+    expect(keptEpochNote(last)).toBe(
+      'The model holds the weights of the last epoch (3), not of an epoch picked by its validation score; ' +
+        'epoch 2 had scored 50.0% and the last 40.0% in a single pass.',
+    );
+    expect(keptEpochNote({ ...last, savedEpoch: history[1] })).not.toContain('had scored');
+    expect(keptEpochNote({ ...last, savedEpoch: history[1], keptBest: true })).toBe(
+      'The model holds the weights of epoch 2, kept because it scored best (50.0% in a single pass) on the test ' +
+        'split: the same images as the numbers above, which flatters them a little.',
+    );
+    expect(keptEpochNote({ ...last, savedEpoch: undefined })).toBeUndefined();
   });
 
   it('normalises confusion rows, leaving empty rows at zero', () => {

@@ -1,4 +1,4 @@
-import type { RunProgress, TrainingRun } from '../../../shared/training';
+import { splitLabel, type RunProgress, type RunReport, type TrainingRun } from '../../../shared/training';
 
 export const percent = (value: number | undefined, digits = 1): string =>
   value === undefined ? '–' : `${(value * 100).toFixed(digits)}%`;
@@ -36,3 +36,23 @@ export const STATUS_LABELS: Record<TrainingRun['status'], string> = {
   failed: 'Failed',
   done: 'Done',
 };
+
+/** Which epoch's weights a run's model holds, and how that epoch was chosen (absent: not known). */
+export function keptEpochNote(
+  report: Pick<RunReport, 'savedEpoch' | 'bestEpoch' | 'keptBest' | 'split'>,
+): string | undefined {
+  const { savedEpoch: saved, bestEpoch: best } = report;
+  if (!saved) return undefined;
+  if (report.keptBest) {
+    return (
+      `The model holds the weights of epoch ${saved.epoch}, kept because it scored best ` +
+      `(${percent(saved.valAccuracy)} in a single pass) on ${splitLabel(report.split)}: ` +
+      'the same images as the numbers above, which flatters them a little.'
+    );
+  }
+  const better =
+    best && best.epoch !== saved.epoch
+      ? `; epoch ${best.epoch} had scored ${percent(best.valAccuracy)} and the last ${percent(saved.valAccuracy)} in a single pass`
+      : '';
+  return `The model holds the weights of the last epoch (${saved.epoch}), not of an epoch picked by its validation score${better}.`;
+}
