@@ -7,8 +7,6 @@ export interface WorkerInit {
   recipe: Recipe;
   /** Same on every worker, so every replica starts from identical weights. */
   initSeed: number;
-  /** Differs per worker: dropout masks. */
-  workerSeed: number;
   trainImages: Uint8Array;
   trainLabels: Uint8Array;
   valImages: Uint8Array;
@@ -36,7 +34,11 @@ export interface GradientSlots {
 
 export type ToWorker =
   | ({ type: 'share' } & GradientSlots)
-  | { type: 'step'; indices: Int32Array; augmentSeed: number; parity: number }
+  /**
+   * `stepSeed` seeds all of this replica's draws for the step (augmentation and dropout masks). It
+   * comes from the epoch's seed, so a resumed run draws exactly what an uninterrupted one would.
+   */
+  | { type: 'step'; indices: Int32Array; stepSeed: number; parity: number }
   | { type: 'apply'; parity: number; batchSize: number; learningRate: number }
   | { type: 'recalibrate'; seed: number }
   | { type: 'predict'; start: number; end: number; views: TestTimeViews; blurSigma: number }

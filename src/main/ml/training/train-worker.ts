@@ -45,7 +45,6 @@ async function start() {
   const model = startFrom
     ? (await loadModel(startFrom)).model
     : buildModel(init.recipe.architecture, init.recipe.widths);
-  seedMathRandom(init.workerSeed);
   const optimizer = tf.train.adam(init.recipe.learningRate, 0.9, 0.999, init.recipe.epsilon);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const sizes = variables.map((v) => v.size);
@@ -92,9 +91,8 @@ async function saveOptimizer(optimizer: tf.Optimizer, dir: string): Promise<void
 
 const ready = start();
 
-function makeBatch(indices: Int32Array, augmentSeed: number): Float32Array {
+function makeBatch(indices: Int32Array, random: Random): Float32Array {
   const batch = new Float32Array(indices.length * FACE_PIXELS);
-  const random = new Random(augmentSeed);
   const augment = init.recipe.augment;
   indices.forEach((index, i) => {
     if (augment) augmentFace(init.trainImages, index * FACE_PIXELS, batch, i * FACE_PIXELS, random, augment);
@@ -161,8 +159,10 @@ async function handle(message: ToWorker): Promise<void> {
       let correct = 0;
       let lossSum = 0;
       const gradients = slot(message.parity, shared!.replica, gradientLength);
+      const draws = new Random(message.stepSeed);
+      seedMathRandom(draws.fork()); // dropout masks
       const grads = tf.tidy(() => {
-        const x = facesToTensor(makeBatch(message.indices, message.augmentSeed), count);
+        const x = facesToTensor(makeBatch(message.indices, draws), count);
         const labelTensor = tf.tensor1d(labels, 'int32');
         const smoothing = init.recipe.labelSmoothing;
         const target = tf.add(tf.mul(tf.oneHot(labelTensor, NUM_CLASSES), 1 - smoothing), smoothing / NUM_CLASSES);

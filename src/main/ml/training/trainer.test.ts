@@ -138,6 +138,18 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
     expect(resumed).toMatchObject({ cancelled: false, epochsTrained: 2 });
     expect(resumed.history[0]).toEqual(first.history[0]);
     expect((await loadModel(outDir)).metadata.epochsTrained).toBe(2);
+
+    // The epoch after a resume draws the same dropout masks as in an uninterrupted run; only the
+    // optimizer's restored bias correction (pow instead of a running product) may differ, in ulps.
+    const uninterrupted = await trainModel({
+      dataset: small,
+      recipe: quickRecipe(2),
+      outDir: await temporaryDir(),
+      seed: 3,
+    });
+    expect(uninterrupted.history[0].loss).toBe(first.history[0].loss);
+    expect(resumed.history[1].loss).toBeCloseTo(uninterrupted.history[1].loss, 5);
+    expect(resumed.history[1].valLoss).toBeCloseTo(uninterrupted.history[1].valLoss, 5);
   });
 
   it('keeps the best validation epoch when the recipe says so, across a resume, and reports on those weights', async () => {

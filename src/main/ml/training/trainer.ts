@@ -268,10 +268,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const seeds = new Random(state.seed);
   const initSeed = seeds.fork();
   const { pool, ready } = await WorkerPool.start(
-    Array.from({ length: workerCount }, (_, i) => ({
+    Array.from({ length: workerCount }, () => ({
       recipe: activeRecipe,
       initSeed,
-      workerSeed: initSeed + 7919 * (i + 1) + state.epoch,
       ...shared,
       resumeFrom,
       initFrom: resumeFrom ? undefined : options.initFrom,
@@ -368,7 +367,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       const order = new Random(state.seed + 104729 * (epoch + 1)).shuffle(
         Int32Array.from({ length: trainCount }, (_, i) => i),
       );
-      const augmentSeeds = new Random(state.seed ^ (epoch * 2654435761));
+      const stepSeeds = new Random(state.seed ^ (epoch * 2654435761));
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
@@ -384,7 +383,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
             pool.post(worker, {
               type: 'step',
               indices: indices.slice(i * per, (i + 1) * per),
-              augmentSeed: augmentSeeds.fork(),
+              stepSeed: stepSeeds.fork(),
               parity: state.step % 2,
             });
             return (await pool.receive(worker)) as Extract<FromWorker, { type: 'gradients' }>;
