@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bestEpoch, defaultTrainingConfig } from '../../../shared/training';
-import { formatSeconds, keptEpochNote, rowNormalised, runFraction } from './format';
+import { formatSeconds, keptEpochNote, rightAtEighty, rowNormalised, runFraction } from './format';
 
 const record = (epoch: number, valAccuracy: number) => ({
   epoch,
@@ -18,6 +18,12 @@ describe('training view formatting', () => {
     expect(formatSeconds(600)).toBe('10 min');
     expect(formatSeconds(3 * 3600 + 5 * 60)).toBe('3 h 05 min');
     expect(formatSeconds(Number.NaN)).toBe('–');
+  });
+
+  it('reads the calibration error as a range around 80%, or one figure when it rounds away', () => {
+    expect(rightAtEighty(0.029)).toBe('about 77%–83%');
+    expect(rightAtEighty(0.002)).toBe('about 80%');
+    expect(rightAtEighty(0.3)).toBe('about 50%–100%');
   });
 
   it('counts finished epochs and the part of the current one', () => {

@@ -3,6 +3,16 @@ import { splitLabel, type RunProgress, type RunReport, type TrainingRun } from '
 export const percent = (value: number | undefined, digits = 1): string =>
   value === undefined ? '–' : `${(value * 100).toFixed(digits)}%`;
 
+/**
+ * How often a face shown at 80% is right, read off the expected calibration error: "about 77%–83%",
+ * or "about 80%" when the error rounds away.
+ */
+export function rightAtEighty(ece: number): string {
+  const low = percent(Math.max(0, 0.8 - ece), 0);
+  const high = percent(Math.min(1, 0.8 + ece), 0);
+  return low === high ? `about ${low}` : `about ${low}–${high}`;
+}
+
 /** 45 s, 12 min, 3 h 05 min */
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return '–';
