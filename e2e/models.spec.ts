@@ -17,6 +17,10 @@ test('the model library imports a model, makes it live without a restart, and re
   const accuracyOf = (id: string) => page.locator(`[data-model-id="${id}"] [data-testid="model-accuracy"]`);
   await expect(accuracyOf('bundled:default')).toContainText(/% on the test split, 3,589 images, averaged over ten/);
   await expect(accuracyOf('bundled:seed')).toContainText(/% on the test split, 3,589 images, one pass a face/);
+  // The seed run kept its best epoch, and its row says so and on which images that was chosen.
+  await expect(page.locator('[data-model-id="bundled:seed"] [data-testid="model-epochs"]')).toContainText(
+    /weights of epoch \d+, its best on the test split/,
+  );
 
   // A broken copy is refused with the reason, and nothing is added.
   const broken = path.join(bridge.dir, 'broken');
