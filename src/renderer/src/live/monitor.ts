@@ -3,6 +3,8 @@ import { FACE_PIXELS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
 import { rgbaToLuma } from '../../../shared/pixels';
 import type { SampleInput } from '../../../shared/sessions';
 import type { DetectedFace } from './face-detector';
+import { sourceSize, type DetectionSource } from './source';
+import { resampleSquare, squareBounds } from './resample';
 import { alignedFerCrop, type RotatedSquare } from './geometry';
 import type { FaceTracker, TrackedFace } from './tracker';
 import { errorMessage } from '../../../shared/errors';
@@ -38,7 +40,8 @@ export interface MonitorStats {
 
 /** The steps from a frame to its faces' emotions, the same for the camera, a video file and a photo. */
 export interface FramePipeline<S> {
-  detect: (source: S, timestampMs: number) => DetectedFace[];
+  /** A frame's faces: `still` for a photo (every scale looked at now), else one of a stream of frames. */
+  detect: (source: S, timestampMs: number, still?: boolean) => DetectedFace[];
   /** Model inputs for squares of the frame (turned to level the eyes where the detector allows). */
   crop: (source: S, regions: RotatedSquare[]) => Float32Array;
   classify: (faces: Float32Array) => Promise<ClassifyResult>;
@@ -58,19 +61,20 @@ export interface FrameFaces {
 }
 
 /**
- * Detects the faces of one frame (at most `maxFaces`), crops them and classifies them, in calls of
- * MAX_FACES_PER_CALL faces. A failed classification is reported, not thrown: the faces still show.
+ * Detects the faces of one frame (at most `maxFaces`; `still` for a photo), crops them and
+ * classifies them, in calls of MAX_FACES_PER_CALL faces. A failed classification is reported, not
+ * thrown: the faces still show.
  */
 export async function analyseFrame<S>(
   pipeline: FramePipeline<S>,
   source: S,
   size: { width: number; height: number },
   timestampMs: number,
-  maxFaces = MAX_FACES_PER_CALL,
+  { maxFaces = MAX_FACES_PER_CALL, still = false }: { maxFaces?: number; still?: boolean } = {},
 ): Promise<FrameFaces> {
   const now = pipeline.now ?? (() => performance.now());
   const started = now();
-  const detections = pipeline.detect(source, timestampMs).slice(0, maxFaces);
+  const detections = pipeline.detect(source, timestampMs, still).slice(0, maxFaces);
   const detected = now();
   const result: FrameFaces = { detections, detectMs: detected - started, classifyMs: 0 };
   if (detections.length === 0) return result;
@@ -104,8 +108,6 @@ export interface MonitorDependencies<V extends VideoSource> extends FramePipelin
 
 const RECENT = 60;
 export const FRAME_MEASURE = 'emotion-monitor:frame';
-/** A User Timing entry per scaled frame: the copy down to the detector's width, part of detection. */
-export const SCALE_MEASURE = 'emotion-monitor:detect-scale';
 
 /**
  * The live loop: detect faces, crop them, classify them all in one call, show the result. At most
@@ -229,39 +231,48 @@ export function samplesOf(frame: MonitorFrame): SampleInput[] {
   );
 }
 
-/** Cuts faces out of video frames as model inputs: 48x48 grayscale in [0, 1], back to back. */
+/**
+ * Cuts faces out of frames as model inputs: 48x48 grayscale in [0, 1], back to back. Only the
+ * pixels a face's square touches are read from the frame, at full size; the downscale is an area
+ * average (see resampleSquare), on the upright and the turned path alike.
+ */
 export class FaceCropper {
+  private readonly canvas: HTMLCanvasElement;
   private readonly context: CanvasRenderingContext2D;
 
   constructor() {
-    const canvas = document.createElement('canvas');
-    canvas.width = FACE_SIZE;
-    canvas.height = FACE_SIZE;
-    const context = canvas.getContext('2d', { willReadFrequently: true });
+    this.canvas = document.createElement('canvas');
+    const context = this.canvas.getContext('2d', { willReadFrequently: true, alpha: false });
     if (!context) throw new Error('No 2D canvas available');
-    context.imageSmoothingQuality = 'high';
     this.context = context;
   }
 
-  crop(video: CanvasImageSource, regions: RotatedSquare[]): Float32Array {
+  crop(source: DetectionSource, regions: RotatedSquare[]): Float32Array {
+    const { width: frameWidth, height: frameHeight } = sourceSize(source);
     const out = new Float32Array(regions.length * FACE_PIXELS);
     regions.forEach((region, i) => {
-      const { centreX, centreY, side, angle } = region;
-      if (angle === 0) {
-        this.context.drawImage(video, centreX - side / 2, centreY - side / 2, side, side, 0, 0, FACE_SIZE, FACE_SIZE);
-      } else {
-        // Map the turned square onto the canvas: the frame turned back by the tilt, about the face.
-        const scale = FACE_SIZE / side;
-        this.context.fillStyle = 'rgb(128, 128, 128)'; // corners outside the frame: mid grey, not black
-        this.context.fillRect(0, 0, FACE_SIZE, FACE_SIZE);
-        this.context.setTransform(scale, 0, 0, scale, FACE_SIZE / 2, FACE_SIZE / 2);
-        this.context.rotate(-angle);
-        this.context.translate(-centreX, -centreY);
-        this.context.drawImage(video, 0, 0);
-        this.context.setTransform(1, 0, 0, 1, 0, 0);
-      }
-      const { data } = this.context.getImageData(0, 0, FACE_SIZE, FACE_SIZE);
-      rgbaToLuma(data, out.subarray(i * FACE_PIXELS, (i + 1) * FACE_PIXELS), 1 / 255);
+      const bounds = squareBounds(region, frameWidth, frameHeight);
+      const face = out.subarray(i * FACE_PIXELS, (i + 1) * FACE_PIXELS);
+      if (bounds.width === 0 || bounds.height === 0) return face.fill(0.5);
+      // Growing the canvas reallocates it: only when a larger face comes along.
+      if (this.canvas.width < bounds.width) this.canvas.width = bounds.width;
+      if (this.canvas.height < bounds.height) this.canvas.height = bounds.height;
+      this.context.drawImage(
+        source,
+        bounds.x,
+        bounds.y,
+        bounds.width,
+        bounds.height,
+        0,
+        0,
+        bounds.width,
+        bounds.height,
+      );
+      const { data } = this.context.getImageData(0, 0, bounds.width, bounds.height);
+      const grey = new Float32Array(bounds.width * bounds.height);
+      rgbaToLuma(data, grey, 1 / 255);
+      const local = { ...region, centreX: region.centreX - bounds.x, centreY: region.centreY - bounds.y };
+      resampleSquare({ data: grey, width: bounds.width, height: bounds.height }, local, FACE_SIZE, face);
     });
     return out;
   }
