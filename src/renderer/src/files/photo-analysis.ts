@@ -33,7 +33,10 @@ export async function analysePhoto(
   }
   try {
     const size = { width: image.width, height: image.height };
-    const found = await analyseFrame(pipeline, image, size, timestampMs, MAX_FACES_PER_PHOTO);
+    const found = await analyseFrame(pipeline, image, size, timestampMs, {
+      maxFaces: MAX_FACES_PER_PHOTO,
+      still: true,
+    });
     return {
       fileName: file.name,
       ...size,

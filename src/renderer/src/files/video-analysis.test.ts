@@ -32,7 +32,7 @@ function pipeline(facesAt: (seconds: number) => number, seen: { seconds: number 
 describe('analyseFrame', () => {
   it('classifies many faces in calls of at most eight, in order', async () => {
     const { fake, classified } = pipeline(() => 19);
-    const found = await analyseFrame(fake, video, size, 0, 64);
+    const found = await analyseFrame(fake, video, size, 0, { maxFaces: 64 });
     expect(classified).toEqual([8, 8, 3]);
     expect(found.detections).toHaveLength(19);
     // Face 10 is the third of its call (index 2): its top class says it kept its place.

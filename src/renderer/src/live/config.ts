@@ -21,15 +21,31 @@ export const MIN_DETECTION_CONFIDENCE = 0.5;
 export const FER_CROP_SCALE = 1.2;
 export const FER_CROP_SHIFT_UP = 0.1;
 
-/** Below this box width (video pixels) BlazeFace's eye keypoints are a pixel or two apart from the truth. */
-export const MIN_ALIGNED_FACE = 40;
+/**
+ * Where BlazeFace's six keypoints sit in a FER2013 face crop, as fractions of its side (x right, y
+ * down): right eye, left eye, nose tip, mouth, right ear, left ear. The medians over 1,800 training
+ * faces drawn at 64-400 px and found by the detector (`npm run bench:pipeline -- --split train`,
+ * Dec 2026), made symmetric. Fitting a face's keypoints to these frames it as the training data is
+ * framed, turned level, with six points' worth of evidence instead of the box alone (centre error
+ * 4.6% of the side against 6.4%).
+ */
+export const FER_KEYPOINTS = [
+  { x: 0.3154, y: 0.399 },
+  { x: 0.6846, y: 0.399 },
+  { x: 0.5, y: 0.592 },
+  { x: 0.5, y: 0.77 },
+  { x: 0.1197, y: 0.483 },
+  { x: 0.8803, y: 0.483 },
+] as const;
+/**
+ * A keypoint fit is believed when its points lie within this share of the crop's side of the
+ * template on average (99% of detected FER2013 faces do; a profile or a wrong keypoint does not),
+ * its side is within this range of the box's crop, and its turn is within MAX_ALIGN_ANGLE.
+ */
+export const MAX_FIT_RESIDUAL = 0.2;
+export const FIT_SIDE_RANGE = [0.7, 1.4] as const;
 /** Beyond this tilt the keypoints are more likely wrong than the face that tilted. */
 export const MAX_ALIGN_ANGLE = Math.PI / 4;
-/**
- * Eye distance as a share of the box width: frontal faces measure about 0.4; profile views bring
- * the eyes together and mislabelled keypoints push them apart.
- */
-export const EYE_SPAN_RANGE = [0.25, 0.7] as const;
 
 export const TRACKER = {
   /** Least box overlap (IoU) for a detection to continue a face: boxes move little between frames. */
@@ -54,3 +70,42 @@ export const UNCERTAIN = { minConfidence: 0.4, minMargin: 0.1 } as const;
 export const CALIBRATION_MS = 3_000;
 /** Fewest frames of the face a baseline may be the mean of (a slow machine sees a few a second). */
 export const MIN_BASELINE_FRAMES = 5;
+
+/**
+ * Looking for faces too small for one pass over the whole frame. BlazeFace (short range) sees its
+ * input at 128x128 and finds a face reliably when the face's FER crop is a quarter of that input or
+ * more: 160 px in a 640x480 frame (93% found), but only 26% of 112 px faces (`npm run
+ * bench:pipeline`). So besides the whole frame it looks in square tiles of the frame, each about
+ * `tileOverFace` times the smallest face it must find, overlapping by half so that every face of
+ * half a tile or less lies wholly inside one.
+ */
+export const SCAN = {
+  /** Smallest face looked for (its FER crop's side, source pixels): a face 2-3 m from a laptop camera. */
+  minFace: 48,
+  /** In photos at least this share of the long side: a 12-megapixel photo at 48 px would take seconds. */
+  stillMinFaceShare: 1 / 32,
+  /**
+   * A tile is this many times the smallest face it is meant to find: the detector's limit (a face a
+   * quarter of its input), since each tile costs a detector call (4.3 ms in software-rendered
+   * Chromium, whatever the tile's size).
+   */
+  tileOverFace: 4,
+  /** Faces whose crop is at least this share of the frame's long side are found in the whole frame. */
+  wholeFrameShare: 0.3,
+  /** A tile's finds touching its inner edges (this share of its side) are faces cut in half: another tile holds them whole. */
+  edgeMargin: 0.02,
+  /** A find larger than this share of its tile belongs to a coarser pass (it may be a part of a face). */
+  maxShareOfTile: 0.55,
+  /**
+   * New tiles looked in per live frame, besides the whole frame and the tiles around small faces
+   * seen lately: a new small face is found within a second at 640x480 (30 tiles), four at 1280x720.
+   */
+  liveTilesPerFrame: 1,
+  /** Video analysis looks at frames further apart in time, so it sweeps faster. */
+  fileTilesPerFrame: 12,
+  /** Frames a small face may go unseen and still have its tile looked in (as the tracker keeps its number). */
+  maxMissed: 5,
+} as const;
+
+/** Side of the canvas a tile is drawn into for the detector: its own input size, so no pixel is wasted. */
+export const TILE_INPUT = 128;

@@ -1,7 +1,8 @@
 import { FaceDetector } from '@mediapipe/tasks-vision';
 import type { Box, Point } from './geometry';
-import { SCALE_MEASURE } from './monitor';
-import { DETECTION_WIDTH, MIN_DETECTION_CONFIDENCE } from './config';
+import { DETECTION_WIDTH, MIN_DETECTION_CONFIDENCE, TILE_INPUT } from './config';
+import { mergeFinds, wholeInTile } from './scan';
+import { SCALE_MEASURE, sourceSize, type DetectionSource } from './source';
 
 /** MediaPipe's runtime and the detector model ship with the app (see scripts/face-detector). */
 const ASSETS = new URL('./mediapipe/', document.baseURI);
@@ -9,24 +10,17 @@ const ASSETS = new URL('./mediapipe/', document.baseURI);
 export interface DetectedFace {
   box: Box;
   score: number;
-  /** BlazeFace's eye keypoints in video pixels (the subject's right eye is on the image's left). */
-  rightEye?: Point;
-  leftEye?: Point;
-}
-
-/** What faces are looked for in: the camera's or a file's video, or a decoded photo. */
-export type DetectionSource = HTMLVideoElement | ImageBitmap | HTMLCanvasElement;
-
-/** A source's size in pixels (a video's frame, not its size on screen). */
-export function sourceSize(source: DetectionSource): { width: number; height: number } {
-  return source instanceof HTMLVideoElement
-    ? { width: source.videoWidth, height: source.videoHeight }
-    : { width: source.width, height: source.height };
+  /** All six of BlazeFace's keypoints in video pixels: right eye, left eye, nose tip, mouth, right ear, left ear. */
+  keypoints?: Point[];
 }
 
 export interface FrameDetector {
-  /** Times that do not grow from call to call (a new file, a photo) are moved on past the last one. */
-  detect(source: DetectionSource, timestampMs: number): DetectedFace[];
+  /**
+   * Faces in the whole frame and in each of `tiles` (squares of the frame, see scan.ts), one
+   * detection per face. Times that do not grow from call to call (a new file, a photo) are moved
+   * on past the last one.
+   */
+  detect(source: DetectionSource, timestampMs: number, tiles?: readonly Box[]): DetectedFace[];
   close(): void;
 }
 
@@ -44,13 +38,17 @@ export async function createFaceDetector(minConfidence = MIN_DETECTION_CONFIDENC
   );
   const small = document.createElement('canvas');
   const smallContext = small.getContext('2d', { alpha: false });
+  const tile = document.createElement('canvas');
+  tile.width = TILE_INPUT;
+  tile.height = TILE_INPUT;
+  const tileContext = tile.getContext('2d', { alpha: false });
+  if (tileContext) tileContext.imageSmoothingQuality = 'high';
   let scaled = 0;
   let lastTimestamp = -Infinity;
   return {
-    detect(frame, requestedTimestampMs) {
+    detect(frame, requestedTimestampMs, tiles = []) {
       // MediaPipe's VIDEO mode refuses a timestamp that does not grow; one detector serves several inputs.
-      const timestampMs = Math.max(requestedTimestampMs, lastTimestamp + 1);
-      lastTimestamp = timestampMs;
+      const nextTimestamp = () => (lastTimestamp = Math.max(requestedTimestampMs, lastTimestamp + 1));
       const { width, height: frameHeight } = sourceSize(frame);
       const scale = width > DETECTION_WIDTH && smallContext ? DETECTION_WIDTH / width : 1;
       let source: DetectionSource = frame;
@@ -68,35 +66,54 @@ export async function createFaceDetector(minConfidence = MIN_DETECTION_CONFIDENC
         if (++scaled % 600 === 0) performance.clearMeasures(SCALE_MEASURE);
         source = small;
       }
-      return detector.detectForVideo(source, timestampMs).detections.flatMap((detection) => {
-        const box = detection.boundingBox;
-        if (!box) return [];
-        return [
-          {
-            box: {
-              x: box.originX / scale,
-              y: box.originY / scale,
-              width: box.width / scale,
-              height: box.height / scale,
-            },
-            score: detection.categories[0]?.score ?? 0,
-            // Keypoints are normalised to the image the detector saw, which has the frame's proportions.
-            ...eyes(detection.keypoints, width, frameHeight),
-          },
-        ];
-      });
+      const frameBox = { x: 0, y: 0, width, height: frameHeight };
+      const whole = facesIn(
+        detector.detectForVideo(source, nextTimestamp()).detections,
+        frameBox,
+        sourceSize(source).width,
+      );
+      if (tiles.length === 0 || !tileContext) return whole;
+      const found = [...whole];
+      for (const region of tiles) {
+        tileContext.drawImage(frame, region.x, region.y, region.width, region.height, 0, 0, TILE_INPUT, TILE_INPUT);
+        const faces = facesIn(detector.detectForVideo(tile, nextTimestamp()).detections, region, TILE_INPUT);
+        found.push(...faces.filter((face) => wholeInTile(face.box, region, width, frameHeight)));
+      }
+      return mergeFinds(found);
     },
     close: () => detector.close(),
   };
 }
 
-function eyes(
-  keypoints: { x: number; y: number }[] | undefined,
-  width: number,
-  height: number,
-): { rightEye?: Point; leftEye?: Point } {
-  // BlazeFace's six keypoints start with the right eye, then the left.
-  if (!keypoints || keypoints.length < 2) return {};
-  const [right, left] = keypoints;
-  return { rightEye: { x: right.x * width, y: right.y * height }, leftEye: { x: left.x * width, y: left.y * height } };
+type Detection = ReturnType<FaceDetector['detectForVideo']>['detections'][number];
+
+/**
+ * MediaPipe's detections of an image `imageWidth` pixels wide that stood for `region` of the frame,
+ * in frame pixels. Boxes come in the image's pixels and keypoints normalised to it; BlazeFace's six
+ * keypoints start with the subject's right eye, then the left.
+ */
+function facesIn(detections: Detection[], region: Box, imageWidth: number): DetectedFace[] {
+  // The image has the region's proportions: one scale for both axes.
+  const scale = region.width / imageWidth;
+  const point = (p: { x: number; y: number }): Point => ({
+    x: region.x + p.x * region.width,
+    y: region.y + p.y * region.height,
+  });
+  return detections.flatMap((detection) => {
+    const box = detection.boundingBox;
+    if (!box) return [];
+    const keypoints = (detection.keypoints ?? []).map(point);
+    return [
+      {
+        box: {
+          x: region.x + box.originX * scale,
+          y: region.y + box.originY * scale,
+          width: box.width * scale,
+          height: box.height * scale,
+        },
+        score: detection.categories[0]?.score ?? 0,
+        ...(keypoints.length === 6 ? { keypoints } : {}),
+      },
+    ];
+  });
 }

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { FER_KEYPOINTS } from './config';
 import {
   alignedFerCrop,
-  eyeLineAngle,
   ferCrop,
+  fitSquare,
   iou,
   isUncertain,
   panelBeside,
-  reliableEyeAngle,
   squareCorners,
+  type Point,
+  type RotatedSquare,
 } from './geometry';
 
 describe('ferCrop', () => {
@@ -100,62 +102,78 @@ describe('isUncertain', () => {
   });
 });
 
-describe('alignment by the eyes', () => {
+/** FER_KEYPOINTS placed in a square of the frame: the keypoints of a face FER2013 would crop so. */
+function keypointsIn(square: RotatedSquare): Point[] {
+  const cos = Math.cos(square.angle);
+  const sin = Math.sin(square.angle);
+  return FER_KEYPOINTS.map((t) => {
+    const dx = (t.x - 0.5) * square.side;
+    const dy = (t.y - 0.5) * square.side;
+    return { x: square.centreX + dx * cos - dy * sin, y: square.centreY + dx * sin + dy * cos };
+  });
+}
+
+describe('framing by the keypoints', () => {
   const degrees = (radians: number) => (radians * 180) / Math.PI;
   const box = { x: 100, y: 80, width: 100, height: 100 };
 
-  it('measures the tilt of the eye line, clockwise on screen', () => {
-    expect(eyeLineAngle({ x: 100, y: 100 }, { x: 140, y: 100 })).toBe(0);
-    expect(degrees(eyeLineAngle({ x: 100, y: 100 }, { x: 130, y: 130 }))).toBeCloseTo(45);
-    expect(degrees(eyeLineAngle({ x: 100, y: 100 }, { x: 130, y: 70 }))).toBeCloseTo(-45);
+  it('recovers the square a face was cropped in from its keypoints, turned or not', () => {
+    for (const angle of [0, Math.PI / 6, -0.4]) {
+      const square = { centreX: 150, centreY: 125, side: 118, angle };
+      const fit = fitSquare(keypointsIn(square), FER_KEYPOINTS);
+      expect(fit.centreX).toBeCloseTo(150);
+      expect(fit.centreY).toBeCloseTo(125);
+      expect(fit.side).toBeCloseTo(118);
+      expect(fit.angle).toBeCloseTo(angle);
+      expect(fit.residual).toBeCloseTo(0);
+    }
   });
 
-  it('keeps the upright FER crop when the eyes are level', () => {
-    const square = alignedFerCrop({ box, rightEye: { x: 130, y: 110 }, leftEye: { x: 170, y: 110 } }, 640, 480);
-    const upright = ferCrop(box, 640, 480);
-    expect(square).toEqual({ centreX: 150, centreY: 120, side: upright.width, angle: 0 });
-  });
-
-  it("turns the crop with a face tilted by 30 degrees: same size, shifted along the face's up", () => {
+  it('frames a face by its keypoints, turned 30 degrees, with corners that follow the turn', () => {
     const tilt = Math.PI / 6;
-    const rightEye = { x: 130, y: 110 };
-    const leftEye = { x: 130 + 40 * Math.cos(tilt), y: 110 + 40 * Math.sin(tilt) };
-    const square = alignedFerCrop({ box, rightEye, leftEye }, 640, 480);
+    const truth = { centreX: 155, centreY: 121, side: 120, angle: tilt };
+    const square = alignedFerCrop({ box, keypoints: keypointsIn(truth) }, 640, 480);
     expect(degrees(square.angle)).toBeCloseTo(30);
     expect(square.side).toBeCloseTo(120);
-    // Box centre (150, 130) moved 10 px along (sin 30°, -cos 30°).
     expect(square.centreX).toBeCloseTo(155);
-    expect(square.centreY).toBeCloseTo(121.34, 2);
+    expect(square.centreY).toBeCloseTo(121);
     const [topLeft, topRight, bottomRight, bottomLeft] = squareCorners(square);
     // (-60, -60) turned by 30°: (-60 cos + 60 sin, -60 sin - 60 cos) = (-21.96, -81.96).
     expect(topLeft.x).toBeCloseTo(133.04, 2);
-    expect(topLeft.y).toBeCloseTo(39.38, 2);
+    expect(topLeft.y).toBeCloseTo(39.04, 2);
     expect(topRight.x - topLeft.x).toBeCloseTo(120 * Math.cos(tilt));
     expect(topRight.y - topLeft.y).toBeCloseTo(120 * Math.sin(tilt));
     expect(bottomRight.x).toBeCloseTo(2 * square.centreX - topLeft.x);
     expect(bottomLeft.y).toBeCloseTo(topLeft.y + 120 * Math.cos(tilt));
   });
 
-  it('falls back to the upright crop where the keypoints cannot be trusted', () => {
-    const level = { rightEye: { x: 130, y: 110 }, leftEye: { x: 170, y: 130 } };
-    expect(reliableEyeAngle(box, level.rightEye, level.leftEye)).toBeDefined();
-    expect(reliableEyeAngle(box)).toBeUndefined(); // no keypoints
-    expect(reliableEyeAngle({ ...box, width: 30, height: 30 }, level.rightEye, level.leftEye)).toBeUndefined(); // small
-    expect(reliableEyeAngle(box, { x: 140, y: 110 }, { x: 150, y: 112 })).toBeUndefined(); // profile: eyes together
-    expect(reliableEyeAngle(box, { x: 100, y: 100 }, { x: 120, y: 135 })).toBeUndefined(); // 60°: not believed
+  it('falls back to the upright box crop where the keypoints fit no face', () => {
     const upright = ferCrop(box, 640, 480);
-    expect(alignedFerCrop({ box, rightEye: { x: 140, y: 110 }, leftEye: { x: 150, y: 112 } }, 640, 480)).toEqual({
+    const boxCrop = {
       centreX: upright.x + upright.width / 2,
       centreY: upright.y + upright.height / 2,
       side: upright.width,
       angle: 0,
-    });
+    };
+    const good = keypointsIn({ centreX: 150, centreY: 125, side: 120, angle: 0.1 });
+    expect(alignedFerCrop({ box }, 640, 480)).toEqual(boxCrop); // no keypoints
+    // A misplaced point (the mouth far off): the points no longer fit a face.
+    const misplaced = good.map((p, i) => (i === 3 ? { x: p.x + 90, y: p.y - 80 } : p));
+    expect(fitSquare(misplaced, FER_KEYPOINTS).residual).toBeGreaterThan(0.2);
+    expect(alignedFerCrop({ box, keypoints: misplaced }, 640, 480)).toEqual(boxCrop);
+    // A fit twice the box's size, or turned 60°: not believed.
+    const huge = keypointsIn({ centreX: 150, centreY: 125, side: 260, angle: 0 });
+    expect(alignedFerCrop({ box, keypoints: huge }, 640, 480)).toEqual(boxCrop);
+    const steep = keypointsIn({ centreX: 150, centreY: 125, side: 120, angle: Math.PI / 3 });
+    expect(alignedFerCrop({ box, keypoints: steep }, 640, 480)).toEqual(boxCrop);
+    expect(alignedFerCrop({ box, keypoints: good }, 640, 480).angle).toBeCloseTo(0.1);
   });
 
   it("keeps a turned square's centre inside the frame at the edges", () => {
     const edge = { x: 0, y: 0, width: 100, height: 100 };
-    const square = alignedFerCrop({ box: edge, rightEye: { x: 30, y: 30 }, leftEye: { x: 65, y: 50 } }, 320, 240);
-    expect(square.angle).not.toBe(0);
+    const keypoints = keypointsIn({ centreX: 40, centreY: 40, side: 120, angle: 0.5 });
+    const square = alignedFerCrop({ box: edge, keypoints }, 320, 240);
+    expect(square.angle).toBeCloseTo(0.5);
     expect(square.centreX).toBeGreaterThanOrEqual(square.side / 2);
     expect(square.centreY).toBeGreaterThanOrEqual(square.side / 2);
   });

@@ -1,9 +1,10 @@
 import {
-  EYE_SPAN_RANGE,
   FER_CROP_SCALE,
   FER_CROP_SHIFT_UP,
+  FER_KEYPOINTS,
+  FIT_SIDE_RANGE,
   MAX_ALIGN_ANGLE,
-  MIN_ALIGNED_FACE,
+  MAX_FIT_RESIDUAL,
   UNCERTAIN,
 } from './config';
 
@@ -45,40 +46,77 @@ export interface RotatedSquare {
   angle: number;
 }
 
-/** Tilt of the line between the eyes: 0 when level. The subject's right eye appears on the image's left. */
-export function eyeLineAngle(rightEye: Point, leftEye: Point): number {
-  return Math.atan2(leftEye.y - rightEye.y, leftEye.x - rightEye.x);
-}
-
-/** The eyes' tilt when the keypoints can be trusted for this face, else undefined. */
-export function reliableEyeAngle(box: Box, rightEye?: Point, leftEye?: Point): number | undefined {
-  if (!rightEye || !leftEye || box.width < MIN_ALIGNED_FACE) return undefined;
-  const span = Math.hypot(leftEye.x - rightEye.x, leftEye.y - rightEye.y) / box.width;
-  if (span < EYE_SPAN_RANGE[0] || span > EYE_SPAN_RANGE[1]) return undefined;
-  const angle = eyeLineAngle(rightEye, leftEye);
-  return Math.abs(angle) <= MAX_ALIGN_ANGLE ? angle : undefined;
+/**
+ * The similarity (shift, scale, turn) that best maps `template` points (fractions of a unit square)
+ * onto `points` (least squares), as the square it maps the unit square to, and the fit's RMS
+ * residual as a share of that square's side.
+ */
+export function fitSquare(points: readonly Point[], template: readonly Point[]): RotatedSquare & { residual: number } {
+  const n = points.length;
+  const mean = (ps: readonly Point[]) => ({
+    x: ps.reduce((sum, p) => sum + p.x, 0) / n,
+    y: ps.reduce((sum, p) => sum + p.y, 0) / n,
+  });
+  const pm = mean(points);
+  const tm = mean(template);
+  // As complex numbers: points ≈ pm + c (template - tm), c = scale · e^(i angle).
+  let re = 0;
+  let im = 0;
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    const tx = template[i].x - tm.x;
+    const ty = template[i].y - tm.y;
+    const px = points[i].x - pm.x;
+    const py = points[i].y - pm.y;
+    re += tx * px + ty * py;
+    im += tx * py - ty * px;
+    norm += tx * tx + ty * ty;
+  }
+  const [cr, ci] = [re / norm, im / norm];
+  const side = Math.hypot(cr, ci);
+  const map = (p: Point): Point => ({
+    x: pm.x + cr * (p.x - tm.x) - ci * (p.y - tm.y),
+    y: pm.y + ci * (p.x - tm.x) + cr * (p.y - tm.y),
+  });
+  const centre = map({ x: 0.5, y: 0.5 });
+  const squared = points.reduce((sum, p, i) => {
+    const q = map(template[i]);
+    return sum + (p.x - q.x) ** 2 + (p.y - q.y) ** 2;
+  }, 0);
+  return {
+    centreX: centre.x,
+    centreY: centre.y,
+    side,
+    angle: Math.atan2(ci, cr),
+    residual: Math.sqrt(squared / n) / Math.max(side, 1e-9),
+  };
 }
 
 /**
- * The FER framing of `ferCrop`, turned so that the eyes are level in the crop: the square keeps its
- * size, and its upward shift follows the face's own up direction. Without trustworthy eye
- * keypoints it is exactly the upright crop.
+ * The square FER2013 would have cropped around a face: its six keypoints fitted to where they sit
+ * in FER2013's own crops (FER_KEYPOINTS), so that the crop is framed like the training data and
+ * turned to level the face. Without keypoints, or with keypoints that fit no face (a profile, a
+ * misplaced point: see MAX_FIT_RESIDUAL), the upright crop around the box. Kept inside the frame
+ * as `ferCrop` keeps its square.
  */
 export function alignedFerCrop(
-  face: { box: Box; rightEye?: Point; leftEye?: Point },
+  face: { box: Box; keypoints?: readonly Point[] },
   frameWidth: number,
   frameHeight: number,
 ): RotatedSquare {
   const upright = ferCrop(face.box, frameWidth, frameHeight);
-  const angle = reliableEyeAngle(face.box, face.rightEye, face.leftEye);
-  if (angle === undefined || angle === 0) return uprightSquare(upright);
-  const side = upright.width;
-  const shift = FER_CROP_SHIFT_UP * face.box.height;
-  // The face's up direction is (0, -1) turned by the tilt.
-  const centreX = face.box.x + face.box.width / 2 + shift * Math.sin(angle);
-  const centreY = face.box.y + face.box.height / 2 - shift * Math.cos(angle);
+  if (face.keypoints?.length !== FER_KEYPOINTS.length) return uprightSquare(upright);
+  const fit = fitSquare(face.keypoints, FER_KEYPOINTS);
+  const boxSide = Math.max(face.box.width, face.box.height) * FER_CROP_SCALE;
+  const believed =
+    fit.residual <= MAX_FIT_RESIDUAL &&
+    fit.side >= boxSide * FIT_SIDE_RANGE[0] &&
+    fit.side <= boxSide * FIT_SIDE_RANGE[1] &&
+    Math.abs(fit.angle) <= MAX_ALIGN_ANGLE;
+  if (!believed) return uprightSquare(upright);
+  const side = Math.min(fit.side, frameWidth, frameHeight);
   const clamp = (value: number, max: number) => Math.min(Math.max(value, side / 2), max - side / 2);
-  return { centreX: clamp(centreX, frameWidth), centreY: clamp(centreY, frameHeight), side, angle };
+  return { centreX: clamp(fit.centreX, frameWidth), centreY: clamp(fit.centreY, frameHeight), side, angle: fit.angle };
 }
 
 /** A square crop (as `ferCrop` makes) as a rotated square with no rotation. */

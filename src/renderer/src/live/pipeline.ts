@@ -1,12 +1,35 @@
-import { createFaceDetector, type DetectionSource } from './face-detector';
+import { createFaceDetector, type DetectedFace, type FrameDetector } from './face-detector';
 import { FaceCropper, type FramePipeline } from './monitor';
+import { minFaceFor, tilePyramid, TileSweep } from './scan';
+import { sourceSize, type DetectionSource } from './source';
+
+/**
+ * Face detection at every scale: a photo is looked at in every tile at once; a stream of frames
+ * (the camera, a video) in `tilesPerFrame` new tiles a frame plus tiles around the small faces it
+ * follows (see scan.ts).
+ */
+export function detectAtEveryScale(
+  detector: FrameDetector,
+  tilesPerFrame: number,
+): (source: DetectionSource, timestampMs: number, still?: boolean) => DetectedFace[] {
+  const sweep = new TileSweep(tilesPerFrame);
+  return (source, timestampMs, still = false) => {
+    const { width, height } = sourceSize(source);
+    if (still) return detector.detect(source, timestampMs, tilePyramid(width, height, minFaceFor(width, height, true)));
+    const faces = detector.detect(source, timestampMs, sweep.plan(width, height));
+    sweep.observe(faces, width, height);
+    return faces;
+  };
+}
 
 /** The app's frame pipeline: MediaPipe in this page, crops on a canvas, classification in the ML process. */
-export async function createFramePipeline(): Promise<FramePipeline<DetectionSource> & { close(): void }> {
+export async function createFramePipeline(
+  tilesPerFrame: number,
+): Promise<FramePipeline<DetectionSource> & { close(): void }> {
   const detector = await createFaceDetector();
   const cropper = new FaceCropper();
   return {
-    detect: (source, timestampMs) => detector.detect(source, timestampMs),
+    detect: detectAtEveryScale(detector, tilesPerFrame),
     crop: (source, regions) => cropper.crop(source, regions),
     classify: (faces) => window.api.classifyFaces({ faces }),
     close: () => detector.close(),
