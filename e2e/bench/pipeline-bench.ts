@@ -1,13 +1,16 @@
 /**
- * Pipeline check (`npm run bench:pipeline`): how the model does on faces as the live view sees
- * them, not as FER2013 stores them. Every FER2013 test face is drawn on a 640x480 grey frame at a
- * size, position and small rotation, found by the live view's own MediaPipe detector (in Debian's
- * Chromium), framed and cropped by its own code, and classified by the model. Prints the detection
- * rate, where BlazeFace's box sits on a FER2013 face (what the live crop's framing constants must
- * undo), and accuracy straight from the dataset against through the pipeline, by size and angle;
- * ends with one JSON line.
+ * Pipeline check (`npm run bench:pipeline -- [--sides 48,64,… --frame 640x480 --limit N --split
+ * test --json FILE]`): how the model does on faces as the live view sees them, not as FER2013
+ * stores them. Every FER2013 test face (or the first N of a shuffle) is drawn at every side on a
+ * grey frame (sides too large for a face turned 30° go on a 1280x720 one), at a position and a
+ * turn, found by the app's own photo analysis (its MediaPipe detector at every scale, in Debian's
+ * Chromium), framed and cropped by its own code, and classified by the model. Per side it splits
+ * the loss by cause: detection, crop fidelity (the drawn square itself cropped, against the stored
+ * face: PSNR and accuracy), framing (where BlazeFace's box and keypoints sit on a FER2013 face) and
+ * the pipeline's own crop; then accuracy by angle and recall per class. Ends with one JSON line,
+ * also written to --json FILE.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,18 +28,34 @@ import { CHROMIUM_ARGS } from '../support/chromium';
 import { CHROMIUM, DEFAULT_MODEL_DIR, RENDERER_DIR, ROOT } from '../support/paths';
 import type { Scene, SceneResult } from './pipeline-page';
 
-/** Face sides in pixels on a 640x480 frame (a webcam face is typically 100-250 px) and angles in degrees. */
-export const SIDES = [112, 160, 224, 288];
+/**
+ * Face sides in pixels (48: about 2 m from a laptop camera at 640x480; 400: close up at 1280x720)
+ * and angles in degrees. Every face is drawn at every side, at an angle that cycles.
+ */
+export const SIDES = [48, 64, 112, 160, 224, 288, 400];
 export const ANGLES = [-30, -20, -10, 0, 0, 10, 20, 30];
-const CHUNK = 150;
+const CHUNK = 100;
 
 const { values } = parseArgs({
   options: {
     model: { type: 'string', default: DEFAULT_MODEL_DIR },
     data: { type: 'string', default: path.resolve(ROOT, '../shared/fer2013') },
     limit: { type: 'string' },
+    sides: { type: 'string', default: SIDES.join(',') },
+    frame: { type: 'string', default: '640x480' },
+    json: { type: 'string' },
+    split: { type: 'string', default: 'test' },
   },
 });
+const sides = values.sides!.split(',').map(Number);
+const [frameWidth, frameHeight] = values.frame!.split('x').map(Number);
+if (sides.some((side) => !(side >= 16)) || !(frameWidth > 0 && frameHeight > 0))
+  throw new Error('--sides takes face sides in pixels (16 or more), --frame WIDTHxHEIGHT');
+/** A face turned 30° needs 1.37 times its side: larger ones go on a 1280x720 frame. */
+const frameFor = (side: number) =>
+  side * 1.42 <= Math.min(frameWidth, frameHeight)
+    ? { frameWidth, frameHeight }
+    : { frameWidth: 1280, frameHeight: 720 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const quartiles = (xs: number[]) => {
@@ -104,7 +123,8 @@ async function runScenes(scenes: Scene[]): Promise<SceneResult[]> {
 const backend = await initBackend();
 const loaded = await loadModel(values.model!);
 const dataset = await loadDataset(values.data!);
-const test = dataset.splits.test!;
+const test = dataset.splits[values.split as 'train' | 'test'];
+if (!test) throw new Error(`--split takes train or test; ${values.data} has no ${values.split} split`);
 const random = new Random(2013);
 // The split is stored class by class: a --limit takes a random sample, in a random order.
 const order = random
@@ -116,25 +136,50 @@ const images = new Uint8Array(count * FACE_PIXELS);
 order.forEach((from, to) =>
   images.set(test.images.subarray(from * FACE_PIXELS, (from + 1) * FACE_PIXELS), to * FACE_PIXELS),
 );
-const scenes: Scene[] = Array.from({ length: count }, (_, i) => {
-  const side = SIDES[i % SIDES.length];
-  const degrees = ANGLES[Math.floor(i / SIDES.length) % ANGLES.length];
-  // Keep the rotated square inside the frame.
-  const margin = side * 0.21;
-  return {
-    face: Buffer.from(images.subarray(i * FACE_PIXELS, (i + 1) * FACE_PIXELS)).toString('base64'),
-    x: Math.round(random.uniform(margin, 640 - side - margin)),
-    y: Math.round(random.uniform(margin, 480 - side - margin)),
-    side,
-    degrees,
-  };
-});
+/** Scene k is face faceOf[k] (an index into `order`) at its side and angle. */
+const faceOf: number[] = [];
+const scenes: Scene[] = [];
+for (let i = 0; i < count; i++)
+  sides.forEach((side, s) => {
+    const frame = frameFor(side);
+    // Keep the rotated square inside the frame.
+    const margin = side * 0.21;
+    faceOf.push(i);
+    scenes.push({
+      face: Buffer.from(images.subarray(i * FACE_PIXELS, (i + 1) * FACE_PIXELS)).toString('base64'),
+      x: Math.round(random.uniform(margin, frame.frameWidth - side - margin)),
+      y: Math.round(random.uniform(margin, frame.frameHeight - side - margin)),
+      side,
+      degrees: ANGLES[(i + s) % ANGLES.length],
+      ...frame,
+    });
+  });
+const started = performance.now();
 const results = await runScenes(scenes);
+const sceneSeconds = (performance.now() - started) / 1000;
 
 // Where the detector's box sits on an upright FER2013 face: the crop must undo this.
 const upright = results.flatMap((r, i) => (r.box && scenes[i].degrees === 0 ? [{ r, s: scenes[i] }] : []));
 const scales = upright.map(({ r, s }) => s.side / Math.max(r.box!.width, r.box!.height));
 const shifts = upright.map(({ r, s }) => (r.box!.y + r.box!.height / 2 - (s.y + s.side / 2)) / r.box!.height);
+/** Where each of BlazeFace's keypoints sits in the drawn FER2013 square (turn undone), as shares of its side: FER_KEYPOINTS. */
+const keypointTemplate = [0, 1, 2, 3, 4, 5].map((k) => {
+  const placed = results.flatMap((r, i) => {
+    const point = r.keypoints?.[k];
+    if (!point) return [];
+    const s = scenes[i];
+    const angle = (-s.degrees * Math.PI) / 180;
+    const dx = point.x - (s.x + s.side / 2);
+    const dy = point.y - (s.y + s.side / 2);
+    return [
+      {
+        x: (dx * Math.cos(angle) - dy * Math.sin(angle)) / s.side + 0.5,
+        y: (dx * Math.sin(angle) + dy * Math.cos(angle)) / s.side + 0.5,
+      },
+    ];
+  });
+  return { x: round(median(placed.map((p) => p.x)), 4), y: round(median(placed.map((p) => p.y)), 4) };
+});
 
 // Exactly what the ML host does for the live view: single pass, the model's blur and temperature.
 const temperature = temperatureFor(loaded.metadata, { testTimeFlip: false });
@@ -145,45 +190,90 @@ const direct = scoreProbabilities(labels, await predict(images), {
   testTimeFlip: false,
   temperature,
 });
+const directPredictions = argmaxRows(direct.probabilities);
+const labelOf = (sceneIndex: number) => labels[faceOf[sceneIndex]];
 const found = results.flatMap((r, i) => (r.crop ? [i] : []));
-const foundLabels = Uint8Array.from(found, (i) => labels[i]);
-/** Scores the crops of every detected face: the live view's (aligned) or the upright ones. */
-async function scoreCrops(which: 'crop' | 'uprightCrop') {
-  const crops = new Float32Array(found.length * FACE_PIXELS);
-  found.forEach((sceneIndex, k) => {
+/** Scores crops of the given scenes: the live view's (aligned), the upright ones, or the drawn square's. */
+async function scoreCrops(which: 'crop' | 'uprightCrop' | 'truthCrop', sceneIndices = found) {
+  const crops = new Float32Array(sceneIndices.length * FACE_PIXELS);
+  sceneIndices.forEach((sceneIndex, k) => {
     const bytes = Buffer.from(results[sceneIndex][which]!, 'base64');
     crops.set(new Float32Array(bytes.buffer, bytes.byteOffset, FACE_PIXELS), k * FACE_PIXELS);
   });
-  return scoreProbabilities(foundLabels, await predict(crops), { split: 'test', testTimeFlip: false, temperature });
+  return scoreProbabilities(Uint8Array.from(sceneIndices, labelOf), await predict(crops), {
+    split: 'test',
+    testTimeFlip: false,
+    temperature,
+  });
 }
 const pipeline = await scoreCrops('crop');
 const uprightPipeline = await scoreCrops('uprightCrop');
 const predictionsOf = (scored: typeof pipeline) => argmaxRows(scored.probabilities);
 const predictions = predictionsOf(pipeline);
 const uprightPredictions = predictionsOf(uprightPipeline);
+const everyScene = scenes.map((_, i) => i);
+const truthPredictions = predictionsOf(await scoreCrops('truthCrop', everyScene));
+const predictionOf = new Map(found.map((sceneIndex, k) => [sceneIndex, k]));
 const accuracyWhere = (keep: (scene: Scene) => boolean, chosen = predictions) => {
   const picked = found.map((sceneIndex, k) => ({ sceneIndex, k })).filter(({ sceneIndex }) => keep(scenes[sceneIndex]));
   const detected = picked.length / scenes.filter(keep).length;
-  const correct = picked.filter(({ sceneIndex, k }) => chosen[k] === labels[sceneIndex]).length;
+  const correct = picked.filter(({ sceneIndex, k }) => chosen[k] === labelOf(sceneIndex)).length;
   return { detected: round(detected), accuracy: round(correct / Math.max(1, picked.length)) };
 };
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+/** Everything measured at one side: detection, accuracy by cause, crop fidelity and the detector's framing. */
+function sideReport(side: number) {
+  const all = everyScene.filter((i) => scenes[i].side === side);
+  const detectedHere = all.filter((i) => predictionOf.has(i));
+  const share = (xs: number[], right: (i: number) => boolean) =>
+    round(xs.filter(right).length / Math.max(1, xs.length));
+  const uprightHere = detectedHere.filter((i) => scenes[i].degrees === 0);
+  const boxes = uprightHere.map((i) => ({ box: results[i].box!, scene: scenes[i] }));
+  return {
+    frame: `${scenes[all[0]].frameWidth}x${scenes[all[0]].frameHeight}`,
+    faces: all.length,
+    detected: round(detectedHere.length / all.length),
+    /** Through the pipeline: the live view's aligned crop of each detected face. */
+    accuracy: share(detectedHere, (i) => predictions[predictionOf.get(i)!] === labelOf(i)),
+    /** The same detected faces straight from the dataset. */
+    direct: share(detectedHere, (i) => directPredictions[faceOf[i]] === labelOf(i)),
+    /** The same faces cropped upright (no turn undone). */
+    upright: share(detectedHere, (i) => uprightPredictions[predictionOf.get(i)!] === labelOf(i)),
+    /** Every drawn face cropped at its true square: the resampling's share of the loss, no detector. */
+    truthSquare: share(all, (i) => truthPredictions[i] === labelOf(i)),
+    psnr: round(mean(all.map((i) => results[i].psnr)), 2),
+    psnrCanvas: round(mean(all.map((i) => results[i].psnrCanvas)), 2),
+    faceSideOverBox: round(median(boxes.map(({ box, scene }) => scene.side / Math.max(box.width, box.height)))),
+    boxCentreBelowFaceCentre: round(
+      median(boxes.map(({ box, scene }) => (box.y + box.height / 2 - (scene.y + scene.side / 2)) / box.height)),
+    ),
+  };
+}
 // How well alignment reads the tilt: the drawn angle against the one measured from the eyes.
 const tiltErrors = found.flatMap((i) =>
   results[i].alignedDegrees ? [Math.abs(results[i].alignedDegrees! - scenes[i].degrees)] : [],
 );
+const bySide = Object.fromEntries(sides.map((side) => [side, sideReport(side)]));
 
 const report = {
   bench: 'pipeline',
   model: loaded.metadata.name,
   backend: backend.backend,
   faces: count,
-  detected: round(found.length / count),
+  scenes: scenes.length,
+  frame: values.frame,
+  sceneSeconds: round(sceneSeconds, 1),
+  detected: round(found.length / scenes.length),
   framing: {
     faceSideOverBox: { median: round(median(scales)), quartiles: quartiles(scales).map((x) => round(x)) },
     boxCentreBelowFaceCentre: { median: round(median(shifts)), quartiles: quartiles(shifts).map((x) => round(x)) },
     cropConstants: { scale: FER_CROP_SCALE, shiftUp: FER_CROP_SHIFT_UP },
+    keypointsInFerCrop: keypointTemplate,
   },
   accuracyDirect: round(direct.report.accuracy),
+  accuracyDirectOfDetected: round(
+    found.filter((i) => directPredictions[faceOf[i]] === labelOf(i)).length / Math.max(1, found.length),
+  ),
   accuracyPipeline: round(pipeline.report.accuracy),
   accuracyPipelineUpright: round(uprightPipeline.report.accuracy),
   aligned: round(tiltErrors.length / Math.max(1, found.length)),
@@ -193,7 +283,7 @@ const report = {
   eceDirect: round(direct.report.ece),
   ecePipeline: round(pipeline.report.ece),
   recallPipeline: Object.fromEntries(pipeline.report.perClass.map((c) => [c.label, round(c.recall)])),
-  bySide: Object.fromEntries(SIDES.map((side) => [side, accuracyWhere((s) => s.side === side)])),
+  bySide,
   byAngle: Object.fromEntries(
     [...new Set(ANGLES)].map((a) => [
       a,
@@ -212,8 +302,14 @@ console.log(
   `framing: face side = ${report.framing.faceSideOverBox.median} x box (crop uses ${FER_CROP_SCALE}), ` +
     `box centre ${report.framing.boxCentreBelowFaceCentre.median} x box height below the face's (crop moves up ${FER_CROP_SHIFT_UP})`,
 );
+const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 for (const [side, r] of Object.entries(report.bySide))
-  console.log(`  ${side} px: ${(r.accuracy * 100).toFixed(1)}% (${(r.detected * 100).toFixed(0)}% detected)`);
+  console.log(
+    `  ${side} px (${r.frame}): ${percent(r.detected)} detected; of those ${percent(r.accuracy)} through the pipeline, ` +
+      `${percent(r.direct)} from the dataset, ${percent(r.upright)} upright; drawn square ${percent(r.truthSquare)}; ` +
+      `crop PSNR ${r.psnr} dB (browser scaling ${r.psnrCanvas}); face side ${r.faceSideOverBox} x box, ` +
+      `box centre ${r.boxCentreBelowFaceCentre} x box below`,
+  );
 console.log(
   `alignment: ${(report.aligned * 100).toFixed(0)}% of detected faces turned (median error ${report.tiltErrorMedianDegrees}°); ` +
     `${(report.accuracyPipeline * 100).toFixed(1)}% aligned, ${(report.accuracyPipelineUpright * 100).toFixed(1)}% upright`,
@@ -224,3 +320,4 @@ for (const [angle, r] of Object.entries(report.byAngle))
   );
 console.log(`recall through the pipeline: ${EMOTIONS.map((e) => `${e} ${report.recallPipeline[e]}`).join(', ')}`);
 console.log(JSON.stringify(report));
+if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);

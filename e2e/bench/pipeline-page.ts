@@ -8,9 +8,10 @@
 import { MAX_FACES_PER_CALL } from '../../src/shared/api';
 import { FACE_PIXELS, FACE_SIZE, NUM_CLASSES } from '../../src/shared/emotions';
 import { analysePhoto } from '../../src/renderer/src/files/photo-analysis';
-import { createFaceDetector, type DetectedFace, type FrameDetector } from '../../src/renderer/src/live/face-detector';
+import { createFaceDetector, type DetectedFace } from '../../src/renderer/src/live/face-detector';
 import { alignedFerCrop, ferCrop, iou, uprightSquare, type Box } from '../../src/renderer/src/live/geometry';
 import { FaceCropper, type FramePipeline } from '../../src/renderer/src/live/monitor';
+import { detectAtEveryScale } from '../../src/renderer/src/live/pipeline';
 
 export interface Scene {
   /** The face, FACE_PIXELS grey bytes as base64. */
@@ -20,6 +21,8 @@ export interface Scene {
   y: number;
   side: number;
   degrees: number;
+  frameWidth: number;
+  frameHeight: number;
 }
 
 export interface SceneResult {
@@ -31,12 +34,17 @@ export interface SceneResult {
   crop?: string;
   /** The same face cropped upright, as before alignment. */
   uprightCrop?: string;
+
+  /** BlazeFace's six keypoints of it, in frame pixels. */
+  keypoints?: { x: number; y: number }[];
   /** The tilt alignment measured, in degrees (0: level, or keypoints not trusted). */
   alignedDegrees?: number;
+  /** The cropper's model input for the drawn square itself (no detector, no framing), as base64 floats. */
+  truthCrop: string;
+  /** How close that crop is to the dataset face it was drawn from, in dB; and the browser's own scaled draw's. */
+  psnr: number;
+  psnrCanvas: number;
 }
-
-const WIDTH = 640;
-const HEIGHT = 480;
 
 function base64ToBytes(text: string): Uint8Array {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
@@ -48,36 +56,78 @@ function bytesToBase64(bytes: Uint8Array): string {
   return btoa(text);
 }
 
-let detector: FrameDetector | undefined;
+let detect: FramePipeline<ImageBitmap>['detect'] | undefined;
 const frame = document.createElement('canvas');
-frame.width = WIDTH;
-frame.height = HEIGHT;
 const frameContext = frame.getContext('2d', { willReadFrequently: true })!;
+/**
+ * Pixels of surroundings drawn on each side of a 48 px face, its edge pixels repeated (as training
+ * augmentation pads a face it zooms out of): a crop somewhat larger than FER2013's square then
+ * shows what a camera would show around a face, not a flat grey border no face ever has.
+ */
+const PAD = 12;
+const PADDED = FACE_SIZE + 2 * PAD;
 const faceCanvas = document.createElement('canvas');
-faceCanvas.width = FACE_SIZE;
-faceCanvas.height = FACE_SIZE;
+faceCanvas.width = PADDED;
+faceCanvas.height = PADDED;
 const faceContext = faceCanvas.getContext('2d')!;
+const scratch = document.createElement('canvas');
+scratch.width = FACE_SIZE;
+scratch.height = FACE_SIZE;
+const scratchContext = scratch.getContext('2d', { willReadFrequently: true })!;
 const cropper = new FaceCropper();
 let timestamp = 0;
 
-/** The face scaled with the same high-quality smoothing a browser gives an upscaled image. */
+const grey = (scene: Scene) => base64ToBytes(scene.face);
+
+/** The face, padded, scaled with the high-quality smoothing a browser gives an upscaled image. */
 function drawScene(scene: Scene): void {
-  const grey = base64ToBytes(scene.face);
-  const pixels = faceContext.createImageData(FACE_SIZE, FACE_SIZE);
-  for (let i = 0; i < FACE_PIXELS; i++) pixels.data.set([grey[i], grey[i], grey[i], 255], i * 4);
+  if (frame.width !== scene.frameWidth || frame.height !== scene.frameHeight) {
+    frame.width = scene.frameWidth;
+    frame.height = scene.frameHeight;
+  }
+  const face = grey(scene);
+  const pixels = faceContext.createImageData(PADDED, PADDED);
+  const clamp = (v: number) => Math.min(Math.max(v - PAD, 0), FACE_SIZE - 1);
+  for (let y = 0; y < PADDED; y++)
+    for (let x = 0; x < PADDED; x++) {
+      const value = face[clamp(y) * FACE_SIZE + clamp(x)];
+      pixels.data.set([value, value, value, 255], (y * PADDED + x) * 4);
+    }
   faceContext.putImageData(pixels, 0, 0);
   frameContext.fillStyle = 'rgb(128, 128, 128)';
-  frameContext.fillRect(0, 0, WIDTH, HEIGHT);
+  frameContext.fillRect(0, 0, frame.width, frame.height);
   frameContext.save();
   frameContext.translate(scene.x + scene.side / 2, scene.y + scene.side / 2);
   frameContext.rotate((scene.degrees * Math.PI) / 180);
   frameContext.imageSmoothingQuality = 'high';
-  frameContext.drawImage(faceCanvas, -scene.side / 2, -scene.side / 2, scene.side, scene.side);
+  const drawn = (scene.side * PADDED) / FACE_SIZE;
+  frameContext.drawImage(faceCanvas, -drawn / 2, -drawn / 2, drawn, drawn);
   frameContext.restore();
 }
 
+/** Peak signal-to-noise ratio of a crop (floats in [0, 1]) against the dataset face (bytes). */
+function psnr(crop: Float32Array, face: Uint8Array): number {
+  let squared = 0;
+  for (let i = 0; i < FACE_PIXELS; i++) squared += (crop[i] - face[i] / 255) ** 2;
+  return 10 * Math.log10(1 / Math.max(squared / FACE_PIXELS, 1e-10));
+}
+
+/** The drawn square scaled to 48x48 by the browser's own drawImage (high quality), for comparison. */
+function canvasCrop(scene: Scene): Float32Array {
+  scratchContext.save();
+  scratchContext.imageSmoothingQuality = 'high';
+  scratchContext.translate(FACE_SIZE / 2, FACE_SIZE / 2);
+  scratchContext.scale(FACE_SIZE / scene.side, FACE_SIZE / scene.side);
+  scratchContext.rotate((-scene.degrees * Math.PI) / 180);
+  scratchContext.translate(-(scene.x + scene.side / 2), -(scene.y + scene.side / 2));
+  scratchContext.drawImage(frame, 0, 0);
+  scratchContext.restore();
+  const { data } = scratchContext.getImageData(0, 0, FACE_SIZE, FACE_SIZE);
+  return Float32Array.from({ length: FACE_PIXELS }, (_, i) => data[4 * i] / 255);
+}
+
 async function run(scenes: Scene[]): Promise<SceneResult[]> {
-  detector ??= await createFaceDetector();
+  detect ??= detectAtEveryScale(await createFaceDetector(), 0);
   const results: SceneResult[] = [];
   for (const scene of scenes) {
     drawScene(scene);
@@ -88,7 +138,7 @@ async function run(scenes: Scene[]): Promise<SceneResult[]> {
     let found: DetectedFace[] = [];
     const crops: Float32Array[] = [];
     const pipeline: FramePipeline<ImageBitmap> = {
-      detect: (source, time) => (found = detector!.detect(source, time)),
+      detect: (source, time, still) => (found = detect!(source, time, still)),
       crop: (source, regions) => cropper.crop(source, regions),
       classify: async (faces) => {
         crops.push(faces.slice());
@@ -102,26 +152,40 @@ async function run(scenes: Scene[]): Promise<SceneResult[]> {
     const photo = await analysePhoto(new File([blob], 'scene.png', { type: 'image/png' }), pipeline, (timestamp += 33));
     if (photo.error) throw new Error(photo.error);
     const truth = { x: scene.x, y: scene.y, width: scene.side, height: scene.side };
+    const truthSquare = {
+      centreX: scene.x + scene.side / 2,
+      centreY: scene.y + scene.side / 2,
+      side: scene.side,
+      angle: (scene.degrees * Math.PI) / 180,
+    };
+    const truthCrop = cropper.crop(frame, [truthSquare]);
+    const fidelity = {
+      truthCrop: bytesToBase64(new Uint8Array(truthCrop.buffer)),
+      psnr: psnr(truthCrop, grey(scene)),
+      psnrCanvas: psnr(canvasCrop(scene), grey(scene)),
+    };
     const best = found
       .map((face, index) => ({ face, index, overlap: iou(face.box, truth) }))
       .sort((a, b) => b.overlap - a.overlap)[0];
     if (!best || best.overlap === 0) {
-      results.push({ detections: found.length });
+      results.push({ detections: found.length, ...fidelity });
       continue;
     }
     // Crops arrive in calls of up to eight faces, in detection order.
     const call = crops[Math.floor(best.index / MAX_FACES_PER_CALL)];
     const first = (best.index % MAX_FACES_PER_CALL) * FACE_PIXELS;
     const crop = call.slice(first, first + FACE_PIXELS);
-    const aligned = alignedFerCrop(best.face, WIDTH, HEIGHT);
-    const upright = cropper.crop(frame, [uprightSquare(ferCrop(best.face.box, WIDTH, HEIGHT))]);
+    const aligned = alignedFerCrop(best.face, frame.width, frame.height);
+    const upright = cropper.crop(frame, [uprightSquare(ferCrop(best.face.box, frame.width, frame.height))]);
     results.push({
       box: best.face.box,
+      keypoints: best.face.keypoints,
       score: best.face.score,
       detections: found.length,
       crop: bytesToBase64(new Uint8Array(crop.buffer)),
       uprightCrop: bytesToBase64(new Uint8Array(upright.buffer)),
       alignedDegrees: (aligned.angle * 180) / Math.PI,
+      ...fidelity,
     });
   }
   return results;

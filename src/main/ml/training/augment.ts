@@ -85,35 +85,42 @@ export function faceToFloats(source: Uint8Array, offset: number, out: Float32Arr
   for (let i = 0; i < FACE_PIXELS; i++) out[outOffset + i] = source[offset + i] / 255;
 }
 
+/** One affine warp of a face and an intensity change: what augmentation draws, or a sensitivity test sets. */
+export interface FaceWarp {
+  /** Radians, clockwise on screen. */
+  angle: number;
+  /** Above 1 the face looks larger (zoomed in). */
+  scale: number;
+  /** Pixels, right and down. */
+  dx: number;
+  dy: number;
+  flip: boolean;
+  /** value' = (value - 0.5) * gain + 0.5 + bias. */
+  gain: number;
+  bias: number;
+}
+
 /**
- * Writes one randomly transformed face (floats in [0, 1]) into `out`: one affine warp (shift,
- * rotation, zoom, mirror) with bilinear sampling and edge clamping, brightness/contrast jitter,
- * the capture conditions that are on, then random erasing.
+ * Writes `source`'s face (bytes) warped into `out` as floats in [0, 1]: bilinear sampling with
+ * edge clamping about the face's centre.
  */
-export function augmentFace(
+export function warpFace(
   source: Uint8Array,
   offset: number,
   out: Float32Array,
   outOffset: number,
-  random: Random,
-  options: AugmentOptions,
+  warp: FaceWarp,
 ): void {
   const centre = (FACE_SIZE - 1) / 2;
-  const angle = (random.uniform(-options.maxRotation, options.maxRotation) * Math.PI) / 180;
-  const scale = 1 + random.uniform(-options.maxZoom, options.maxZoom);
-  const flip = options.flip && random.next() < 0.5 ? -1 : 1;
-  const dx = random.uniform(-options.maxShift, options.maxShift);
-  const dy = random.uniform(-options.maxShift, options.maxShift);
+  const flip = warp.flip ? -1 : 1;
   // Inverse map: for each output pixel, where to sample in the source.
-  const cos = Math.cos(angle) / scale;
-  const sin = Math.sin(angle) / scale;
-  const gain = 1 + random.uniform(-options.maxIntensity, options.maxIntensity);
-  const bias = random.uniform(-options.maxIntensity, options.maxIntensity) / 2;
+  const cos = Math.cos(warp.angle) / warp.scale;
+  const sin = Math.sin(warp.angle) / warp.scale;
   const last = FACE_SIZE - 1;
   for (let y = 0; y < FACE_SIZE; y++) {
-    const ry = y - centre - dy;
+    const ry = y - centre - warp.dy;
     for (let x = 0; x < FACE_SIZE; x++) {
-      const rx = (x - centre - dx) * flip;
+      const rx = (x - centre - warp.dx) * flip;
       let sx = cos * rx + sin * ry + centre;
       let sy = -sin * rx + cos * ry + centre;
       sx = sx < 0 ? 0 : sx > last ? last : sx;
@@ -128,10 +135,34 @@ export function augmentFace(
       const row1 = offset + y1 * FACE_SIZE;
       const top = source[row0 + x0] + (source[row0 + x1] - source[row0 + x0]) * fx;
       const bottom = source[row1 + x0] + (source[row1 + x1] - source[row1 + x0]) * fx;
-      const value = ((top + (bottom - top) * fy) / 255 - 0.5) * gain + 0.5 + bias;
+      const value = ((top + (bottom - top) * fy) / 255 - 0.5) * warp.gain + 0.5 + warp.bias;
       out[outOffset + y * FACE_SIZE + x] = value < 0 ? 0 : value > 1 ? 1 : value;
     }
   }
+}
+
+/**
+ * Writes one randomly transformed face (floats in [0, 1]) into `out`: one affine warp (shift,
+ * rotation, zoom, mirror) with bilinear sampling and edge clamping, brightness/contrast jitter,
+ * the capture conditions that are on, then random erasing.
+ */
+export function augmentFace(
+  source: Uint8Array,
+  offset: number,
+  out: Float32Array,
+  outOffset: number,
+  random: Random,
+  options: AugmentOptions,
+): void {
+  // Drawn in this order so that a seed gives the faces it always gave.
+  const angle = (random.uniform(-options.maxRotation, options.maxRotation) * Math.PI) / 180;
+  const scale = 1 + random.uniform(-options.maxZoom, options.maxZoom);
+  const flip = options.flip && random.next() < 0.5;
+  const dx = random.uniform(-options.maxShift, options.maxShift);
+  const dy = random.uniform(-options.maxShift, options.maxShift);
+  const gain = 1 + random.uniform(-options.maxIntensity, options.maxIntensity);
+  const bias = random.uniform(-options.maxIntensity, options.maxIntensity) / 2;
+  warpFace(source, offset, out, outOffset, { angle, scale, dx, dy, flip, gain, bias });
   applyCaptureConditions(out, outOffset, random, options);
   if (random.next() < options.eraseProbability) {
     const area = random.uniform(0.02, 0.2) * FACE_PIXELS;
