@@ -98,9 +98,11 @@ export const SCAN = {
   maxShareOfTile: 0.55,
   /**
    * New tiles looked in per live frame, besides the whole frame and the tiles around small faces
-   * seen lately: a new small face is found within a second at 640x480 (30 tiles), four at 1280x720.
+   * seen lately: one every fourth frame keeps 640x480 with two faces at the camera's 30 fps in
+   * software-rendered Chromium (`npm run bench:live`: 29.1 fps, against 23 at one a frame); a new
+   * small face is found within 4 s at 640x480 (30 tiles), 17 s at 1280x720 (125).
    */
-  liveTilesPerFrame: 1,
+  liveTilesPerFrame: 0.25,
   /** Video analysis looks at frames further apart in time, so it sweeps faster. */
   fileTilesPerFrame: 12,
   /** Frames a small face may go unseen and still have its tile looked in (as the tracker keeps its number). */

@@ -75,7 +75,21 @@ export async function createFaceDetector(minConfidence = MIN_DETECTION_CONFIDENC
       if (tiles.length === 0 || !tileContext) return whole;
       const found = [...whole];
       for (const region of tiles) {
-        tileContext.drawImage(frame, region.x, region.y, region.width, region.height, 0, 0, TILE_INPUT, TILE_INPUT);
+        // A video frame costs a readback each time it is drawn: its copy scaled for the whole-frame
+        // pass serves a tile that it still holds at three quarters of the detector's input or more.
+        const fromCopy = source !== frame && region.width * scale >= TILE_INPUT * 0.75;
+        const [from, k] = fromCopy ? [source, scale] : [frame, 1];
+        tileContext.drawImage(
+          from,
+          region.x * k,
+          region.y * k,
+          region.width * k,
+          region.height * k,
+          0,
+          0,
+          TILE_INPUT,
+          TILE_INPUT,
+        );
         const faces = facesIn(detector.detectForVideo(tile, nextTimestamp()).detections, region, TILE_INPUT);
         found.push(...faces.filter((face) => wholeInTile(face.box, region, width, frameHeight)));
       }

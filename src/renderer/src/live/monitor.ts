@@ -1,10 +1,9 @@
 import { MAX_FACES_PER_CALL, type ClassifyResult } from '../../../shared/api';
 import { FACE_PIXELS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
-import { rgbaToLuma } from '../../../shared/pixels';
 import type { SampleInput } from '../../../shared/sessions';
 import type { DetectedFace } from './face-detector';
 import { sourceSize, type DetectionSource } from './source';
-import { resampleSquare, squareBounds } from './resample';
+import { cropFace, squareBounds } from './resample';
 import { alignedFerCrop, type RotatedSquare } from './geometry';
 import type { FaceTracker, TrackedFace } from './tracker';
 import { errorMessage } from '../../../shared/errors';
@@ -234,7 +233,7 @@ export function samplesOf(frame: MonitorFrame): SampleInput[] {
 /**
  * Cuts faces out of frames as model inputs: 48x48 grayscale in [0, 1], back to back. Only the
  * pixels a face's square touches are read from the frame, at full size; the downscale is an area
- * average (see resampleSquare), on the upright and the turned path alike.
+ * average (see cropFace), on the upright and the turned path alike.
  */
 export class FaceCropper {
   private readonly canvas: HTMLCanvasElement;
@@ -251,28 +250,16 @@ export class FaceCropper {
     const { width: frameWidth, height: frameHeight } = sourceSize(source);
     const out = new Float32Array(regions.length * FACE_PIXELS);
     regions.forEach((region, i) => {
-      const bounds = squareBounds(region, frameWidth, frameHeight);
+      const { x, y, width, height } = squareBounds(region, frameWidth, frameHeight);
       const face = out.subarray(i * FACE_PIXELS, (i + 1) * FACE_PIXELS);
-      if (bounds.width === 0 || bounds.height === 0) return face.fill(0.5);
+      if (width === 0 || height === 0) return face.fill(0.5);
       // Growing the canvas reallocates it: only when a larger face comes along.
-      if (this.canvas.width < bounds.width) this.canvas.width = bounds.width;
-      if (this.canvas.height < bounds.height) this.canvas.height = bounds.height;
-      this.context.drawImage(
-        source,
-        bounds.x,
-        bounds.y,
-        bounds.width,
-        bounds.height,
-        0,
-        0,
-        bounds.width,
-        bounds.height,
-      );
-      const { data } = this.context.getImageData(0, 0, bounds.width, bounds.height);
-      const grey = new Float32Array(bounds.width * bounds.height);
-      rgbaToLuma(data, grey, 1 / 255);
-      const local = { ...region, centreX: region.centreX - bounds.x, centreY: region.centreY - bounds.y };
-      resampleSquare({ data: grey, width: bounds.width, height: bounds.height }, local, FACE_SIZE, face);
+      if (this.canvas.width < width) this.canvas.width = width;
+      if (this.canvas.height < height) this.canvas.height = height;
+      this.context.drawImage(source, x, y, width, height, 0, 0, width, height);
+      const { data } = this.context.getImageData(0, 0, width, height);
+      const local = { ...region, centreX: region.centreX - x, centreY: region.centreY - y };
+      cropFace(data, width, height, local, FACE_SIZE, face);
     });
     return out;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RotatedSquare } from './geometry';
-import { resampleSquare, squareBounds, type GreyImage } from './resample';
+import { cropFace, greyBlocks, resampleSquare, squareBounds, type GreyImage } from './resample';
 
 const SIZE = 48;
 
@@ -77,6 +77,26 @@ describe('resampleSquare', () => {
           expect(meanAbsoluteDifference(pointSampled(image, square), reference)).toBeGreaterThan(0.15);
         }
       });
+
+  for (const side of [150, 300, 400])
+    it(`averages the area from the frame's RGBA pixels too, shrinking a ${side} px face by blocks first`, () => {
+      const rgba = new Uint8ClampedArray(image.data.length * 4);
+      image.data.forEach((v, i) => rgba.set([v * 255, v * 255, v * 255, 255], i * 4));
+      const square = { centreX: 401, centreY: 299, side, angle: 0.3 };
+      const crop = new Float32Array(SIZE * SIZE);
+      cropFace(rgba, image.width, image.height, square, SIZE, crop);
+      expect(meanAbsoluteDifference(crop, areaAverage(image, square))).toBeLessThan(0.03);
+    });
+
+  it('turns RGBA blocks into their mean luma, partial blocks at the edges included', () => {
+    // 5 x 1 pixels: red, green, blue, white, black; blocks of 2.
+    const rgba = [255, 0, 0, 255, 0, 255, 0, 255, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0, 0, 255];
+    const grey = greyBlocks(rgba, 5, 1, 2);
+    expect(grey.width).toBe(3);
+    expect(grey.data[0]).toBeCloseTo((0.299 + 0.587) / 2);
+    expect(grey.data[1]).toBeCloseTo((0.114 + 1) / 2);
+    expect(grey.data[2]).toBeCloseTo(0);
+  });
 
   it('is the exact mean of each block at whole-number factors', () => {
     const crop = new Float32Array(SIZE * SIZE);

@@ -1,3 +1,4 @@
+import { luma } from '../../../shared/pixels';
 import type { Box, RotatedSquare } from './geometry';
 
 /** Grey pixels in [0, 1], row by row. */
@@ -69,4 +70,52 @@ export function resampleSquare(
       out[v * size + u] = sum / (n * n);
     }
   }
+}
+
+/**
+ * A face's model input from the RGBA pixels of the frame region that holds it (`square` in that
+ * region's pixels): grey (BT.601 luma, as the dataset decoder makes it), then resampled by area
+ * (resampleSquare). A large face is first shrunk by whole blocks in the same pass as the grey
+ * conversion (cheap sums, and still an area average), which leaves resampleSquare two or three
+ * samples a side per output pixel: a 360 px face costs about a millisecond.
+ */
+export function cropFace(
+  rgba: ArrayLike<number>,
+  width: number,
+  height: number,
+  square: RotatedSquare,
+  size: number,
+  out: Float32Array,
+): void {
+  const factor = Math.max(1, Math.floor(square.side / size / 2));
+  const image = greyBlocks(rgba, width, height, factor);
+  const scaled = {
+    centreX: square.centreX / factor,
+    centreY: square.centreY / factor,
+    side: square.side / factor,
+    angle: square.angle,
+  };
+  resampleSquare(image, scaled, size, out);
+}
+
+/** Grey in [0, 1] of RGBA pixels, each `factor` x `factor` block averaged into one (partial blocks at the edges too). */
+export function greyBlocks(rgba: ArrayLike<number>, width: number, height: number, factor: number): GreyImage {
+  const outWidth = Math.ceil(width / factor);
+  const outHeight = Math.ceil(height / factor);
+  const data = new Float32Array(outWidth * outHeight);
+  const counts = new Float32Array(outWidth * outHeight);
+  for (let y = 0; y < height; y++) {
+    const row = ((y / factor) | 0) * outWidth;
+    let i = y * width * 4;
+    for (let bx = 0; bx < outWidth; bx++) {
+      const start = bx * factor;
+      const end = Math.min(start + factor, width);
+      let sum = 0;
+      for (let x = start; x < end; x++, i += 4) sum += luma(rgba[i], rgba[i + 1], rgba[i + 2]);
+      data[row + bx] += sum;
+      counts[row + bx] += end - start;
+    }
+  }
+  for (let i = 0; i < data.length; i++) data[i] /= counts[i] * 255;
+  return { data, width: outWidth, height: outHeight };
 }

@@ -86,6 +86,11 @@ describe('TileSweep', () => {
     expect(seen.size).toBe(all.length);
   });
 
+  it('looks in a tile every other frame at half a tile a frame', () => {
+    const sweep = new TileSweep(0.5);
+    expect([1, 2, 3, 4].map(() => sweep.plan(640, 480).length)).toEqual([0, 1, 0, 1]);
+  });
+
   it('follows a small face in a tile of its own until it has been missed too long', () => {
     const sweep = new TileSweep(0);
     const face = { x: 300, y: 200, width: 40, height: 40 };

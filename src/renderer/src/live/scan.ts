@@ -92,6 +92,8 @@ export class TileSweep {
   private pyramid: Box[] = [];
   private pyramidFor = '';
   private next = 0;
+  /** Tiles owed to the sweep: a share of a tile a frame adds up to a whole one every few frames. */
+  private owed = 0;
   private recent: { box: Box; missed: number }[] = [];
 
   constructor(private readonly tilesPerFrame: number) {}
@@ -99,7 +101,9 @@ export class TileSweep {
   plan(width: number, height: number): Box[] {
     this.fit(width, height);
     const tiles = this.recent.map(({ box }) => tileAround(box, width, height));
-    const count = Math.min(this.tilesPerFrame, this.pyramid.length);
+    this.owed += this.tilesPerFrame;
+    const count = Math.min(Math.floor(this.owed), this.pyramid.length);
+    this.owed -= count;
     for (let i = 0; i < count; i++) tiles.push(this.pyramid[(this.next + i) % this.pyramid.length]);
     this.next = (this.next + count) % Math.max(1, this.pyramid.length);
     return tiles;
@@ -129,5 +133,6 @@ export class TileSweep {
   reset(): void {
     this.recent = [];
     this.next = 0;
+    this.owed = 0;
   }
 }
