@@ -16,12 +16,17 @@ export interface Box {
   height: number;
 }
 
+/** The side of the FER crop around a detector box: how large a face is, wherever sizes are compared. */
+export function ferSide(box: Box): number {
+  return Math.max(box.width, box.height) * FER_CROP_SCALE;
+}
+
 /**
  * The square region of the frame to turn into a model input: FER framing, then moved (not
  * shrunk) to stay inside the frame, and only shrunk when the frame is smaller than the square.
  */
 export function ferCrop(face: Box, frameWidth: number, frameHeight: number): Box {
-  const side = Math.min(Math.max(face.width, face.height) * FER_CROP_SCALE, frameWidth, frameHeight);
+  const side = Math.min(ferSide(face), frameWidth, frameHeight);
   const centreX = face.x + face.width / 2;
   const centreY = face.y + face.height / 2 - FER_CROP_SHIFT_UP * face.height;
   const clamp = (value: number, max: number) => Math.min(Math.max(value, 0), max);
@@ -107,7 +112,7 @@ export function alignedFerCrop(
   const upright = ferCrop(face.box, frameWidth, frameHeight);
   if (face.keypoints?.length !== FER_KEYPOINTS.length) return uprightSquare(upright);
   const fit = fitSquare(face.keypoints, FER_KEYPOINTS);
-  const boxSide = Math.max(face.box.width, face.box.height) * FER_CROP_SCALE;
+  const boxSide = ferSide(face.box);
   const believed =
     fit.residual <= MAX_FIT_RESIDUAL &&
     fit.side >= boxSide * FIT_SIDE_RANGE[0] &&
@@ -138,10 +143,7 @@ export function squareCorners({ centreX, centreY, side, angle }: RotatedSquare):
 
 /** Intersection over union of two boxes, 0 when they do not overlap. */
 export function iou(a: Box, b: Box): number {
-  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (width <= 0 || height <= 0) return 0;
-  const intersection = width * height;
+  const intersection = overlapArea(a, b);
   return intersection / (a.width * a.height + b.width * b.height - intersection);
 }
 
@@ -159,7 +161,7 @@ export function boxOnScreen(
 }
 
 /** Area two boxes share. */
-function overlapArea(a: Box, b: Box): number {
+export function overlapArea(a: Box, b: Box): number {
   const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
   const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
   return width > 0 && height > 0 ? width * height : 0;

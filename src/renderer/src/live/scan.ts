@@ -3,8 +3,8 @@
  * fine, and tiles around small faces seen lately. Pure geometry: face-detector.ts runs the
  * detector on what these functions choose.
  */
-import { FER_CROP_SCALE, SCAN } from './config';
-import type { Box } from './geometry';
+import { SCAN } from './config';
+import { ferSide, overlapArea, type Box } from './geometry';
 
 /** The smallest face looked for in a frame or photo of this size. */
 export function minFaceFor(width: number, height: number, still: boolean): number {
@@ -36,12 +36,9 @@ export function tilePyramid(width: number, height: number, minFace: number): Box
   }
 }
 
-/** The face's FER crop side: what the scan's sizes are measured in. */
-const cropSide = (box: Box) => Math.max(box.width, box.height) * FER_CROP_SCALE;
-
 /** A tile centred on a small face, the face a third of it, inside the frame. */
 export function tileAround(box: Box, width: number, height: number): Box {
-  const side = Math.min(cropSide(box) * 3, width, height);
+  const side = Math.min(ferSide(box) * 3, width, height);
   const clamp = (value: number, max: number) => Math.min(Math.max(value, 0), max - side);
   return {
     x: clamp(box.x + box.width / 2 - side / 2, width),
@@ -68,10 +65,7 @@ export function wholeInTile(box: Box, tile: Box, width: number, height: number):
 
 /** Area of the overlap over the smaller box: 1 when one box holds the other. */
 function overlapOfSmaller(a: Box, b: Box): number {
-  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (width <= 0 || height <= 0) return 0;
-  return (width * height) / Math.min(a.width * a.height, b.width * b.height);
+  return overlapArea(a, b) / Math.min(a.width * a.height, b.width * b.height);
 }
 
 /** One detection per face: where passes found the same face, the surest find stands. */
@@ -113,7 +107,7 @@ export class TileSweep {
   observe(faces: readonly { box: Box }[], width: number, height: number): void {
     this.fit(width, height);
     const long = Math.max(width, height);
-    const small = faces.filter((face) => cropSide(face.box) < long * SCAN.wholeFrameShare).map((face) => face.box);
+    const small = faces.filter((face) => ferSide(face.box) < long * SCAN.wholeFrameShare).map((face) => face.box);
     const missed = this.recent
       .filter(({ box }) => small.every((found) => overlapOfSmaller(found, box) < 0.3))
       .map(({ box, missed }) => ({ box, missed: missed + 1 }))
@@ -127,10 +121,6 @@ export class TileSweep {
     if (size === this.pyramidFor) return;
     this.pyramid = tilePyramid(width, height, minFaceFor(width, height, false));
     this.pyramidFor = size;
-    this.reset();
-  }
-
-  reset(): void {
     this.recent = [];
     this.next = 0;
     this.owed = 0;
