@@ -158,10 +158,21 @@ const started = performance.now();
 const results = await runScenes(scenes);
 const sceneSeconds = (performance.now() - started) / 1000;
 
-// Where the detector's box sits on an upright FER2013 face: the crop must undo this.
-const upright = results.flatMap((r, i) => (r.box && scenes[i].degrees === 0 ? [{ r, s: scenes[i] }] : []));
-const scales = upright.map(({ r, s }) => s.side / Math.max(r.box!.width, r.box!.height));
-const shifts = upright.map(({ r, s }) => (r.box!.y + r.box!.height / 2 - (s.y + s.side / 2)) / r.box!.height);
+/**
+ * Where the detector's box sits on the upright FER2013 faces among `sceneIndices` (what the box
+ * crop must undo): the face's side over the box's, and the box centre below the face's in box heights.
+ */
+function boxFraming(sceneIndices: number[]) {
+  const upright = sceneIndices.flatMap((i) => {
+    const box = results[i].box;
+    return box && scenes[i].degrees === 0 ? [{ box, s: scenes[i] }] : [];
+  });
+  return {
+    scales: upright.map(({ box, s }) => s.side / Math.max(box.width, box.height)),
+    shifts: upright.map(({ box, s }) => (box.y + box.height / 2 - (s.y + s.side / 2)) / box.height),
+  };
+}
+const { scales, shifts } = boxFraming(scenes.map((_, i) => i));
 /** Where each of BlazeFace's keypoints sits in the drawn FER2013 square (turn undone), as shares of its side: FER_KEYPOINTS. */
 const keypointTemplate = [0, 1, 2, 3, 4, 5].map((k) => {
   const placed = results.flatMap((r, i) => {
@@ -223,33 +234,30 @@ const accuracyWhere = (keep: (scene: Scene) => boolean, chosen = predictions) =>
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 /** Everything measured at one side: detection, accuracy by cause, crop fidelity and the detector's framing. */
 function sideReport(side: number) {
-  const all = everyScene.filter((i) => scenes[i].side === side);
+  const atSide = (scene: Scene) => scene.side === side;
+  const all = everyScene.filter((i) => atSide(scenes[i]));
   const detectedHere = all.filter((i) => predictionOf.has(i));
   const share = (xs: number[], right: (i: number) => boolean) =>
     round(xs.filter(right).length / Math.max(1, xs.length));
-  const uprightHere = detectedHere.filter((i) => scenes[i].degrees === 0);
-  const boxes = uprightHere.map((i) => ({ box: results[i].box!, scene: scenes[i] }));
+  const framing = boxFraming(all);
   return {
     frame: `${scenes[all[0]].frameWidth}x${scenes[all[0]].frameHeight}`,
     faces: all.length,
-    detected: round(detectedHere.length / all.length),
-    /** Through the pipeline: the live view's aligned crop of each detected face. */
-    accuracy: share(detectedHere, (i) => predictions[predictionOf.get(i)!] === labelOf(i)),
+    /** Detected, and right through the pipeline: the live view's aligned crop of each detected face. */
+    ...accuracyWhere(atSide),
     /** The same detected faces straight from the dataset. */
     direct: share(detectedHere, (i) => directPredictions[faceOf[i]] === labelOf(i)),
     /** The same faces cropped upright (no turn undone). */
-    upright: share(detectedHere, (i) => uprightPredictions[predictionOf.get(i)!] === labelOf(i)),
+    upright: accuracyWhere(atSide, uprightPredictions).accuracy,
     /** Every drawn face cropped at its true square: the resampling's share of the loss, no detector. */
     truthSquare: share(all, (i) => truthPredictions[i] === labelOf(i)),
     psnr: round(mean(all.map((i) => results[i].psnr)), 2),
     psnrCanvas: round(mean(all.map((i) => results[i].psnrCanvas)), 2),
-    faceSideOverBox: round(median(boxes.map(({ box, scene }) => scene.side / Math.max(box.width, box.height)))),
-    boxCentreBelowFaceCentre: round(
-      median(boxes.map(({ box, scene }) => (box.y + box.height / 2 - (scene.y + scene.side / 2)) / box.height)),
-    ),
+    faceSideOverBox: round(median(framing.scales)),
+    boxCentreBelowFaceCentre: round(median(framing.shifts)),
   };
 }
-// How well alignment reads the tilt: the drawn angle against the one measured from the eyes.
+// How well alignment reads the tilt: the drawn angle against the one the keypoint fit measured.
 const tiltErrors = found.flatMap((i) =>
   results[i].alignedDegrees ? [Math.abs(results[i].alignedDegrees! - scenes[i].degrees)] : [],
 );
