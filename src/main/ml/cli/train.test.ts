@@ -37,6 +37,16 @@ describe('npm run train protects finished models', () => {
     expect(forced.stderr).toContain('Dataset not found');
   });
 
+  it('refuses a --from folder that is not a model of the architecture being trained, before reading data', async () => {
+    const notModel = await temporaryDir();
+    const broken = await trainCli('--data', '/no/such/dataset', '--from', notModel);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('--from:');
+    const wrongArch = await trainCli('--data', '/no/such/dataset', '--arch', 'seed', '--from', 'resources/models/default');
+    expect(wrongArch.code).toBe(2);
+    expect(wrongArch.stderr).toContain('holds a default model and this run trains seed');
+  });
+
   it('states the recipes’ own defaults in its help', async () => {
     const help = await trainCli('--help');
     expect(help.stdout).toContain(`epochs (seed: ${SEED_RECIPE.epochs}, default: ${DEFAULT_RECIPE.epochs})`);

@@ -5,8 +5,8 @@ import { plural } from '../../../shared/format';
 import { formatReport } from '../data/dataset';
 import { loadDataset } from '../data/load';
 import { formatEvaluation } from '../evaluation/metrics';
-import { isArchitecture } from '../models/architectures';
-import { MODEL_FILE } from '../models/model-folder';
+import { isArchitecture, type Architecture } from '../models/architectures';
+import { MODEL_FILE, readMetadata } from '../models/model-folder';
 import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE } from '../training/protocol';
 import { DEFAULT_RECIPE, recipeFor, SEED_RECIPE } from '../training/recipes';
 import { BatchTooLargeError, trainModel } from '../training/trainer';
@@ -21,6 +21,7 @@ const USAGE = `Usage: npm run train -- --data <folder|fer2013.csv> --arch seed|d
   --lr X            base learning rate (seed: ${SEED_RECIPE.learningRate}, default: ${DEFAULT_RECIPE.learningRate})
   --out DIR         model folder to write (default: models/<arch>)
   --resume          continue from DIR/checkpoint
+  --from DIR        start from this model folder's weights (fine-tuning; same --arch)
   --force           train into DIR even though it already holds a finished model (replacing it)
   --seed N          seed for weights, shuffling and augmentation (default 1)
   --workers N       worker threads (default: one per core)
@@ -36,6 +37,7 @@ await runCli(USAGE, async () => {
       lr: { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'boolean', default: false },
+      from: { type: 'string' },
       force: { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       workers: { type: 'string' },
@@ -61,6 +63,7 @@ await runCli(USAGE, async () => {
     );
   }
 
+  const initFrom = values.from === undefined ? undefined : await fineTuneStart(values.from, values.arch);
   await createOutFolder(outDir);
 
   const dataset = await loadDataset(values.data);
@@ -75,6 +78,7 @@ await runCli(USAGE, async () => {
     recipe,
     outDir,
     resume: values.resume,
+    initFrom,
     seed: positiveInt('--seed', values.seed!),
     workers: values.workers ? positiveInt('--workers', values.workers) : undefined,
     maxBatchesPerEpoch: values['max-batches'] ? positiveInt('--max-batches', values['max-batches']) : undefined,
@@ -101,6 +105,18 @@ await runCli(USAGE, async () => {
     `Model written to ${outDir} (${result.epochsTrained} epochs${kept}, ${Math.round(result.trainingSeconds)} s)`,
   );
 });
+
+/** The --from model folder, checked before the dataset is read: a model of the architecture being trained. */
+async function fineTuneStart(folder: string, architecture: Architecture): Promise<string> {
+  const dir = path.resolve(folder);
+  const start = await readMetadata(dir).catch((error: unknown) => {
+    throw new UsageError(`--from: ${errorMessage(error)}`);
+  });
+  if (start.architecture !== architecture) {
+    throw new UsageError(`--from: ${dir} holds a ${start.architecture} model and this run trains ${architecture}`);
+  }
+  return dir;
+}
 
 /** Made before the dataset is read, so a folder that cannot be written fails at once, saying why. */
 async function createOutFolder(outDir: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTrainingConfig } from '../../../shared/training';
-import { DEFAULT_AUGMENT, WEBCAM_AUGMENT } from './augment';
+import { WEBCAM_AUGMENT } from './augment';
 import { classWeights, DEFAULT_RECIPE, learningRateAt, recipeFromConfig, SEED_RECIPE } from './recipes';
 
 describe('learning-rate schedules', () => {
@@ -59,7 +59,7 @@ describe('recipes from the wizard', () => {
   it('turns augmentations off one by one, and all off into none', () => {
     const config = defaultTrainingConfig('default');
     const noRotation = recipeFromConfig({ ...config, augment: { ...config.augment, rotate: false, flip: false } });
-    expect(noRotation.augment).toMatchObject({ maxRotation: 0, flip: false, maxShift: DEFAULT_AUGMENT.maxShift });
+    expect(noRotation.augment).toMatchObject({ maxRotation: 0, flip: false, maxShift: WEBCAM_AUGMENT.maxShift });
     const off = Object.fromEntries(Object.keys(config.augment).map((k) => [k, false])) as typeof config.augment;
     expect(recipeFromConfig({ ...config, augment: off }).augment).toBeNull();
   });
