@@ -358,6 +358,20 @@ test('a face calibrated before recording is shown calibrated, and the export hol
   }
   // Faces without a baseline have empty calibrated columns.
   for (const row of rows.filter((row) => Number(row.face_id) !== faceId)) expect(row.calibrated_neutral).toBe('');
+
+  // The baseline belongs to the model it was measured with: making another model live drops it, saying so.
+  expect(baseline.model).toBe('default');
+  await page.getByRole('button', { name: 'Models', exact: true }).click();
+  await page
+    .locator('[data-testid="model-row"][data-model-id="bundled:seed"]')
+    .getByRole('button', { name: 'Make live' })
+    .click();
+  await page.getByRole('button', { name: 'Live', exact: true }).click();
+  await expect(page.getByTestId('calibration-notice')).toContainText(
+    `The live model is now “seed”: the baseline of face #${faceId}, taken with “default”, no longer applies`,
+  );
+  await expect(page.locator('[data-testid="face"][data-calibrated="true"]')).toHaveCount(0);
+  await expect(page.getByTestId('baseline')).toHaveCount(0);
 });
 
 test("exports a session's report as a PDF holding its name, segments and dominant emotion, with the chart as PNG", async ({

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { EMOTIONS } from '../src/shared/emotions';
 import { expect, test } from './support/app';
 import { buildSmallDataset, hasSharedFer2013 } from './support/small-dataset';
+import { expectAppBackground, pageBackground } from './support/theme';
 
 test('the training wizard: dataset report, setup with an estimate, live curves, cancel and resume, report, make live', async ({
   app,
@@ -14,6 +15,9 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
   const bridge = app.bridge!;
   const dataset = buildSmallDataset(bridge.dir);
   await expect(page.getByTestId('ml-status')).toHaveAttribute('data-state', 'ready');
+  // The app's dark page, which no view may change (the PDF report's paper once leaked into Train).
+  const appBackground = await pageBackground(page);
+  expect(appBackground).not.toBe('rgb(255, 255, 255)');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
 
   // 1. The CSV form: counts per class and split, the imbalance, the skipped row, sample faces.
@@ -32,6 +36,7 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
   await page.getByTestId('skipped').locator('summary').click();
   await expect(page.getByTestId('skipped')).toContainText('small-fer2013.csv:');
   await expect(page.getByTestId('sample-faces').locator('canvas')).toHaveCount(7 * 8);
+  await expectAppBackground(page, appBackground, 'Train with a dataset chosen');
 
   // The folder form reads the same faces; its broken file is named.
   bridge.datasetPath = dataset.folder;
@@ -112,6 +117,7 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
   await expect(page.getByTestId('confusion').locator('tbody td').first()).toContainText('%');
   await expect(page.getByTestId('comparison')).toContainText('default (live)');
   await expect(page.getByTestId('mistakes').locator('figure').first()).toBeVisible();
+  await expectAppBackground(page, appBackground, "Train with a run's report open");
   await page.screenshot({ path: testInfo.outputPath('train-report.png'), fullPage: true });
 
   // Two epochs on 442 faces make a model far below the bundled one: the report says so, and
@@ -135,4 +141,10 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
   // The library lists it with the run that made it.
   await page.getByRole('button', { name: 'Models', exact: true }).click();
   await expect(page.locator('[data-testid="model-row"]', { hasText: 'Small FER' })).toContainText('run 1');
+
+  // Every view, with everything this run left behind, keeps the app's background.
+  for (const view of ['Live', 'History', 'Files', 'Models', 'Train']) {
+    await page.getByRole('button', { name: view, exact: true }).click();
+    await expectAppBackground(page, appBackground, view);
+  }
 });

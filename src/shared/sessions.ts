@@ -136,6 +136,8 @@ export interface BaselineInput {
   strength: number;
   /** How many frames of the face the baseline is the mean of. */
   frames: number;
+  /** The model it was measured with: it corrects that model's outputs and no other's. */
+  model: string;
 }
 
 /** A baseline stored with a session: in force for its face from `offsetMs` on. */

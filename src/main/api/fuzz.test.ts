@@ -66,6 +66,7 @@ function validCalls(): Record<InvokeMethod, Payload> {
         reference: [0.08, 0.01, 0.08, 0.08, 0.15, 0.05, 0.55],
         strength: 0.5,
         frames: 15,
+        model: 'default',
       },
     ],
     addMarker: [{ text: 'question 1' }],

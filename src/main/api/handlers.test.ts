@@ -232,6 +232,7 @@ describe('session API handlers', () => {
       reference,
       strength: 1,
       frames: 9,
+      model: 'default',
     };
     expect(await invokeHandler(handlers, 'setBaseline', [request])).toMatchObject({
       error: expect.stringMatching(/start recording first/),

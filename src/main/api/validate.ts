@@ -138,15 +138,16 @@ function distribution(field: string, value: unknown): number[] {
   return parsed;
 }
 
-/** setBaseline: a face, its baseline and the model's reference (two distributions), a strength and a frame count. */
+/** setBaseline: a face, its baseline and the model's reference (two distributions), a strength, a frame count and the model. */
 export function parseBaselineInput(payload: unknown): BaselineInput {
-  const input = expectObject('setBaseline', payload, ['faceId', 'baseline', 'reference', 'strength', 'frames']);
+  const input = expectObject('setBaseline', payload, ['faceId', 'baseline', 'reference', 'strength', 'frames', 'model']);
   return {
     faceId: integer('faceId', input.faceId, 0, Number.MAX_SAFE_INTEGER),
     baseline: distribution('baseline', input.baseline),
     reference: distribution('reference', input.reference),
     strength: unitInterval('strength', input.strength),
     frames: integer('frames', input.frames, 1, 100_000),
+    model: requiredText('model', input.model).slice(0, 200),
   };
 }
 

@@ -110,6 +110,13 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ALTER TABLE samples ADD COLUMN calibrated_neutral REAL;
       ALTER TABLE samples ADD COLUMN calibrated_top_label INTEGER;
     `),
+  // 7: the model a baseline was measured with (it corrects that model's outputs only). Earlier
+  // baselines were taken with their session's model, the only one the live view could apply them to.
+  (db) =>
+    db.exec(`
+      ALTER TABLE baselines ADD COLUMN model TEXT NOT NULL DEFAULT '';
+      UPDATE baselines SET model = COALESCE((SELECT model FROM sessions WHERE sessions.id = baselines.session_id), '');
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

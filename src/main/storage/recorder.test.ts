@@ -94,7 +94,7 @@ describe('SessionRecorder baselines', () => {
     const recorder = new SessionRecorder(store, session, { flushIntervalMs: 60_000, now: () => now });
     recorder.add([sample(1, 'sad', 0.4)]);
     now += 1_000;
-    const stored = recorder.setBaseline({ faceId: 1, baseline, reference, strength: 0.5, frames: 15 });
+    const stored = recorder.setBaseline({ faceId: 1, baseline, reference, strength: 0.5, frames: 15, model: 'default' });
     expect(stored).toMatchObject({ sessionId: session.id, faceId: 1, offsetMs: 1_000 });
     recorder.add([sample(1, 'sad', 0.4), sample(2, 'sad', 0.4)]);
     recorder.stop();
@@ -111,15 +111,36 @@ describe('SessionRecorder baselines', () => {
     expect(store.baselines(session.id)).toHaveLength(1);
   });
 
+  it('stops calibrating with a baseline once the live model is another one, and keeps which model it was', () => {
+    const store = new SessionStore(openDatabase(':memory:'));
+    let now = 10_000;
+    let model = 'default';
+    const session = store.createSession({ name: 'switch', startedAt: now, model });
+    const recorder = new SessionRecorder(store, session, {
+      flushIntervalMs: 60_000,
+      now: () => now,
+      activeModel: () => model,
+    });
+    recorder.setBaseline({ faceId: 1, baseline, reference, strength: 1, frames: 15, model: 'default' });
+    recorder.add([sample(1, 'sad', 0.4)]);
+    now += 1_000;
+    model = 'seed';
+    recorder.add([sample(1, 'sad', 0.4)]);
+    recorder.stop();
+    const samples = [...store.iterateSamples([session.id])];
+    expect(samples.map((s) => s.calibrated !== undefined)).toEqual([true, false]);
+    expect(store.baselines(session.id).map((b) => b.model)).toEqual(['default']);
+  });
+
   it("refuses a baseline for a file's analysis, and a strength outside [0, 1]", () => {
     const store = new SessionStore(openDatabase(':memory:'));
     const live = new SessionRecorder(store, store.createSession({ name: 'live' }), { flushIntervalMs: 60_000 });
-    expect(() => live.setBaseline({ faceId: 1, baseline, reference, strength: 2, frames: 5 })).toThrow(/strength/);
+    expect(() => live.setBaseline({ faceId: 1, baseline, reference, strength: 2, frames: 5, model: 'default' })).toThrow(/strength/);
     expect(store.baselines(live.session.id)).toEqual([]);
     live.stop();
     const file = store.createSession({ source: { kind: 'video', fileName: 'clip.webm', durationMs: 1_000 } });
     const analysis = new SessionRecorder(store, file, { flushIntervalMs: 60_000 });
-    expect(() => analysis.setBaseline({ faceId: 1, baseline, reference, strength: 0.5, frames: 5 })).toThrow(
+    expect(() => analysis.setBaseline({ faceId: 1, baseline, reference, strength: 0.5, frames: 5, model: 'default' })).toThrow(
       /live view/,
     );
     analysis.stop();

@@ -9,6 +9,8 @@ export interface RecorderOptions {
   /** How often buffered samples are written, in one transaction. */
   flushIntervalMs?: number;
   now?: () => number;
+  /** The live model's name: a baseline corrects that model's outputs only (absent: every baseline applies). */
+  activeModel?: () => string | undefined;
 }
 
 /**
@@ -19,11 +21,12 @@ export interface RecorderOptions {
 export class SessionRecorder {
   private buffer: TimedSample[] = [];
   private lastKept = new Map<number, number>();
-  /** Per face with a baseline: the factors that calibrate its probabilities. */
-  private readonly factors = new Map<number, number[]>();
+  /** Per face with a baseline: the factors that calibrate its probabilities, and the model they belong to. */
+  private readonly factors = new Map<number, { factors: number[]; model: string }>();
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly minGapMs: number;
   private readonly now: () => number;
+  private readonly activeModel: (() => string | undefined) | undefined;
 
   constructor(
     private readonly store: SessionStore,
@@ -31,6 +34,7 @@ export class SessionRecorder {
     options: RecorderOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.activeModel = options.activeModel;
     this.minGapMs = 1000 / (options.samplesPerFacePerSecond ?? DEFAULT_SAMPLES_PER_FACE_PER_SECOND);
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 1000);
     this.timer.unref?.();
@@ -54,10 +58,13 @@ export class SessionRecorder {
     // (33 ms for 33.33…), and each must still land in its own slot.
     const slot = Math.floor((exactMs + 0.5) / this.minGapMs);
     let kept = 0;
+    const model = this.activeModel?.();
     for (const face of faces) {
       if (this.lastKept.get(face.faceId) === slot) continue;
       this.lastKept.set(face.faceId, slot);
-      const factors = this.factors.get(face.faceId);
+      const calibration = this.factors.get(face.faceId);
+      // After the live model changes, another model's baseline would distort its outputs: raw only.
+      const factors = calibration && (!this.activeModel || calibration.model === model) ? calibration.factors : undefined;
       this.buffer.push({
         ...face,
         offsetMs,
@@ -76,7 +83,7 @@ export class SessionRecorder {
     if (this.session.source) throw new Error('Baselines are taken in the live view, not from a file being analysed');
     const factors = baselineFactors(input.baseline, input.reference, input.strength);
     const baseline = this.store.addBaseline(this.session.id, this.now() - this.session.startedAt, input);
-    this.factors.set(input.faceId, factors);
+    this.factors.set(input.faceId, { factors, model: input.model });
     return baseline;
   }
 

@@ -51,6 +51,7 @@ export class SessionService {
     const { samplesPerFacePerSecond, ...details } = request;
     const session = this.store.createSession({ ...details, model: this.options.activeModel() });
     this.recorder = new SessionRecorder(this.store, session, {
+      activeModel: this.options.activeModel,
       ...this.options.recorder,
       ...(samplesPerFacePerSecond ? { samplesPerFacePerSecond } : {}),
     });

@@ -52,7 +52,9 @@ describe('migrations', () => {
       if (version >= 1) {
         db.prepare("INSERT INTO sessions (name, started_at) VALUES ('kept', 1)").run();
         db.prepare(
-          `INSERT INTO samples VALUES (1, 200, 1, 0.1, 0.0, 0.1, 0.6, 0.1, 0.0, 0.1, 3, 0.6, 0.1, 0.2, 0.3, 0.4)`,
+          `INSERT INTO samples (session_id, offset_ms, face_id, angry, disgust, fear, happy, sad, surprise, neutral,
+             top_label, confidence, box_x, box_y, box_w, box_h)
+           VALUES (1, 200, 1, 0.1, 0.0, 0.1, 0.6, 0.1, 0.0, 0.1, 3, 0.6, 0.1, 0.2, 0.3, 0.4)`,
         ).run();
       }
       db.close();
@@ -74,6 +76,22 @@ describe('migrations', () => {
       expect(migrate(store.db)).toBe(SCHEMA_VERSION); // already current: nothing to do
       store.db.close();
     }
+  });
+
+  it("give a baseline taken before baselines named their model its session's model", () => {
+    const file = tempFile();
+    const db = new Database(file);
+    for (let v = 0; v < 6; v++) MIGRATIONS[v](db);
+    db.pragma('user_version = 6');
+    db.prepare("INSERT INTO sessions (name, started_at, model) VALUES ('calibrated', 1, 'seed')").run();
+    db.prepare(
+      `INSERT INTO baselines (session_id, face_id, offset_ms, frames, strength, baseline, reference)
+       VALUES (1, 1, 0, 20, 1, '[0,0,0,0,1,0,0]', '[0,0,0,0,0,0,1]')`,
+    ).run();
+    db.close();
+    const store = new SessionStore(openDatabase(file));
+    expect(store.baselines(1)).toMatchObject([{ faceId: 1, model: 'seed' }]);
+    store.db.close();
   });
 
   it('refuse a database from a newer version of the app', () => {
@@ -312,7 +330,7 @@ describe('calibrated samples', () => {
       { ...raw, offsetMs: 0, calibrated },
       { ...sample(2, 'happy'), offsetMs: 0 }, // a face without a baseline
     ]);
-    store.addBaseline(id, 0, { faceId: 1, baseline: sadResting, reference, strength: 1, frames: 20 });
+    store.addBaseline(id, 0, { faceId: 1, baseline: sadResting, reference, strength: 1, frames: 20, model: 'default' });
 
     const [first, second] = [...store.iterateSamples([id])];
     expect(first.probabilities).toEqual(raw.probabilities);
@@ -340,7 +358,7 @@ describe('calibrated samples', () => {
     expect(store.faceSummaries(id, 'calibrated')[0].dominant).toBe(EMOTIONS[topEmotionIndex(calibrated)]);
 
     expect(store.baselines(id)).toEqual([
-      { id: 1, sessionId: id, faceId: 1, offsetMs: 0, baseline: sadResting, reference, strength: 1, frames: 20 },
+      { id: 1, sessionId: id, faceId: 1, offsetMs: 0, baseline: sadResting, reference, strength: 1, frames: 20, model: 'default' },
     ]);
   });
 
@@ -351,7 +369,7 @@ describe('calibrated samples', () => {
       { ...sample(1, 'sad'), offsetMs: 0 },
       { ...sample(2, 'sad'), offsetMs: 500 },
     ]);
-    store.addBaseline(id, 400, { faceId: 2, baseline: sadResting, reference, strength: 0.5, frames: 10 });
+    store.addBaseline(id, 400, { faceId: 2, baseline: sadResting, reference, strength: 0.5, frames: 10, model: 'default' });
     store.mergeFaces(id, 1, 2);
     expect(store.baselines(id).map((b) => b.faceId)).toEqual([1]);
   });

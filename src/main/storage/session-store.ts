@@ -158,8 +158,8 @@ export class SessionStore {
   addBaseline(sessionId: number, offsetMs: number, input: BaselineInput): Baseline {
     const { lastInsertRowid } = this.db
       .prepare(
-        `INSERT INTO baselines (session_id, face_id, offset_ms, frames, strength, baseline, reference)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO baselines (session_id, face_id, offset_ms, frames, strength, baseline, reference, model)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         sessionId,
@@ -169,6 +169,7 @@ export class SessionStore {
         input.strength,
         JSON.stringify(input.baseline),
         JSON.stringify(input.reference),
+        input.model,
       );
     return { id: Number(lastInsertRowid), sessionId, offsetMs: Math.round(offsetMs), ...input };
   }
@@ -177,7 +178,7 @@ export class SessionStore {
   baselines(sessionId: number): Baseline[] {
     const rows = this.db
       .prepare(
-        `SELECT id, session_id AS sessionId, face_id AS faceId, offset_ms AS offsetMs, frames, strength, baseline, reference
+        `SELECT id, session_id AS sessionId, face_id AS faceId, offset_ms AS offsetMs, frames, strength, baseline, reference, model
          FROM baselines WHERE session_id = ? ORDER BY offset_ms, id`,
       )
       .all(sessionId) as (Omit<Baseline, 'baseline' | 'reference'> & { baseline: string; reference: string })[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyBaseline, baselineFactors } from '../../../shared/baseline';
 import { EMOTIONS } from '../../../shared/emotions';
-import { BaselineCapture, calibrateFrame } from './calibration';
+import { BaselineCapture, baselinesFor, calibrateFrame, droppedBaselinesNotice } from './calibration';
 import { MIN_BASELINE_FRAMES } from './config';
 import type { MonitorFrame } from './monitor';
 import type { TrackedFace } from './tracker';
@@ -51,12 +51,36 @@ describe('calibrateFrame', () => {
   it('shows calibrated faces corrected by their own baseline, and other faces as they are', () => {
     const sadReading = [0.12, 0.02, 0.08, 0.05, 0.4, 0.03, 0.3];
     const frame = frameOf(face(1, sadReading), face(2, sadReading));
-    const shown = calibrateFrame(frame, { 1: { faceId: 1, baseline: restingSad, reference, strength: 1, frames: 10 } });
+    const shown = calibrateFrame(frame, {
+      1: { faceId: 1, baseline: restingSad, reference, strength: 1, frames: 10, model: 'default' },
+    });
     const expected = applyBaseline(sadReading, baselineFactors(restingSad, reference, 1));
     expect(shown.faces[0].probabilities).toEqual(expected);
     expect(shown.faces[0].top).toEqual({ emotion: 'neutral', confidence: expected[6] });
     expect(shown.faces[0].latest).toBe(sadReading); // the recording still gets the raw values
     expect(shown.faces[1]).toBe(frame.faces[1]);
     expect(calibrateFrame(frame, {})).toBe(frame);
+  });
+});
+
+describe('baselines across a model switch', () => {
+  const taken = (faceId: number, model: string) => ({
+    faceId,
+    baseline: restingSad,
+    reference,
+    strength: 1,
+    frames: 10,
+    model,
+  });
+
+  it("keeps the live model's baselines and drops those of another model, naming them", () => {
+    const { kept, dropped } = baselinesFor({ 1: taken(1, 'default'), 2: taken(2, 'seed') }, 'seed');
+    expect(Object.keys(kept)).toEqual(['2']);
+    expect(dropped.map((b) => b.faceId)).toEqual([1]);
+    expect(droppedBaselinesNotice(dropped, 'seed')).toBe(
+      'The live model is now “seed”: the baseline of face #1, taken with “default”, no longer applies. ' +
+        "Calibrate again to correct this model's readings.",
+    );
+    expect(baselinesFor({ 1: taken(1, 'default') }, 'default').dropped).toEqual([]);
   });
 });

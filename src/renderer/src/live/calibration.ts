@@ -41,6 +41,32 @@ export class BaselineCapture {
   }
 }
 
+/**
+ * The baselines that still apply once `model` is live, and those measured with another model
+ * (a baseline corrects its own model's outputs: on another model's it would distort them).
+ */
+export function baselinesFor(
+  baselines: Readonly<Record<number, BaselineInput>>,
+  model: string,
+): { kept: Record<number, BaselineInput>; dropped: BaselineInput[] } {
+  const all = Object.values(baselines);
+  return {
+    kept: Object.fromEntries(all.filter((b) => b.model === model).map((b) => [b.faceId, b])),
+    dropped: all.filter((b) => b.model !== model),
+  };
+}
+
+/** What the live view says when a model switch drops baselines. */
+export function droppedBaselinesNotice(dropped: readonly BaselineInput[], model: string): string {
+  const faces = dropped.map((b) => `#${b.faceId}`).join(', ');
+  const models = [...new Set(dropped.map((b) => `“${b.model}”`))].join(' and ');
+  const one = dropped.length === 1;
+  return (
+    `The live model is now “${model}”: the baseline${one ? '' : 's'} of face${one ? '' : 's'} ${faces}, ` +
+    `taken with ${models}, no longer appl${one ? 'ies' : 'y'}. Calibrate again to correct this model's readings.`
+  );
+}
+
 /** The faces of a frame as the overlay shows them: calibrated by their baseline where they have one. */
 export function calibrateFrame(frame: MonitorFrame, baselines: Readonly<Record<number, BaselineInput>>): MonitorFrame {
   if (!frame.faces.some((face) => baselines[face.id])) return frame;
