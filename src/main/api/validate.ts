@@ -140,7 +140,14 @@ function distribution(field: string, value: unknown): number[] {
 
 /** setBaseline: a face, its baseline and the model's reference (two distributions), a strength, a frame count and the model. */
 export function parseBaselineInput(payload: unknown): BaselineInput {
-  const input = expectObject('setBaseline', payload, ['faceId', 'baseline', 'reference', 'strength', 'frames', 'model']);
+  const input = expectObject('setBaseline', payload, [
+    'faceId',
+    'baseline',
+    'reference',
+    'strength',
+    'frames',
+    'model',
+  ]);
   return {
     faceId: integer('faceId', input.faceId, 0, Number.MAX_SAFE_INTEGER),
     baseline: distribution('baseline', input.baseline),

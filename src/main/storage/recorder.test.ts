@@ -94,7 +94,14 @@ describe('SessionRecorder baselines', () => {
     const recorder = new SessionRecorder(store, session, { flushIntervalMs: 60_000, now: () => now });
     recorder.add([sample(1, 'sad', 0.4)]);
     now += 1_000;
-    const stored = recorder.setBaseline({ faceId: 1, baseline, reference, strength: 0.5, frames: 15, model: 'default' });
+    const stored = recorder.setBaseline({
+      faceId: 1,
+      baseline,
+      reference,
+      strength: 0.5,
+      frames: 15,
+      model: 'default',
+    });
     expect(stored).toMatchObject({ sessionId: session.id, faceId: 1, offsetMs: 1_000 });
     recorder.add([sample(1, 'sad', 0.4), sample(2, 'sad', 0.4)]);
     recorder.stop();
@@ -135,14 +142,16 @@ describe('SessionRecorder baselines', () => {
   it("refuses a baseline for a file's analysis, and a strength outside [0, 1]", () => {
     const store = new SessionStore(openDatabase(':memory:'));
     const live = new SessionRecorder(store, store.createSession({ name: 'live' }), { flushIntervalMs: 60_000 });
-    expect(() => live.setBaseline({ faceId: 1, baseline, reference, strength: 2, frames: 5, model: 'default' })).toThrow(/strength/);
+    expect(() =>
+      live.setBaseline({ faceId: 1, baseline, reference, strength: 2, frames: 5, model: 'default' }),
+    ).toThrow(/strength/);
     expect(store.baselines(live.session.id)).toEqual([]);
     live.stop();
     const file = store.createSession({ source: { kind: 'video', fileName: 'clip.webm', durationMs: 1_000 } });
     const analysis = new SessionRecorder(store, file, { flushIntervalMs: 60_000 });
-    expect(() => analysis.setBaseline({ faceId: 1, baseline, reference, strength: 0.5, frames: 5, model: 'default' })).toThrow(
-      /live view/,
-    );
+    expect(() =>
+      analysis.setBaseline({ faceId: 1, baseline, reference, strength: 0.5, frames: 5, model: 'default' }),
+    ).toThrow(/live view/);
     analysis.stop();
   });
 });

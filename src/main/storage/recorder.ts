@@ -64,7 +64,8 @@ export class SessionRecorder {
       this.lastKept.set(face.faceId, slot);
       const calibration = this.factors.get(face.faceId);
       // After the live model changes, another model's baseline would distort its outputs: raw only.
-      const factors = calibration && (!this.activeModel || calibration.model === model) ? calibration.factors : undefined;
+      const factors =
+        calibration && (!this.activeModel || calibration.model === model) ? calibration.factors : undefined;
       this.buffer.push({
         ...face,
         offsetMs,

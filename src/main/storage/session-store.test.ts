@@ -358,7 +358,17 @@ describe('calibrated samples', () => {
     expect(store.faceSummaries(id, 'calibrated')[0].dominant).toBe(EMOTIONS[topEmotionIndex(calibrated)]);
 
     expect(store.baselines(id)).toEqual([
-      { id: 1, sessionId: id, faceId: 1, offsetMs: 0, baseline: sadResting, reference, strength: 1, frames: 20, model: 'default' },
+      {
+        id: 1,
+        sessionId: id,
+        faceId: 1,
+        offsetMs: 0,
+        baseline: sadResting,
+        reference,
+        strength: 1,
+        frames: 20,
+        model: 'default',
+      },
     ]);
   });
 
@@ -369,7 +379,14 @@ describe('calibrated samples', () => {
       { ...sample(1, 'sad'), offsetMs: 0 },
       { ...sample(2, 'sad'), offsetMs: 500 },
     ]);
-    store.addBaseline(id, 400, { faceId: 2, baseline: sadResting, reference, strength: 0.5, frames: 10, model: 'default' });
+    store.addBaseline(id, 400, {
+      faceId: 2,
+      baseline: sadResting,
+      reference,
+      strength: 0.5,
+      frames: 10,
+      model: 'default',
+    });
     store.mergeFaces(id, 1, 2);
     expect(store.baselines(id).map((b) => b.faceId)).toEqual([1]);
   });

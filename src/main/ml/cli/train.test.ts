@@ -42,7 +42,14 @@ describe('npm run train protects finished models', () => {
     const broken = await trainCli('--data', '/no/such/dataset', '--from', notModel);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('--from:');
-    const wrongArch = await trainCli('--data', '/no/such/dataset', '--arch', 'seed', '--from', 'resources/models/default');
+    const wrongArch = await trainCli(
+      '--data',
+      '/no/such/dataset',
+      '--arch',
+      'seed',
+      '--from',
+      'resources/models/default',
+    );
     expect(wrongArch.code).toBe(2);
     expect(wrongArch.stderr).toContain('holds a default model and this run trains seed');
   });
