@@ -126,7 +126,8 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
     /no better than chance|less accurate than the live model/,
   );
   await expect(page.getByRole('button', { name: 'Make it the live model', exact: true })).toHaveCount(0);
-  await expect(page.getByTestId('report-calibration')).toContainText('expected calibration error');
+  // 70 validation faces cannot say how far a confidence can be trusted: no temperature, and the report says so.
+  await expect(page.getByTestId('report-calibration')).toContainText('70 validation faces are too few');
   await expect(page.getByTestId('report-epoch')).toContainText('last epoch (2)');
 
   // 5. Make it live anyway: the live monitor classifies with it, without a restart.
@@ -147,4 +148,32 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
     await page.getByRole('button', { name: view, exact: true }).click();
     await expectAppBackground(page, appBackground, view);
   }
+});
+
+test('a dataset smaller than one batch is named at the dataset step, and the setup offers a batch size that fits', async ({
+  app,
+}) => {
+  test.skip(!app.bridge, 'needs the test bridge to answer the dataset dialog');
+  test.skip(!hasSharedFer2013(), 'needs ../shared/fer2013');
+  const { page } = app;
+  const bridge = app.bridge!;
+  const tiny = buildSmallDataset(bridge.dir, { name: 'tiny-fer2013', trainPerClass: 15 });
+  const trainImages = tiny.trainImages.reduce((a, b) => a + b, 0);
+  expect(trainImages).toBeLessThan(128);
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  bridge.datasetPath = tiny.folder;
+  await page.getByRole('button', { name: 'Choose a folder…' }).click();
+  await expect(page.getByTestId('small-dataset')).toContainText(
+    `${trainImages} training images are fewer than one batch of the default model's 128`,
+  );
+  await page.getByRole('button', { name: 'Next: set up training' }).click();
+  const batchSize = page.getByLabel('Batch size', { exact: true });
+  await expect(
+    page.getByText(`fewer than one batch of 128: choose a batch size of at most ${trainImages}`),
+  ).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start training' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Use a batch size of 16' }).click();
+  await expect(batchSize).toHaveValue('16');
+  await expect(page.getByText('fewer than one batch')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled();
 });

@@ -15,17 +15,20 @@ const TEST_PER_CLASS = 10;
  * Kaggle folder layout, and the same faces as a fer2013.csv, each with one broken item (a file
  * that is not an image, a row with too few pixels). Built in `dir`; nothing is copied into the repo.
  */
-export function buildSmallDataset(dir: string): { folder: string; csv: string; trainImages: number[] } {
-  const folder = path.join(dir, 'small-fer2013');
+export function buildSmallDataset(
+  dir: string,
+  { name = 'small-fer2013', trainPerClass = TRAIN_PER_CLASS } = {},
+): { folder: string; csv: string; trainImages: number[] } {
+  const folder = path.join(dir, name);
   const rows = ['emotion,pixels,Usage'];
   const trainImages: number[] = [];
   for (const [split, usage, perClass] of [
-    ['train', 'Training', TRAIN_PER_CLASS],
+    ['train', 'Training', trainPerClass],
     ['test', 'PublicTest', TEST_PER_CLASS],
   ] as const) {
     EMOTIONS.forEach((emotion, label) => {
       const source = path.join(SHARED_FER2013, split, emotion);
-      const count = split === 'train' && emotion === 'disgust' ? perClass / 5 : perClass;
+      const count = split === 'train' && emotion === 'disgust' ? Math.ceil(perClass / 5) : perClass;
       const files = readdirSync(source).sort().slice(0, count);
       mkdirSync(path.join(folder, split, emotion), { recursive: true });
       for (const file of files) {
@@ -38,7 +41,7 @@ export function buildSmallDataset(dir: string): { folder: string; csv: string; t
   // One broken item in each form, which the report must list as skipped.
   writeFileSync(path.join(folder, 'train', 'happy', 'broken.jpg'), 'not a jpeg');
   rows.push('3,12 34 56,Training');
-  const csv = path.join(dir, 'small-fer2013.csv');
+  const csv = path.join(dir, `${name}.csv`);
   writeFileSync(csv, `${rows.join('\n')}\n`);
   return { folder, csv, trainImages };
 }

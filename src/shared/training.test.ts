@@ -5,6 +5,7 @@ import {
   defaultTrainingConfig,
   reportVerdict,
   settingProblems,
+  batchSizeFor,
   splitLabel,
   viewsLabel,
   type EvaluationReport,
@@ -77,6 +78,24 @@ describe('what a training report recommends', () => {
     expect(settingProblems({ ...good, epochs: 2.5 }).epochs).toMatch(/whole number from 1 to 500/);
     expect(settingProblems({ ...good, batchSize: 4 }).batchSize).toMatch(/from 8 to 1024/);
     expect(settingProblems({ ...good, name: '  ' }).name).toBeDefined();
+  });
+
+  it('checks the batch size against the training images, naming one that fits', () => {
+    const good = defaultTrainingConfig('default');
+    expect(settingProblems({ ...good, batchSize: 128 }, 126).batchSize).toBe(
+      'This dataset has 126 training images, fewer than one batch of 128: choose a batch size of at most 126 ' +
+        '(16 gives 7 steps an epoch), or add images.',
+    );
+    expect(settingProblems({ ...good, batchSize: 64 }, 126)).toEqual({});
+    expect(settingProblems({ ...good, batchSize: 8 }, 5).batchSize).toMatch(
+      /too few for the smallest batch \(8\): add images/,
+    );
+    expect([batchSizeFor(126), batchSizeFor(28_709), batchSizeFor(8), batchSizeFor(7)]).toEqual([
+      16,
+      1024,
+      8,
+      undefined,
+    ]);
   });
 });
 

@@ -64,6 +64,12 @@ export interface ClassificationMetrics {
  */
 export type EvaluatedSplit = SplitName | 'held-out train' | 'all';
 
+/**
+ * Fewer validation faces than this cannot say how far a confidence can be trusted: no temperature
+ * is fitted on them (14 faces once gave T = 20), and reports say the confidences are uncalibrated.
+ */
+export const MIN_CALIBRATION_FACES = 200;
+
 /** A model scored on labelled faces, with how its probabilities were produced and how honest they are. */
 export interface EvaluationReport extends ClassificationMetrics {
   split: EvaluatedSplit;
@@ -168,9 +174,25 @@ export const TRAINING_LIMITS = {
   learningRate: { min: 1e-6, max: 1 },
 } as const;
 
-/** Why each setting that cannot be used cannot (none: the setup can start). */
+/**
+ * A batch size for a dataset of `trainImages` training faces: the largest power of two that still
+ * gives four steps an epoch, at least the smallest allowed; undefined when too few for any batch.
+ */
+export function batchSizeFor(trainImages: number): number | undefined {
+  const { min, max } = TRAINING_LIMITS.batchSize;
+  if (trainImages < min) return undefined;
+  let size = min;
+  while (size * 2 <= trainImages / 4 && size * 2 <= max) size *= 2;
+  return size;
+}
+
+/**
+ * Why each setting that cannot be used cannot (none: the setup can start). `trainImages`, where
+ * known, is checked against the batch size: an epoch needs at least one whole batch.
+ */
 export function settingProblems(
   config: Pick<TrainingConfig, 'name' | 'epochs' | 'batchSize' | 'learningRate'>,
+  trainImages?: number,
 ): Partial<Record<'name' | 'epochs' | 'batchSize' | 'learningRate', string>> {
   const problems: Partial<Record<'name' | 'epochs' | 'batchSize' | 'learningRate', string>> = {};
   const whole = (value: unknown, { min, max }: { min: number; max: number }, what: string) =>
@@ -181,6 +203,13 @@ export function settingProblems(
   const batchSize = whole(config.batchSize, TRAINING_LIMITS.batchSize, 'The batch size');
   if (epochs) problems.epochs = epochs;
   if (batchSize) problems.batchSize = batchSize;
+  else if (trainImages !== undefined && config.batchSize > trainImages) {
+    const fits = batchSizeFor(trainImages);
+    problems.batchSize = fits
+      ? `This dataset has ${trainImages} training images, fewer than one batch of ${config.batchSize}: ` +
+        `choose a batch size of at most ${trainImages} (${fits} gives ${Math.floor(trainImages / fits)} steps an epoch), or add images.`
+      : `This dataset has ${trainImages} training images, too few for the smallest batch (${TRAINING_LIMITS.batchSize.min}): add images.`;
+  }
   const { min, max } = TRAINING_LIMITS.learningRate;
   const rate = config.learningRate;
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < min || rate > max) {

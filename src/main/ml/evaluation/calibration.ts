@@ -7,7 +7,7 @@
  * probabilities themselves, with no change to the model.
  */
 import { NUM_CLASSES, topEmotionIndex } from '../../../shared/emotions';
-import type { EvaluatedSplit } from '../../../shared/training';
+import { MIN_CALIBRATION_FACES, type EvaluatedSplit } from '../../../shared/training';
 import type { ModelMetadata } from '../models/model-folder';
 
 /** Equal-width confidence bins for the expected calibration error (the usual 15). */
@@ -49,10 +49,11 @@ export function negativeLogLikelihood(probabilities: Float32Array, labels: Array
 
 /**
  * The temperature that minimises the negative log-likelihood of `labels` (golden-section search
- * over log T in [1/20, 20]; the likelihood is unimodal in T).
+ * over log T in [1/20, 20]; the likelihood is unimodal in T). 1 (none) on fewer than
+ * MIN_CALIBRATION_FACES faces, too few to fit it.
  */
 export function fitTemperature(probabilities: Float32Array, labels: ArrayLike<number>): number {
-  if (labels.length === 0) return 1;
+  if (labels.length < MIN_CALIBRATION_FACES) return 1;
   const loss = (logT: number) => negativeLogLikelihood(applyTemperature(probabilities, Math.exp(logT)), labels);
   const ratio = (Math.sqrt(5) - 1) / 2;
   let low = Math.log(1 / 20);
