@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { valence } from '../src/shared/affect';
 import { applyBaseline, baselineFactors } from '../src/shared/baseline';
 import { EMOTIONS } from '../src/shared/emotions';
+import { formatDuration } from '../src/shared/format';
 import { reportHash } from '../src/shared/report';
 import { expect, test } from './support/app';
 import { pdfText } from './support/pdf';
@@ -145,6 +146,10 @@ test('compares two recorded sessions: both timelines drawn, zooming one zooms th
   await page.getByRole('checkbox', { name: 'Select First take' }).check();
   await page.getByRole('checkbox', { name: 'Select Second take' }).check();
   await page.getByRole('button', { name: 'Compare (2)' }).click();
+  // Names as the user wrote them ("First take", not "First Take").
+  await expect(page.getByTestId('compare').getByRole('rowheader').first()).toHaveText(/^(First|Second) take \(/, {
+    useInnerText: true,
+  });
   const charts = page.getByTestId('compare').getByTestId('timeline-chart');
   await expect(charts).toHaveCount(2);
   await expect(charts.nth(1)).toHaveAttribute('data-range', /.+/);
@@ -228,7 +233,22 @@ test('recording needs a running camera, shows in the header from every view, mov
   await page.keyboard.press('Alt+m');
   const session = () => store.listSessions()[0];
   await expect.poll(() => store.markers(session().id).length).toBe(1);
-  expect(store.markers(session().id)[0].text).toMatch(/^Marker at \d+:\d\d$/);
+  // Named after its stored time, as History shows it and as the recording clock read then.
+  const [marker] = store.markers(session().id);
+  expect(marker.text).toBe(`Marker at ${formatDuration(marker.offsetMs)}`);
+
+  // One clock: the header and the controls, read in the same instant, show the same time as it ticks.
+  const readClocks = () =>
+    page.evaluate(() =>
+      ['rec-indicator', 'recording-clock'].map(
+        (id) => /\d+:\d\d/.exec(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? '')?.[0],
+      ),
+    );
+  for (let tick = 0; tick < 3; tick++) {
+    const [header, controls] = await readClocks();
+    expect(controls, `the controls' clock against the header's ${header}`).toBe(header);
+    await expect(page.getByTestId('rec-indicator')).not.toContainText(header!); // the next second
+  }
 
   // Outside Live the header says a recording is running, with its time, and leads back.
   await page.getByRole('button', { name: 'Models', exact: true }).click();

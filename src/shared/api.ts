@@ -143,7 +143,8 @@ export interface EmotionMonitorApi {
    * calibrated by it (src/shared/baseline.ts). Fails when nothing is being recorded live.
    */
   setBaseline(request: BaselineInput): Promise<Baseline>;
-  addMarker(request: { text: string }): Promise<Marker>;
+  /** A marker on the live recording, now; without text (or blank), named after its time on the recording clock. */
+  addMarker(request: { text?: string }): Promise<Marker>;
   /** Adds a marker to any session at a time of its own (History). */
   addSessionMarker(request: { sessionId: number; offsetMs: number; text: string }): Promise<Marker>;
   /** Renames and/or moves a marker. */

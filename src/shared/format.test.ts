@@ -7,6 +7,9 @@ describe('durations and dates', () => {
     expect(formatDuration(754_000)).toBe('12:34');
     expect(formatDuration(3_723_000)).toBe('1:02:03');
     expect(formatDuration(6_300, 1)).toBe('0:06.3');
+    // A clock's truncation: 3.9 s is still 0:03 (the recording clock, marker names and History agree).
+    expect([formatDuration(3_100), formatDuration(3_999), formatDuration(4_000)]).toEqual(['0:03', '0:03', '0:04']);
+    expect(formatDuration(300, 1)).toBe('0:00.3');
   });
 
   it('labels axis ticks closer than a second with the decimals that tell them apart', () => {

@@ -3,10 +3,15 @@
  * user's locale through Intl, and one way of writing a duration.
  */
 
-/** 0:05, 12:34, 1:02:03; with `fractionDigits`, 0:05.3 (for axis ticks closer than a second). */
+/**
+ * 0:05, 12:34, 1:02:03; with `fractionDigits`, 0:05.3 (for axis ticks closer than a second).
+ * Truncated as a clock is: 3.9 s has not yet reached 0:04, so the recording clock, a marker's name
+ * and History agree on every time.
+ */
 export function formatDuration(ms: number, fractionDigits = 0): string {
   const scale = 10 ** fractionDigits;
-  const totalTenths = Math.max(0, Math.round((ms / 1000) * scale));
+  // The small slack keeps 0.3 s at 0:00.3 although 0.3 * 10 is 2.9999… in floating point.
+  const totalTenths = Math.max(0, Math.floor((ms / 1000) * scale + 1e-6));
   const total = Math.floor(totalTenths / scale);
   const pad = (n: number) => String(n).padStart(2, '0');
   const hours = Math.floor(total / 3600);

@@ -297,7 +297,7 @@ describe('session API handlers', () => {
     ],
     ['recordFaces', [{ faces: [{ ...face(-1) }] }], /faceId must be a whole number/],
     ['recordFaces', [{ faces: [{ ...face(1), box: { x: 'a' } }] }], /box.x must be a number/],
-    ['addMarker', [{ text: '   ' }], /text must not be empty/],
+    ['addMarker', [{ text: 42 }], /text must be text/],
     ['addMarker', [{ text: 'x'.repeat(10_001) }], /longer than 10000/],
     ['getSessionDetail', [{ id: 1, bucketMs: 0 }], /bucketMs must be a whole number/],
     ['getSessionDetail', [{ id: 'one', bucketMs: 1000 }], /id must be a whole number/],

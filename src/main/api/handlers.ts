@@ -137,7 +137,7 @@ export function createApiHandlers({
       expectNoPayload('setBaseline (after its request)', args.slice(1));
       return sessions.setBaseline(parseBaselineInput(args[0]));
     },
-    addMarker: async (...args) => sessions.addMarker(requiredText('text', single('addMarker', args, ['text']).text)),
+    addMarker: async (...args) => sessions.addMarker(optionalText('text', single('addMarker', args, ['text']).text)),
     addSessionMarker: async (...args) => {
       const request = single('addSessionMarker', args, ['sessionId', 'offsetMs', 'text']);
       return sessions.addMarkerAt(

@@ -83,6 +83,19 @@ describe('SessionRecorder', () => {
   });
 });
 
+describe('SessionRecorder markers', () => {
+  it('names a marker without text after its stored time, truncated as the recording clock shows it', () => {
+    const store = new SessionStore(openDatabase(':memory:'));
+    let now = 50_000;
+    const session = store.createSession({ name: 'markers', startedAt: now });
+    const recorder = new SessionRecorder(store, session, { flushIntervalMs: 60_000, now: () => now });
+    now += 3_900; // the clock still shows 0:03
+    expect(recorder.addMarker()).toMatchObject({ offsetMs: 3_900, text: 'Marker at 0:03' });
+    expect(recorder.addMarker('  question 2 ')).toMatchObject({ text: 'question 2' });
+    recorder.stop();
+  });
+});
+
 describe('SessionRecorder baselines', () => {
   const reference = [0.05, 0.01, 0.05, 0.05, 0.1, 0.04, 0.7];
   const baseline = [0.1, 0.01, 0.05, 0.04, 0.5, 0.02, 0.28];

@@ -1,5 +1,6 @@
 import { DEFAULT_SAMPLES_PER_FACE_PER_SECOND } from '../../shared/api';
 import { applyBaseline, baselineFactors } from '../../shared/baseline';
+import { formatDuration } from '../../shared/format';
 import type { Baseline, BaselineInput, SampleInput, SessionSummary } from '../../shared/sessions';
 import type { SessionStore, TimedSample } from './session-store';
 
@@ -88,9 +89,11 @@ export class SessionRecorder {
     return baseline;
   }
 
-  addMarker(text: string) {
+  /** A marker now; without text, named after its time as the recording clock shows it. */
+  addMarker(text?: string) {
     if (this.session.source) throw new Error('Markers are added to live recordings, not to a file being analysed');
-    return this.store.addMarker(this.session.id, this.now() - this.session.startedAt, text);
+    const offsetMs = this.now() - this.session.startedAt;
+    return this.store.addMarker(this.session.id, offsetMs, text?.trim() || `Marker at ${formatDuration(offsetMs)}`);
   }
 
   flush(): void {

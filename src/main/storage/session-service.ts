@@ -73,7 +73,7 @@ export class SessionService {
     return this.recorder?.add(faces, videoOffsetMs) ?? 0;
   }
 
-  addMarker(text: string): Marker {
+  addMarker(text?: string): Marker {
     if (!this.recorder) throw new Error('Markers can only be added while recording');
     return this.recorder.addMarker(text);
   }
