@@ -6,6 +6,7 @@ import { applyBaseline, baselineFactors } from '../src/shared/baseline';
 import { EMOTIONS } from '../src/shared/emotions';
 import { formatDuration } from '../src/shared/format';
 import { reportHash } from '../src/shared/report';
+import type { MarkerLabel } from '../src/renderer/src/history/marker-labels';
 import { expect, test } from './support/app';
 import { pdfText } from './support/pdf';
 
@@ -424,6 +425,7 @@ test("exports a session's report as a PDF holding its name, segments and dominan
     })),
   ]);
   store.addMarker(session.id, 8_000, 'Question about goals');
+  store.addMarker(session.id, 8_500, 'Break'); // half a second apart: their labels must not collide
   store.nameFace(session.id, 1, 'Participant A');
   store.setNotes(session.id, 'Second half after the break.');
   store.endSession(session.id, session.startedAt + 11_000);
@@ -455,6 +457,17 @@ test("exports a session's report as a PDF holding its name, segments and dominan
     `${new URL(page.url()).origin}/index.html${reportHash({ sessionId: session.id, values: 'calibrated' })}`,
   );
   await expect(report.locator('[data-report-state="ready"]')).toBeVisible();
+  // Close markers: both labels whole, clear of each other and inside the chart.
+  const chartBox = (await report.getByTestId('report-timeline').boundingBox())!;
+  const labels = JSON.parse(
+    (await report.getByTestId('report-timeline').getAttribute('data-marker-labels'))!,
+  ) as MarkerLabel[];
+  expect(labels.map((label) => label.text)).toEqual(['Question about goals', 'Break']);
+  const [first, second] = labels;
+  const apart =
+    first.row !== second.row || first.left + first.width <= second.left || second.left + second.width <= first.left;
+  expect(apart, JSON.stringify(labels)).toBe(true);
+  for (const label of labels) expect(label.left + label.width).toBeLessThanOrEqual(chartBox.width);
   await report.screenshot({ path: testInfo.outputPath('report.png') });
   await report.close();
 });
