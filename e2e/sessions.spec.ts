@@ -315,6 +315,9 @@ test('a face named while recording keeps its name in History and the CSV, and a 
   await page.getByRole('combobox', { name: 'Face to merge into' }).selectOption(String(faceId));
   await page.getByRole('button', { name: 'Merge', exact: true }).click();
   await expect(page.getByTestId('participant')).toHaveCount(faces.length - 1);
+  // Everything that counts the faces follows at once: the detail's header and the History list.
+  await expect(page.getByTestId('detail-meta')).toContainText(`${faces.length - 1} faces`);
+  await expect(page.getByTestId('session-item').first()).toContainText(`${faces.length - 1} faces`);
   await page.getByTestId('participants').scrollIntoViewIfNeeded();
   await page.screenshot({ path: testInfo.outputPath('history-faces.png') });
   expect(bridge.store.faces(recording.id)).not.toContain(other);
