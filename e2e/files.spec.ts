@@ -210,7 +210,11 @@ test('photos dropped on the window open the Files view and are analysed', async 
     transfer.items.add(new File([data], 'dropped.png', { type: 'image/png' }));
     return transfer;
   }, bytes);
+  // Held over the window, the files are met with a cue saying they can be dropped.
+  await page.dispatchEvent('main', 'dragenter', { dataTransfer });
+  await expect(page.getByTestId('drop-overlay')).toBeVisible();
   await page.dispatchEvent('main', 'drop', { dataTransfer });
+  await expect(page.getByTestId('drop-overlay')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Files', exact: true })).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('photo-analysis')).toHaveAttribute('data-phase', 'done');
   await expect(page.locator('[data-testid="photo"][data-file="dropped.png"]')).toHaveAttribute('data-faces', '1');

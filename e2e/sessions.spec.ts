@@ -234,6 +234,10 @@ test('recording needs a running camera, shows in the header from every view, mov
   await page.keyboard.press('Alt+m');
   const session = () => store.listSessions()[0];
   await expect.poll(() => store.markers(session().id).length).toBe(1);
+  // Said where the user is looking: beside the recording controls.
+  await expect(page.getByTestId('recording-notice')).toContainText(
+    `Marker “${store.markers(session().id)[0].text}” added at`,
+  );
   // Named after its stored time, as History shows it and as the recording clock read then.
   const [marker] = store.markers(session().id);
   expect(marker.text).toBe(`Marker at ${formatDuration(marker.offsetMs)}`);
@@ -262,6 +266,10 @@ test('recording needs a running camera, shows in the header from every view, mov
   await expect(record).toBeVisible();
   await expect(page.getByTestId('rec-indicator')).toHaveCount(0);
   expect(session().endedAt).toBeDefined();
+  // Where the session went, and the way there.
+  await expect(page.getByTestId('recording-notice')).toContainText(`Saved “${session().name}”`);
+  await page.getByTestId('recording-notice').getByRole('button', { name: 'Open in History' }).click();
+  await expect(page.getByTestId('session-detail')).toHaveAttribute('aria-label', `Session ${session().name}`);
 });
 
 test('an empty session says it is empty, without a chart, zoom buttons or a table of zeros', async ({ app }) => {
@@ -437,7 +445,7 @@ test("exports a session's report as a PDF holding its name, segments and dominan
   await page.getByTestId('session-item').first().getByRole('button').first().click();
   bridge.savePath = path.join(bridge.dir, 'coaching report.pdf');
   await page.getByRole('button', { name: 'Export report…' }).click();
-  await expect(page.getByTestId('export-message')).toContainText('Saved the report');
+  await expect(page.getByTestId('session-detail').getByTestId('export-message')).toContainText('Saved the report');
 
   const { text } = await pdfText(bridge.savePath);
   const words = text.replace(/\s+/g, ' ');
