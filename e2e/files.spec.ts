@@ -130,10 +130,11 @@ test('analyses photos with one, two and no faces, refuses a file that is not an 
   await expect(card('happy.png')).toHaveAttribute('data-faces', '1');
   await expect(card('pair.jpg')).toHaveAttribute('data-faces', '2');
   await expect(card('empty.webp')).toHaveAttribute('data-faces', '0');
-  await expect(card('empty.webp').getByTestId('photo-no-face')).toHaveText('No face found');
+  await expect(card('empty.webp').getByTestId('photo-no-face')).toContainText('No face found. Faces narrower than');
+  await expect(card('empty.webp').getByTestId('photo-no-face')).toContainText('crop closer to the face');
   await expect(card('surprise.bmp')).toHaveAttribute('data-faces', '1');
   await expect(card('notes.jpg').getByTestId('photo-error')).toContainText(
-    '"notes.jpg" is not an image this app can read',
+    '"notes.jpg" cannot be read: it is damaged, or not really a JPEG, PNG, WebP or BMP image',
   );
   await expect(card('happy.png').getByTestId('photo-face')).toHaveAttribute('data-emotion', 'happy');
   await expect(card('surprise.bmp').getByTestId('photo-face')).toHaveAttribute('data-emotion', 'surprise');

@@ -28,6 +28,7 @@ test('the model library imports a model, makes it live without a restart, and re
   truncateSync(path.join(broken, 'weights.bin'), 100);
   bridge.folder = broken;
   await page.getByRole('button', { name: 'Import a model folder…' }).click();
+  await expect(page.getByTestId('models-error')).toContainText(`Could not import ${broken}: `);
   await expect(page.getByTestId('models-error')).toContainText('truncated');
   await expect(page.getByTestId('model-row')).toHaveCount(2);
 

@@ -218,6 +218,13 @@ test('recording needs a running camera, shows in the header from every view, mov
   await expect(record).toBeDisabled();
   await expect(page.getByText('Start the camera to record.')).toBeVisible();
   await expect(page.getByTestId('camera-indicator')).toHaveCount(0);
+  // A sample rate beyond what a recording keeps is brought into range where the user sees it.
+  const rate = page.getByLabel('Samples a second per face');
+  await rate.fill('100');
+  await rate.press('Tab');
+  await expect(rate).toHaveValue('30');
+  await expect(page.getByTestId('recording-notice')).toContainText('go from 1 to 30: set to 30');
+  await rate.fill('5');
 
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByTestId('face').first()).toBeVisible();

@@ -75,6 +75,14 @@ export interface MlStatus {
 
 /** Samples kept per face per second while recording, unless the user picks another rate (1 to 30). */
 export const DEFAULT_SAMPLES_PER_FACE_PER_SECOND = 5;
+/** The most samples a recording keeps per face per second (a camera's frame rate). */
+export const MAX_SAMPLES_PER_FACE_PER_SECOND = 30;
+
+/** A typed sample rate as a recording can keep it: whole, from 1 to the maximum (the default for nonsense). */
+export function sampleRateFrom(value: number): number {
+  if (!Number.isFinite(value)) return DEFAULT_SAMPLES_PER_FACE_PER_SECOND;
+  return Math.min(MAX_SAMPLES_PER_FACE_PER_SECOND, Math.max(1, Math.round(value)));
+}
 
 /** Longest video a session may be analysed from: 24 hours. */
 export const MAX_VIDEO_MS = 24 * 3_600_000;

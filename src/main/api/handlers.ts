@@ -1,4 +1,5 @@
 import {
+  MAX_SAMPLES_PER_FACE_PER_SECOND,
   MAX_VIDEO_MS,
   type AppInfo,
   type ClassifyResult,
@@ -112,7 +113,12 @@ export function createApiHandlers({
       return sessions.startRecording({
         name: optionalText('name', request.name),
         camera: optionalText('camera', request.camera),
-        samplesPerFacePerSecond: optionalInteger('samplesPerFacePerSecond', request.samplesPerFacePerSecond, 1, 30),
+        samplesPerFacePerSecond: optionalInteger(
+          'samplesPerFacePerSecond',
+          request.samplesPerFacePerSecond,
+          1,
+          MAX_SAMPLES_PER_FACE_PER_SECOND,
+        ),
         source: parseSessionSource(request.source),
       });
     },

@@ -63,7 +63,10 @@ describe('ModelLibrary', () => {
   ])('refuses to import a folder with %s, saying why, and copies nothing', async (_name, breakIt, reason) => {
     const userDir = temp();
     const library = new ModelLibrary(BUNDLED, userDir);
-    await expect(library.import(brokenCopy(breakIt))).rejects.toThrow(reason);
+    const broken = brokenCopy(breakIt);
+    await expect(library.import(broken)).rejects.toThrow(reason);
+    // It says that the import failed and which folder it was.
+    await expect(library.import(broken)).rejects.toThrow(`Could not import ${broken}: `);
     expect((await library.list()).filter((m) => !m.bundled)).toEqual([]);
   });
 

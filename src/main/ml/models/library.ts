@@ -1,7 +1,16 @@
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelEntry } from '../../../shared/models';
-import { checkModelFolder, METADATA_FILE, MODEL_FILE, readMetadata, WEIGHTS_FILE, writeMetadata } from './model-folder';
+import { errorMessage } from '../../../shared/errors';
+import {
+  checkModelFolder,
+  METADATA_FILE,
+  MODEL_FILE,
+  ModelLoadError,
+  readMetadata,
+  WEIGHTS_FILE,
+  writeMetadata,
+} from './model-folder';
 
 const BUNDLED = 'bundled:';
 const USER = 'user:';
@@ -31,7 +40,9 @@ export class ModelLibrary {
 
   /** Copies a model folder into the user's models after checking every file. */
   async import(source: string): Promise<ModelEntry> {
-    const { metadata } = await checkModelFolder(source);
+    const { metadata } = await checkModelFolder(source).catch((error: unknown) => {
+      throw new ModelLoadError(`Could not import ${source}: ${errorMessage(error)}`);
+    });
     await mkdir(this.userDir, { recursive: true });
     const taken = new Set(await readdir(this.userDir).catch(() => []));
     const base = slug(metadata.name) || 'model';

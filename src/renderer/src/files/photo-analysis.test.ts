@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
 import type { PhotoResult } from '../../../shared/photos';
 import type { FramePipeline } from '../live/monitor';
-import { analysePhotos } from './photo-analysis';
+import { analysePhotos, noFaceAdvice } from './photo-analysis';
 
 /** Decoding as the browser does it: images decode to their size, anything else is refused. */
 const decoded = new Map<string, { width: number; height: number }>([
@@ -48,7 +48,12 @@ describe('analysePhotos', () => {
     expect(done).toBe(4);
     expect(results.map((r) => [r.fileName, r.width, r.faces.length, r.error ?? ''])).toEqual([
       ['one.jpg', 4000, 1, ''],
-      ['notes.txt', 0, 0, '"notes.txt" is not an image this app can read (JPEG, PNG, WebP or BMP), or it is damaged'],
+      [
+        'notes.txt',
+        0,
+        0,
+        '"notes.txt" is not a photo or a video: the app analyses JPEG, PNG, WebP and BMP photos, and WebM, MP4, MKV, MOV and OGV videos',
+      ],
       ['two.png', 640, 2, ''],
       ['none.webp', 800, 0, ''],
     ]);
@@ -79,5 +84,15 @@ describe('analysePhotos', () => {
     expect(results[0].faces).toHaveLength(2);
     expect(results[0].faces[0].probabilities).toBeUndefined();
     expect(results[0].error).toBe('Faces found but not classified: the ML process restarted');
+  });
+});
+
+describe('a photo without a face found', () => {
+  it('names the smallest face looked for in a photo of its size, and what to do', () => {
+    expect(noFaceAdvice(4000, 3000)).toBe(
+      'No face found. Faces narrower than about 125 px are too small to find in a 4000×3000 photo: ' +
+        'crop closer to the face and add the crop, or use a photo where the face looks towards the camera.',
+    );
+    expect(noFaceAdvice(640, 480)).toContain('narrower than about 48 px');
   });
 });

@@ -1,17 +1,35 @@
 import { NUM_CLASSES } from '../../../shared/emotions';
 import { MAX_FACES_PER_PHOTO, type PhotoResult } from '../../../shared/photos';
 import { analyseFrame, type FramePipeline } from '../live/monitor';
+import { minFaceFor } from '../live/scan';
 import { errorMessage } from '../../../shared/errors';
 
 /** What the browser is asked to decode; the file's type is not trusted, its bytes decide. */
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/bmp'];
 
-/** Decodes a photo file, or says in a sentence which file it is and why it cannot be read. */
+/** Why a photo may show no face, and what to do: the smallest face looked for in a photo of this size. */
+export function noFaceAdvice(width: number, height: number): string {
+  const smallest = Math.round(minFaceFor(width, height, true));
+  return (
+    `No face found. Faces narrower than about ${smallest} px are too small to find in a ${width}×${height} photo: ` +
+    'crop closer to the face and add the crop, or use a photo where the face looks towards the camera.'
+  );
+}
+
+const PHOTO_EXTENSIONS = /\.(jpe?g|png|webp|bmp)$/i;
+
+/** Decodes a photo file, or says in a sentence which file it is, why it cannot be read and what can. */
 export async function decodePhoto(file: File): Promise<ImageBitmap> {
   try {
     return await createImageBitmap(file);
   } catch {
-    throw new Error(`"${file.name}" is not an image this app can read (JPEG, PNG, WebP or BMP), or it is damaged`);
+    if (file.type.startsWith('image/') || PHOTO_EXTENSIONS.test(file.name)) {
+      throw new Error(`"${file.name}" cannot be read: it is damaged, or not really a JPEG, PNG, WebP or BMP image`);
+    }
+    throw new Error(
+      `"${file.name}" is not a photo or a video: the app analyses JPEG, PNG, WebP and BMP photos, ` +
+        'and WebM, MP4, MKV, MOV and OGV videos',
+    );
   }
 }
 
