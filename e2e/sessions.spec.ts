@@ -364,6 +364,14 @@ test('a face calibrated before recording is shown calibrated, and the export hol
   const calibrated = page.locator(`[data-testid="face"][data-face-id="${faceId}"][data-calibrated="true"]`);
   await expect(calibrated).toBeVisible();
   await expect(calibrated.getByTestId('face-label')).toContainText('calibrated');
+  // The switch's box sits beside its words (a stretched checkbox once stood far from them).
+  const gap = await page.getByLabel('Show calibrated').evaluate((box) => {
+    const words = document.createRange();
+    words.selectNodeContents(box.parentElement!);
+    words.setStartAfter(box);
+    return words.getBoundingClientRect().left - box.getBoundingClientRect().right;
+  });
+  expect(gap).toBeLessThan(16);
   await page.getByRole('button', { name: 'Record' }).click();
   await expect(page.getByTestId('recording-state')).toBeVisible();
   const [recording] = bridge.store.listSessions();

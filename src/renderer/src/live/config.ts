@@ -54,6 +54,10 @@ export const TRACKER = {
   maxMissed: 5,
   /** Weight of the new box against the smoothed one: steady boxes that still keep up with a moving head. */
   boxFollow: 0.6,
+  /** Overlap below which a face's box jumps to where it was found instead of sliding there. */
+  snapBelowOverlap: 0.5,
+  /** Overlap a face unseen for a frame or more needs to keep its number (and its name). */
+  minOverlapAfterGap: 0.6,
 } as const;
 
 export const SMOOTHING_FRAMES = {

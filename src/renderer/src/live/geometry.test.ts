@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FER_KEYPOINTS } from './config';
 import {
   alignedFerCrop,
+  facesInScreenOrder,
   ferCrop,
   fitSquare,
   iou,
@@ -176,5 +177,14 @@ describe('framing by the keypoints', () => {
     expect(square.angle).toBeCloseTo(0.5);
     expect(square.centreX).toBeGreaterThanOrEqual(square.side / 2);
     expect(square.centreY).toBeGreaterThanOrEqual(square.side / 2);
+  });
+});
+
+describe('faces in screen order', () => {
+  const at = (id: number, x: number) => ({ id, box: { x, y: 0, width: 100, height: 100 } });
+  it('lists faces left to right as the viewer sees them, mirrored or not', () => {
+    const faces = [at(3, 50), at(1, 400)];
+    expect(facesInScreenOrder(faces, 640, false).map((f) => f.id)).toEqual([3, 1]);
+    expect(facesInScreenOrder(faces, 640, true).map((f) => f.id)).toEqual([1, 3]);
   });
 });

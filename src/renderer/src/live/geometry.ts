@@ -220,3 +220,13 @@ export function isUncertain(
   }
   return first < minConfidence || first - second < minMargin;
 }
+
+/** Faces as the viewer sees them from left to right (a mirrored view shows the frame's right side on the left). */
+export function facesInScreenOrder<T extends { box: Box }>(
+  faces: readonly T[],
+  frameWidth: number,
+  mirrored: boolean,
+): T[] {
+  const screenLeft = (face: T) => (mirrored ? frameWidth - face.box.x - face.box.width : face.box.x);
+  return [...faces].sort((a, b) => screenLeft(a) - screenLeft(b));
+}

@@ -65,10 +65,31 @@ describe('FaceTracker', () => {
     expect(back.top).toBeUndefined();
   });
 
-  it('steadies the box: a jump is followed part of the way', () => {
+  it('steadies the box: a small move is followed part of the way', () => {
     const tracker = new FaceTracker({ window: 1, boxFollow: 0.5 });
     tracker.update([{ box: box(100), score: 0.9 }]);
     const [face] = tracker.update([{ box: box(120), score: 0.9 }]);
     expect(face.box.x).toBe(110);
+  });
+
+  it('shows a jump as a jump: the box lands where the face was found, not part of the way', () => {
+    const tracker = new FaceTracker({ window: 1, boxFollow: 0.5 });
+    const [first] = tracker.update([{ box: box(100), score: 0.9 }]);
+    const [jumped] = tracker.update([{ box: box(145), score: 0.9 }]); // IoU 0.38: the same face, far moved
+    expect(jumped.id).toBe(first.id);
+    expect(jumped.box.x).toBe(145);
+  });
+
+  it('gives a face found near a spot left empty for a frame a new number, so no name moves onto it', () => {
+    const tracker = new FaceTracker({ window: 1 });
+    const [first] = tracker.update([{ box: box(100), score: 0.9 }]);
+    tracker.update([]);
+    const [newcomer] = tracker.update([{ box: box(140), score: 0.9 }]); // IoU 0.43 after a gap
+    expect(newcomer.id).not.toBe(first.id);
+    // The same face missed for a frame and found where it was keeps its number.
+    const steady = new FaceTracker({ window: 1 });
+    const [before] = steady.update([{ box: box(100), score: 0.9 }]);
+    steady.update([]);
+    expect(steady.update([{ box: box(104), score: 0.9 }])[0].id).toBe(before.id);
   });
 });

@@ -73,17 +73,23 @@ export class FaceTracker {
     }
     pairs.sort((a, b) => b.overlap - a.overlap);
     const trackOf = new Map<number, Track>();
+    const overlapOf = new Map<number, number>();
     const used = new Set<Track>();
-    for (const { track, detection } of pairs) {
+    for (const { track, detection, overlap } of pairs) {
       if (used.has(track) || trackOf.has(detection)) continue;
+      // After a gap the face must be found where it was: a newcomer at about that spot is a new face.
+      if (track.missed > 0 && overlap < TRACKER.minOverlapAfterGap) continue;
       used.add(track);
       trackOf.set(detection, track);
+      overlapOf.set(detection, overlap);
     }
 
     const faces = detections.map((detection, index): TrackedFace => {
       let track = trackOf.get(index);
       if (track) {
-        track.box = blend(track.box, detection.box, follow);
+        // A jump is shown as a jump: a box sliding over several frames would cross its neighbours.
+        const jumped = overlapOf.get(index)! < TRACKER.snapBelowOverlap;
+        track.box = jumped ? detection.box : blend(track.box, detection.box, follow);
         track.missed = 0;
       } else {
         track = { id: this.nextId++, box: detection.box, history: [], missed: 0 };
