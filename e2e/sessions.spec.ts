@@ -497,3 +497,23 @@ test("exports a session's report as a PDF holding its name, segments and dominan
   await report.screenshot({ path: testInfo.outputPath('report.png') });
   await report.close();
 });
+
+test('the keyboard stays where the user is: on the button that replaced the one pressed, and on an opened session', async ({
+  app,
+}) => {
+  const { page } = app;
+  await page.getByRole('button', { name: 'Start' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeFocused();
+  const record = page.getByRole('button', { name: 'Record' });
+  await expect(record).toBeEnabled();
+  await record.focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('button', { name: 'Stop recording' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Record' })).toBeFocused();
+
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  await page.getByTestId('session-item').first().getByRole('button').first().press('Enter');
+  await expect(page.getByTestId('detail-heading')).toBeFocused();
+});
