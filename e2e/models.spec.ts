@@ -64,6 +64,24 @@ test('the model library imports a model, makes it live without a restart, and re
   await expect(page.getByTestId('models-message')).toContainText('“My model” is now the live model');
   await expect(imported).toContainText('live');
   expect(bridge.ml.status.model).toBe('My model');
+  // The live row's highlight covers its cells evenly (every cell spans the row), and the other
+  // rows' buttons read on one line each ("Make live" once wrapped).
+  const cellEdges = await imported.evaluate((row) =>
+    [...row.children].map((cell) => {
+      const { top, bottom } = cell.getBoundingClientRect();
+      return `${Math.round(top)}-${Math.round(bottom)}`;
+    }),
+  );
+  expect(new Set(cellEdges).size, `cell edges ${cellEdges.join(' ')}`).toBe(1);
+  const buttonLines = await page.locator('[data-model-id="bundled:default"] td.actions button').evaluateAll((buttons) =>
+    buttons.map((button) => {
+      const range = document.createRange();
+      range.selectNodeContents(button);
+      return new Set([...range.getClientRects()].map((rect) => Math.round(rect.bottom))).size;
+    }),
+  );
+  expect(buttonLines.length).toBeGreaterThan(1);
+  expect(Math.max(...buttonLines), 'lines in an action button').toBe(1);
 
   // The live view classifies with it from now on.
   await page.getByRole('button', { name: 'Live', exact: true }).click();
