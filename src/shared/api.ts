@@ -104,8 +104,10 @@ export interface SessionDetail {
   segments: SegmentSummary[];
   /** Every face with its name and statistics. */
   participants: FaceSummary[];
-  /** The first faces' own timelines (History's lanes). */
+  /** The first faces' own timelines (History's lanes), of faces seen for a few seconds or more. */
   lanes: FaceLane[];
+  /** Faces seen only briefly, folded into one lane of their samples together (absent: none). */
+  briefFaces?: { faceIds: number[]; timeline: TimelineBucket[] };
   /** Which probabilities every figure above is of (calibrated: corrected where a face had a baseline). */
   values: SampleValues;
   /** The participants' neutral baselines taken while recording. */

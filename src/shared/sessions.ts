@@ -116,6 +116,9 @@ export interface FaceSummary {
   arousal: number;
 }
 
+/** Faces seen for less than this share one compact lane in History: people passing by, or a face numbered anew. */
+export const BRIEF_FACE_SECONDS = 3;
+
 /** A face's own timeline, for History's lanes. */
 export interface FaceLane {
   faceId: number;

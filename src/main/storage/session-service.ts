@@ -1,14 +1,15 @@
 import type { ExportRequest, SessionDetail } from '../../shared/api';
 import { exportCsvFile } from './csv-export';
-import type {
-  Baseline,
-  BaselineInput,
-  Marker,
-  SampleInput,
-  SampleValues,
-  SessionFilter,
-  SessionSource,
-  SessionSummary,
+import {
+  BRIEF_FACE_SECONDS,
+  type Baseline,
+  type BaselineInput,
+  type Marker,
+  type SampleInput,
+  type SampleValues,
+  type SessionFilter,
+  type SessionSource,
+  type SessionSummary,
 } from '../../shared/sessions';
 import { SessionRecorder, type RecorderOptions } from './recorder';
 import type { SessionStore } from './session-store';
@@ -87,6 +88,9 @@ export class SessionService {
     if (this.recorder?.session.id === id) this.recorder.flush();
     const session = this.store.session(id);
     if (!session) throw new Error(`There is no session ${id}`);
+    const participants = this.store.faceSummaries(id, values);
+    const brief = participants.filter((face) => face.secondsInView < BRIEF_FACE_SECONDS).map((face) => face.faceId);
+    const lasting = participants.filter((face) => face.secondsInView >= BRIEF_FACE_SECONDS).map((face) => face.faceId);
     return {
       session,
       markers: this.store.markers(id),
@@ -96,11 +100,13 @@ export class SessionService {
       distribution: this.store.distribution(id, faceId, values),
       affect: this.store.affect(id, faceId, values),
       segments: this.store.segments(id, session.durationMs, faceId, values),
-      participants: this.store.faceSummaries(id, values),
-      lanes: this.store
-        .faces(id)
+      participants,
+      lanes: lasting
         .slice(0, MAX_LANES)
         .map((face) => ({ faceId: face, timeline: this.store.timeline(id, bucketMs, face, values) })),
+      ...(brief.length > 0 && {
+        briefFaces: { faceIds: brief, timeline: this.store.timeline(id, bucketMs, brief, values) },
+      }),
       values,
       baselines: this.store.baselines(id),
     };

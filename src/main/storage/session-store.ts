@@ -297,7 +297,14 @@ export class SessionStore {
   }
 
   /** Mean probabilities per `bucketMs` of the session (all faces, or one), computed in SQL. */
-  timeline(sessionId: number, bucketMs: number, faceId?: number, values: SampleValues = 'raw'): TimelineBucket[] {
+  /** `faces`: one face, several (their samples together), or undefined for all. */
+  timeline(
+    sessionId: number,
+    bucketMs: number,
+    faces?: number | readonly number[],
+    values: SampleValues = 'raw',
+  ): TimelineBucket[] {
+    const ids = faces === undefined ? null : JSON.stringify(typeof faces === 'number' ? [faces] : faces);
     return timed(this.log, 'timeline', () => {
       const sql = valuesSql(values);
       const rows = this.db
@@ -305,10 +312,10 @@ export class SessionStore {
           // JavaScript numbers bind as REAL: cast, for integer division.
           `SELECT (offset_ms / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS offsetMs, count(*) AS samples, ${sql.means},
                   avg(${sql.valence}) AS valence, avg(${sql.arousal}) AS arousal
-           FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)
+           FROM samples WHERE session_id = :session AND (:faces IS NULL OR face_id IN (SELECT value FROM json_each(:faces)))
            GROUP BY 1 ORDER BY 1`,
         )
-        .all({ bucket: Math.max(1, Math.round(bucketMs)), session: sessionId, face: faceId ?? null }) as ({
+        .all({ bucket: Math.max(1, Math.round(bucketMs)), session: sessionId, faces: ids }) as ({
         offsetMs: number;
         samples: number;
       } & Record<string, number>)[];
