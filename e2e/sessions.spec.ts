@@ -351,7 +351,7 @@ test('a face named while recording keeps its name in History and the CSV, and a 
 
 test('a face calibrated before recording is shown calibrated, and the export holds its raw and calibrated values', async ({
   app,
-}) => {
+}, testInfo) => {
   test.skip(!app.bridge, 'needs the test bridge to read the database and answer the save dialog');
   const { page } = app;
   const bridge = app.bridge!;
@@ -376,6 +376,11 @@ test('a face calibrated before recording is shown calibrated, and the export hol
   expect(gap).toBeLessThan(16);
   await page.getByRole('button', { name: 'Record' }).click();
   await expect(page.getByTestId('recording-state')).toBeVisible();
+  // Named while recording: the overlay shows the name and the calibration (the user guide's picture).
+  await page.getByRole('textbox', { name: `Name of face #${faceId}` }).fill('Participant B');
+  await page.getByRole('textbox', { name: `Name of face #${faceId}` }).press('Enter');
+  await expect(calibrated.getByTestId('face-name')).toHaveText('Participant B');
+  await page.screenshot({ path: testInfo.outputPath('live-calibrated.png') });
   const [recording] = bridge.store.listSessions();
   const calibratedSamples = () =>
     [...bridge.store.iterateSamples([recording.id])].filter((s) => s.faceId === faceId && s.calibrated).length;
