@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { percent } from '../../../renderer/src/train/format';
+import { readMetadata } from './model-folder';
+
+// One figure, one rounding: the accuracy the Models view shows for a bundled model is the one the docs state.
+describe('the bundled models’ stored accuracy', () => {
+  it.each(['default', 'seed'])('%s: the README states it as the Models view rounds it', async (name) => {
+    const metadata = await readMetadata(path.resolve('resources/models', name));
+    const shown = percent(metadata.evaluation!.accuracy);
+    const readme = readFileSync('README.md', 'utf8');
+    const row = readme.split('\n').find((line) => new RegExp(`^\\| \`${name}\` +\\|`).test(line));
+    expect(row, `the README's results row for ${name}`).toBeDefined();
+    expect(row).toContain(shown);
+  });
+});
