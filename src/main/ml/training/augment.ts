@@ -42,16 +42,10 @@ export const DEFAULT_AUGMENT: AugmentOptions = {
   maxIntensity: 0.2,
 };
 
-/**
- * What the default model trains with: the jitter above, as wide as the app's own framing differs
- * from FER2013's (bench:pipeline measured σ 17% in scale, 2.6 px, 8°; a uniform draw from ±0.3,
- * ±5 px and ±15° has σ 17%, 2.9 px and 8.7°), plus webcam conditions.
- */
+/** What the default model trains with: the geometric and intensity jitter above plus webcam conditions. */
 export const WEBCAM_AUGMENT: AugmentOptions = {
   ...DEFAULT_AUGMENT,
-  maxShift: 5,
-  maxRotation: 15,
-  maxZoom: 0.3,
+  maxZoom: 0.15,
   maxGamma: 0.4,
   blurProbability: 0.25,
   maxBlurSigma: 1.2,
