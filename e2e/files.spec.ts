@@ -143,6 +143,10 @@ test('analyses photos with one, two and no faces, refuses a file that is not an 
   await page.screenshot({ path: testInfo.outputPath('photos-analysed.png'), fullPage: true });
 
   // The filter keeps the photos with a face of that emotion.
+  // The filter names its choices in words ("A angry face" once).
+  await expect(page.getByRole('combobox', { name: 'Filter photos' }).locator('option[value="angry"]')).toHaveText(
+    'With a face read as angry',
+  );
   await page.getByRole('combobox', { name: 'Filter photos' }).selectOption('surprise');
   await expect(page.getByTestId('photo')).toHaveCount(1);
   await expect(card('surprise.bmp')).toBeVisible();
