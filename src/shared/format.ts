@@ -42,3 +42,7 @@ export function defaultSessionName(startedAt: number): string {
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count.toLocaleString()} ${count === 1 ? singular : pluralForm}`;
 }
+
+/** A share as the app shows it: 68.3% (one decimal unless asked), or – when unknown. */
+export const percent = (value: number | undefined, digits = 1): string =>
+  value === undefined ? '–' : `${(value * 100).toFixed(digits)}%`;

@@ -77,7 +77,8 @@ describe('npm run evaluate on any labelled folder', () => {
     expect(after.shifted).toBeCloseTo(report.temperature, 6);
     expect(after).toMatchObject({ fittedOn: 'all', images: 12 });
     expect(metadataOf().evaluation).toMatchObject({ accuracy: report.accuracy, ece: report.ece, testTimeShifts: true });
-    // Fitted on these twelve faces, not the bundled model's 3,589: each way of predicting has its own.
-    expect(new Set([after.single, after.mirrored, after.shifted]).size).toBe(3);
+    // Refitted on these twelve faces, not kept from the bundled model's 3,589: twelve are too few
+    // to fit any temperature (MIN_CALIBRATION_FACES), so every way of predicting gets none.
+    expect([after.single, after.mirrored, after.shifted]).toEqual([1, 1, 1]);
   }, 120_000);
 });

@@ -1,7 +1,8 @@
 import { splitLabel, type RunProgress, type RunReport, type TrainingRun } from '../../../shared/training';
 
-export const percent = (value: number | undefined, digits = 1): string =>
-  value === undefined ? '–' : `${(value * 100).toFixed(digits)}%`;
+import { percent } from '../../../shared/format';
+
+export { percent };
 
 /**
  * How often a face shown at 80% is right, read off the expected calibration error: "about 77%–83%",
