@@ -10,12 +10,9 @@
  * the pipeline's own crop; then accuracy by angle and recall per class. Ends with one JSON line,
  * also written to --json FILE.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
-import { build } from 'vite';
 import { EMOTIONS, FACE_PIXELS } from '../../src/shared/emotions';
 import { FER_CROP_SCALE, FER_CROP_SHIFT_UP } from '../../src/renderer/src/live/config';
 import { loadDataset } from '../../src/main/ml/data/load';
@@ -24,17 +21,9 @@ import { argmaxRows, predictProbabilities } from '../../src/main/ml/models/infer
 import { loadModel, temperatureFor } from '../../src/main/ml/models/model-io';
 import { initBackend } from '../../src/main/ml/runtime/backend';
 import { Random } from '../../src/main/ml/training/random';
-import { CHROMIUM_ARGS } from '../support/chromium';
-import { CHROMIUM, DEFAULT_MODEL_DIR, RENDERER_DIR, ROOT } from '../support/paths';
-import type { Scene, SceneResult } from './pipeline-page';
-
-/**
- * Face sides in pixels (48: about 2 m from a laptop camera at 640x480; 400: close up at 1280x720)
- * and angles in degrees. Every face is drawn at every side, at an angle that cycles.
- */
-export const SIDES = [48, 64, 112, 160, 224, 288, 400];
-export const ANGLES = [-30, -20, -10, 0, 0, 10, 20, 30];
-const CHUNK = 100;
+import { DEFAULT_MODEL_DIR, ROOT } from '../support/paths';
+import type { Scene } from './pipeline-page';
+import { ANGLES, SIDES, placeFace, runScenes } from './pipeline-runner';
 
 const { values } = parseArgs({
   options: {
@@ -51,11 +40,6 @@ const sides = values.sides!.split(',').map(Number);
 const [frameWidth, frameHeight] = values.frame!.split('x').map(Number);
 if (sides.some((side) => !(side >= 16)) || !(frameWidth > 0 && frameHeight > 0))
   throw new Error('--sides takes face sides in pixels (16 or more), --frame WIDTHxHEIGHT');
-/** A face turned 30° needs 1.37 times its side: larger ones go on a 1280x720 frame. */
-const frameFor = (side: number) =>
-  side * 1.42 <= Math.min(frameWidth, frameHeight)
-    ? { frameWidth, frameHeight }
-    : { frameWidth: 1280, frameHeight: 720 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const quartiles = (xs: number[]) => {
@@ -63,62 +47,6 @@ const quartiles = (xs: number[]) => {
   return [sorted[Math.floor(sorted.length / 4)], sorted[Math.floor((3 * sorted.length) / 4)]];
 };
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-async function bundlePage(): Promise<string> {
-  const outDir = path.join(process.env.EMOTION_MONITOR_CACHE ?? path.join(ROOT, '.cache'), 'bench', 'pipeline');
-  mkdirSync(outDir, { recursive: true });
-  await build({
-    configFile: false,
-    logLevel: 'warn',
-    build: {
-      outDir,
-      emptyOutDir: true,
-      lib: { entry: path.join(ROOT, 'e2e/bench/pipeline-page.ts'), formats: ['es'], fileName: () => 'pipeline.js' },
-    },
-  });
-  return path.join(outDir, 'pipeline.js');
-}
-
-async function runScenes(scenes: Scene[]): Promise<SceneResult[]> {
-  const script = await readFile(await bundlePage());
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  try {
-    const context = await browser.newContext();
-    const origin = 'http://pipeline.localhost';
-    await context.route('**/*', async (route) => {
-      const url = new URL(route.request().url());
-      if (url.origin !== origin) return route.abort('blockedbyclient');
-      if (url.pathname === '/')
-        return route.fulfill({ body: '<script type="module" src="/pipeline.js"></script>', contentType: 'text/html' });
-      if (url.pathname === '/pipeline.js') return route.fulfill({ body: script, contentType: 'text/javascript' });
-      const file = path.join(RENDERER_DIR, decodeURIComponent(url.pathname));
-      if (!url.pathname.startsWith('/mediapipe/') || !file.startsWith(RENDERER_DIR))
-        return route.fulfill({ status: 404 });
-      const type = file.endsWith('.wasm') ? 'application/wasm' : file.endsWith('.js') ? 'text/javascript' : undefined;
-      return route.fulfill({ body: await readFile(file), contentType: type });
-    });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-    await page.goto(`${origin}/`);
-    await page.waitForFunction(() => document.title === 'pipeline ready');
-    const results: SceneResult[] = [];
-    for (let start = 0; start < scenes.length; start += CHUNK) {
-      const chunk = scenes.slice(start, start + CHUNK);
-      results.push(
-        ...(await page.evaluate(
-          (batch) =>
-            (window as unknown as { pipeline: { run(s: Scene[]): Promise<SceneResult[]> } }).pipeline.run(batch),
-          chunk,
-        )),
-      );
-      process.stderr.write(`\r${results.length}/${scenes.length} scenes`);
-    }
-    process.stderr.write('\n');
-    return results;
-  } finally {
-    await browser.close();
-  }
-}
 
 const backend = await initBackend();
 const loaded = await loadModel(values.model!);
@@ -141,18 +69,19 @@ const faceOf: number[] = [];
 const scenes: Scene[] = [];
 for (let i = 0; i < count; i++)
   sides.forEach((side, s) => {
-    const frame = frameFor(side);
-    // Keep the rotated square inside the frame.
-    const margin = side * 0.21;
     faceOf.push(i);
-    scenes.push({
-      face: Buffer.from(images.subarray(i * FACE_PIXELS, (i + 1) * FACE_PIXELS)).toString('base64'),
-      x: Math.round(random.uniform(margin, frame.frameWidth - side - margin)),
-      y: Math.round(random.uniform(margin, frame.frameHeight - side - margin)),
-      side,
-      degrees: ANGLES[(i + s) % ANGLES.length],
-      ...frame,
-    });
+    scenes.push(
+      placeFace(
+        images.subarray(i * FACE_PIXELS, (i + 1) * FACE_PIXELS),
+        side,
+        ANGLES[(i + s) % ANGLES.length],
+        random,
+        {
+          frameWidth,
+          frameHeight,
+        },
+      ),
+    );
   });
 const started = performance.now();
 const results = await runScenes(scenes);
