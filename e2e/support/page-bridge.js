@@ -1,10 +1,9 @@
 // Runs in the page before its own scripts (see test-bridge.ts): the same `window.api` surface the
 // preload script exposes in the app, forwarded to the test process over a same-origin WebSocket.
-// Float32Arrays and Uint8Arrays cross as base64 of their bytes.
-(() => {
-  const listeners = new Set();
-  const runListeners = new Set();
-  const datasetListeners = new Set();
+// Float32Arrays and Uint8Arrays cross as base64 of their bytes. The methods and events come from
+// the contract's tables (src/shared/api.ts): test-bridge.ts puts them in place of CONTRACT.
+((contract) => {
+  const listeners = new Map(contract.events.map((event) => [event, new Set()]));
   const pending = new Map();
   let nextId = 1;
 
@@ -46,9 +45,7 @@
   });
   socket.addEventListener('message', (event) => {
     const message = JSON.parse(event.data);
-    if (message.event === 'mlStatus') listeners.forEach((listener) => listener(message.status));
-    if (message.event === 'trainingRun') runListeners.forEach((listener) => listener(message.run));
-    if (message.event === 'datasetProgress') datasetListeners.forEach((listener) => listener(message.progress));
+    if (message.event) listeners.get(message.event)?.forEach((listener) => listener(decode(message.payload)));
     const waiting = pending.get(message.id);
     if (!waiting) return;
     pending.delete(message.id);
@@ -65,58 +62,13 @@
     });
   };
 
-  const methods = [
-    'getAppInfo',
-    'classifyFaces',
-    'getMlStatus',
-    'startRecording',
-    'stopRecording',
-    'getRecording',
-    'recordFaces',
-    'setBaseline',
-    'addSessionMarker',
-    'updateMarker',
-    'deleteMarker',
-    'nameFace',
-    'mergeFaces',
-    'addMarker',
-    'listSessions',
-    'getSessionDetail',
-    'updateSession',
-    'deleteSessions',
-    'exportCsv',
-    'exportReport',
-    'exportPhotoCsv',
-    'listModels',
-    'activateModel',
-    'renameModel',
-    'deleteModel',
-    'importModel',
-    'exportModel',
-    'chooseDataset',
-    'inspectDataset',
-    'estimateTraining',
-    'startTraining',
-    'pauseTraining',
-    'resumeTraining',
-    'cancelTraining',
-    'deleteTrainingRun',
-    'listTrainingRuns',
-    'getRunReport',
-  ];
-  window.api = Object.fromEntries(methods.map((method) => [method, (...args) => invoke(method, args)]));
+  window.api = Object.fromEntries(contract.invoke.map((method) => [method, (...args) => invoke(method, args)]));
+  for (const [event, set] of listeners)
+    window.api[event] = (listener) => {
+      set.add(listener);
+      return () => set.delete(listener);
+    };
   // A browser page cannot learn where a dropped file lives (the app's preload can).
   window.api.pathForFile = () => '';
-  window.api.onTrainingRun = (listener) => {
-    runListeners.add(listener);
-    return () => runListeners.delete(listener);
-  };
-  window.api.onDatasetProgress = (listener) => {
-    datasetListeners.add(listener);
-    return () => datasetListeners.delete(listener);
-  };
-  window.api.onMlStatus = (listener) => {
-    listeners.add(listener);
-    return () => listeners.delete(listener);
-  };
-})();
+  // eslint-disable-next-line no-undef -- a placeholder: test-bridge.ts writes the contract here
+})(CONTRACT);

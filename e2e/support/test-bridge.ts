@@ -5,7 +5,7 @@
  * loopback, at the page's own origin so the app's CSP (connect-src 'self') holds unchanged;
  * Float32Arrays cross as base64 of their bytes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,20 +14,24 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { REPORT_READY_SCRIPT, reportHash, type ReportReadiness, type ReportRequest } from '../../src/shared/report';
 import { appOrigin } from './chromium';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AppInfo, MlStatus } from '../../src/shared/api';
-import { createApiHandlers, invokeHandler, isInvokeMethod } from '../../src/main/api/handlers';
+import { EVENT_METHODS, INVOKE_METHODS, type AppInfo } from '../../src/shared/api';
+import { invokeHandler, isInvokeMethod } from '../../src/main/api/handlers';
 import { createLogger } from '../../src/main/log';
-import { MlHostClient, type HostChannel } from '../../src/main/ml/host/client';
+import type { HostChannel, MlHostClient } from '../../src/main/ml/host/client';
 import { spawnWorkerHost } from '../../src/main/ml/host/worker-channel';
 import { ModelLibrary } from '../../src/main/ml/models/library';
 import { openDatabase } from '../../src/main/storage/database';
-import { SessionService } from '../../src/main/storage/session-service';
-import { SessionStore } from '../../src/main/storage/session-store';
+import type { SessionService } from '../../src/main/storage/session-service';
+import type { SessionStore } from '../../src/main/storage/session-store';
 import type { TrainingService } from '../../src/main/ml/runs/training-service';
-import { createModelServices } from '../../src/main/services';
+import { createAppServices } from '../../src/main/services';
 import { DEFAULT_MODEL_DIR } from './paths';
 
-const PAGE_BRIDGE = fileURLToPath(new URL('./page-bridge.js', import.meta.url));
+/** The page's half of the bridge, given the contract's methods and events. */
+const pageBridge = readFileSync(fileURLToPath(new URL('./page-bridge.js', import.meta.url)), 'utf8').replace(
+  '})(CONTRACT);',
+  `})(${JSON.stringify({ invoke: INVOKE_METHODS, events: EVENT_METHODS })});`,
+);
 export const BRIDGE_PATH = '/__test-bridge';
 
 function decode(value: unknown): unknown {
@@ -84,50 +88,30 @@ export interface TestBridge {
 export async function startTestBridge(options: { dbFile?: string } = {}): Promise<TestBridge> {
   let channel: HostChannel | undefined;
   const sockets = new Set<WebSocket>();
-  const ml = new MlHostClient({
-    spawn: () => (channel = spawnWorkerHost()),
-    modelDir: DEFAULT_MODEL_DIR,
-    onStatus: (status: MlStatus) => {
-      for (const socket of sockets) socket.send(JSON.stringify({ event: 'mlStatus', status }));
-    },
-    restartDelayMs: 100,
-  });
-  await ml.start();
-  ml.onEvent((event) => {
-    if (event.event !== 'datasetProgress') return;
-    const progress = { path: event.path, ...event.progress };
-    for (const socket of sockets) socket.send(JSON.stringify({ event: 'datasetProgress', progress }));
-  });
   const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-e2e-'));
-  // Composed as the app composes it (src/main/index.ts): one connection, the stores sharing it.
   const db = openDatabase(options.dbFile ?? path.join(dir, 'sessions.db'));
-  const store = new SessionStore(db);
-  const sessions = new SessionService(store, { activeModel: () => ml.status.model });
   let savePath: string | undefined;
   let folder: string | undefined;
   let datasetPath: string | undefined;
-  const library = new ModelLibrary(path.dirname(DEFAULT_MODEL_DIR), path.join(dir, 'models'));
-  const { models, training } = createModelServices({
+  // Composed by the app's own createAppServices: only the shell (dialogs, printing, events) differs.
+  const { store, sessions, ml, training, handlers } = createAppServices({
     db,
-    ml,
-    library,
+    ml: { spawn: () => (channel = spawnWorkerHost()), modelDir: DEFAULT_MODEL_DIR, restartDelayMs: 100 },
+    library: new ModelLibrary(path.dirname(DEFAULT_MODEL_DIR), path.join(dir, 'models')),
     trainingDir: path.join(dir, 'training'),
-    onRunChange: (run) => {
-      for (const socket of sockets) socket.send(JSON.stringify({ event: 'trainingRun', run: encode(run) }));
+    emit: (event, payload) => {
+      for (const socket of sockets) socket.send(JSON.stringify({ event, payload: encode(payload) }));
     },
-  });
-  training.start();
-  const handlers = createApiHandlers({
-    ml,
-    sessions,
-    models,
-    training,
-    chooseDataset: async () => datasetPath,
-    chooseSavePath: async () => savePath,
-    chooseFolder: async () => folder,
-    printReport: (request, files) => printReport(request, files),
+    shell: {
+      chooseDataset: async () => datasetPath,
+      chooseSavePath: async () => savePath,
+      chooseFolder: async () => folder,
+      printReport: (request, files) => printReport(request, files),
+    },
     appInfo: (): AppInfo => ({ name: 'emotion-monitor', version: 'test', versions: { node: process.versions.node } }),
   });
+  await ml.start();
+  training.start();
 
   // As main's log, on the console only: a handler's failure shows in the test output with its stack.
   const log = createLogger();
@@ -139,8 +123,8 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
   let context: BrowserContext | undefined;
   const attach = async (page: Page) => {
     context = page.context();
-    // A plain script file, not a function: transpilers add helpers to functions that the page lacks.
-    await page.addInitScript({ path: PAGE_BRIDGE });
+    // A plain script, not a function: transpilers add helpers to functions that the page lacks.
+    await page.addInitScript({ content: pageBridge });
   };
   /** As main's report window does, with Chromium's own print-to-PDF (headless Chromium has it). */
   async function printReport(request: ReportRequest, files: { pdf: string; png: string }): Promise<void> {

@@ -2,20 +2,24 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, utilityProcess } from 'electron';
-import { IPC_CHANNELS, IPC_EVENTS, type AppInfo, type InvokeMethod, type MlStatus } from '../shared/api';
-import { createApiHandlers, invokeHandler } from './api/handlers';
-import { MlHostClient, type HostChannel } from './ml/host/client';
+import {
+  INVOKE_METHODS,
+  IPC_CHANNELS,
+  IPC_EVENTS,
+  type AppInfo,
+  type EventMethod,
+  type EventPayload,
+} from '../shared/api';
+import { invokeHandler } from './api/handlers';
+import type { HostChannel } from './ml/host/client';
 import { ModelLibrary } from './ml/models/library';
 import { DEFAULT_MODEL_ID } from './ml/models/model-service';
 import { openDatabase, type Database } from './storage/database';
-import { SessionService } from './storage/session-service';
-import { SessionStore } from './storage/session-store';
 import { Settings } from './storage/settings';
-import { createModelServices } from './services';
+import { createAppServices } from './services';
 import { dialogs } from './dialogs';
 import { DisposableStore } from './disposables';
 import { printReportWindow } from './report-window';
-import type { TrainingRun } from '../shared/training';
 import type { HostMessage } from './ml/host/protocol';
 import {
   APP_ENTRY,
@@ -80,12 +84,10 @@ function spawnUtilityHost(): HostChannel {
   };
 }
 
-/** Sends one of main's events to every window (what it carries is typed by IPC_EVENTS' callers). */
-function broadcast(channel: (typeof IPC_EVENTS)[keyof typeof IPC_EVENTS], value: unknown): void {
-  for (const window of BrowserWindow.getAllWindows()) window.webContents.send(channel, value);
+/** Sends one of the contract's events to every window. */
+function broadcast<E extends EventMethod>(event: E, payload: EventPayload<E>): void {
+  for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_EVENTS[event], payload);
 }
-const broadcastStatus = (status: MlStatus) => broadcast(IPC_EVENTS.mlStatus, status);
-const broadcastRun = (run: TrainingRun) => broadcast(IPC_EVENTS.trainingRun, run);
 
 // Sessions live in the user-data folder; EMOTION_MONITOR_DB points elsewhere (tests, power users).
 // better-sqlite3 compiled for Electron (npm run build:native), beside the Node build tests use.
@@ -114,49 +116,37 @@ function openAppDatabase(): Database {
 const lifetime = new DisposableStore();
 const db = openAppDatabase();
 lifetime.add('database', { dispose: () => db.close() });
-const sessions = lifetime.add(
-  'sessions',
-  new SessionService(new SessionStore(db, log), { activeModel: () => ml.status.model }),
-);
 
 // Bundled models ship with the app; the user's own live in the user-data folder.
 const library = new ModelLibrary(join(app.getAppPath(), 'resources/models'), join(app.getPath('userData'), 'models'));
 const remembered = library.folderOf(new Settings(db).activeModel() ?? DEFAULT_MODEL_ID);
 // A remembered model that has gone since falls back to the bundled default.
 const startModelDir = existsSync(join(remembered, 'metadata.json')) ? remembered : library.folderOf(DEFAULT_MODEL_ID);
-const ml = lifetime.add(
-  'ML host',
-  new MlHostClient({ spawn: spawnUtilityHost, modelDir: startModelDir, onStatus: broadcastStatus }),
-);
-ml.onEvent((event) => {
-  if (event.event === 'datasetProgress') broadcast(IPC_EVENTS.datasetProgress, { path: event.path, ...event.progress });
-});
-const { models, training } = createModelServices({
+const { sessions, ml, training, handlers } = createAppServices({
   db,
-  ml,
+  log,
+  ml: { spawn: spawnUtilityHost, modelDir: startModelDir },
   library,
   trainingDir: join(app.getPath('userData'), 'training'),
-  onRunChange: broadcastRun,
-});
-lifetime.add('training queue', training);
-
-const handlers = createApiHandlers({
-  ml,
-  training,
-  sessions,
-  models,
-  ...dialogs,
-  printReport: (request, files) => printReportWindow(devServerUrl ?? APP_ENTRY, request, files),
+  emit: broadcast,
+  shell: {
+    ...dialogs,
+    printReport: (request, files) => printReportWindow(devServerUrl ?? APP_ENTRY, request, files),
+  },
   appInfo: (): AppInfo => ({
     name: app.getName(),
     version: app.getVersion(),
     versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
   }),
 });
+// Disposed newest first at quit: training, then the ML host, then sessions, then the database.
+lifetime.add('sessions', sessions);
+lifetime.add('ML host', ml);
+lifetime.add('training queue', training);
 
 function registerIpc(): void {
-  for (const [method, channel] of Object.entries(IPC_CHANNELS) as [InvokeMethod, string][]) {
-    ipcMain.handle(channel, (event, ...args: unknown[]) => {
+  for (const method of INVOKE_METHODS) {
+    ipcMain.handle(IPC_CHANNELS[method], (event, ...args: unknown[]) => {
       // Only the app's own page may call the API.
       if (!isTrustedSender(event.senderFrame, devServerUrl)) {
         log.warn(`Refused ${method} from ${event.senderFrame?.url ?? 'a frame that is gone'}`);

@@ -1,33 +1,63 @@
-import type { TrainingRun } from '../shared/training';
-import type { MlHostClient } from './ml/host/client';
+import type { AppInfo, EventMethod, EventPayload } from '../shared/api';
+import { createApiHandlers, type ApiDependencies, type ApiHandlers } from './api/handlers';
+import type { Logger } from './log';
+import { MlHostClient, type MlHostClientOptions } from './ml/host/client';
 import type { ModelLibrary } from './ml/models/library';
 import { ModelService } from './ml/models/model-service';
 import { TrainingService } from './ml/runs/training-service';
-import { RunStore } from './storage/run-store';
 import type { Database } from './storage/database';
+import { RunStore } from './storage/run-store';
+import { SessionService } from './storage/session-service';
+import { SessionStore } from './storage/session-store';
 import { Settings } from './storage/settings';
 
-/**
- * The model library and the training queue, wired over the app's database and the ML host.
- * The app and the e2e test bridge both build them here, so the bridge exercises the app's wiring.
- */
-export function createModelServices(options: {
-  /** The app's database connection: training runs and the live model's setting are kept in it. */
-  db: Database;
+/** Sends one of the contract's events to the renderer (IPC in the app, a WebSocket in the e2e bridge). */
+export type EmitEvent = <E extends EventMethod>(event: E, payload: EventPayload<E>) => void;
+
+export interface AppServices {
+  store: SessionStore;
+  sessions: SessionService;
   ml: MlHostClient;
+  models: ModelService;
+  training: TrainingService;
+  /** The API's main side, ready for IPC (or the test bridge) to call. */
+  handlers: ApiHandlers;
+}
+
+/**
+ * Everything main serves, wired over one database and one ML host. The app (src/main/index.ts) and
+ * the e2e test bridge both build it here, so the bridge exercises the app's own wiring; each then
+ * owns the lifetimes (the app disposes them newest first at quit).
+ */
+export function createAppServices(options: {
+  /** The app's database connection: sessions, training runs and settings are all kept in it. */
+  db: Database;
+  log?: Logger;
+  ml: Pick<MlHostClientOptions, 'spawn' | 'modelDir' | 'restartDelayMs'>;
   library: ModelLibrary;
   /** Runs train here until done, then their model joins the library. */
   trainingDir: string;
-  onRunChange: (run: TrainingRun) => void;
-}): { models: ModelService; training: TrainingService } {
-  const runs = new RunStore(options.db);
-  const models = new ModelService(options.library, new Settings(options.db), options.ml, (id) => runs.runOfModel(id));
+  emit: EmitEvent;
+  /** What only the app's shell (or the test bridge standing in for it) can do: dialogs and printing. */
+  shell: Pick<ApiDependencies, 'chooseSavePath' | 'chooseFolder' | 'chooseDataset' | 'printReport'>;
+  appInfo: () => AppInfo;
+}): AppServices {
+  const { db, emit } = options;
+  const ml = new MlHostClient({ ...options.ml, onStatus: (status) => emit('onMlStatus', status) });
+  ml.onEvent((event) => {
+    if (event.event === 'datasetProgress') emit('onDatasetProgress', { path: event.path, ...event.progress });
+  });
+  const store = new SessionStore(db, options.log);
+  const sessions = new SessionService(store, { activeModel: () => ml.status.model });
+  const runs = new RunStore(db);
+  const models = new ModelService(options.library, new Settings(db), ml, (id) => runs.runOfModel(id));
   const training = new TrainingService({
     store: runs,
-    host: options.ml,
+    host: ml,
     models,
     runsDir: options.trainingDir,
-    onChange: options.onRunChange,
+    onChange: (run) => emit('onTrainingRun', run),
   });
-  return { models, training };
+  const handlers = createApiHandlers({ ml, sessions, models, training, appInfo: options.appInfo, ...options.shell });
+  return { store, sessions, ml, models, training, handlers };
 }

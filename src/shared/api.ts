@@ -221,13 +221,21 @@ export interface EmotionMonitorApi {
   onDatasetProgress(listener: (progress: DatasetProgress & { path: string }) => void): () => void;
 }
 
-/** Methods the renderer invokes (request/response). */
-export type InvokeMethod = Exclude<
-  keyof EmotionMonitorApi,
-  'onMlStatus' | 'onTrainingRun' | 'onDatasetProgress' | 'pathForFile'
->;
+/** The API's event subscriptions: each takes a listener and returns its unsubscribe. */
+export type EventMethod = 'onMlStatus' | 'onTrainingRun' | 'onDatasetProgress';
 
-/** IPC channel names: one per invoked method, one per event. */
+/** What an event hands its listeners. */
+export type EventPayload<E extends EventMethod> = Parameters<Parameters<EmotionMonitorApi[E]>[0]>[0];
+
+/** Methods the renderer invokes (request/response): everything but the events and what preload answers itself. */
+export type InvokeMethod = Exclude<keyof EmotionMonitorApi, EventMethod | 'pathForFile'>;
+
+/**
+ * The contract's table: the IPC channel of every invoked method. Preload, main's registration and
+ * the e2e test bridge are all derived from it, and `satisfies` makes a method missing here (or
+ * named here but not in the interface) a compile error. Main's handler for each method
+ * (src/main/api/handlers.ts, typed by the same keys) validates what arrives before using it.
+ */
 export const IPC_CHANNELS = {
   getAppInfo: 'app:get-info',
   classifyFaces: 'ml:classify-faces',
@@ -268,11 +276,15 @@ export const IPC_CHANNELS = {
   getRunReport: 'training:report',
 } as const satisfies Record<InvokeMethod, string>;
 
+/** The channel of every event main sends (the listener methods' names are the keys). */
 export const IPC_EVENTS = {
-  mlStatus: 'ml:status',
-  trainingRun: 'training:run',
-  datasetProgress: 'training:dataset-progress',
-} as const;
+  onMlStatus: 'ml:status',
+  onTrainingRun: 'training:run',
+  onDatasetProgress: 'training:dataset-progress',
+} as const satisfies Record<EventMethod, string>;
+
+export const INVOKE_METHODS = Object.keys(IPC_CHANNELS) as InvokeMethod[];
+export const EVENT_METHODS = Object.keys(IPC_EVENTS) as EventMethod[];
 
 /**
  * What crosses IPC for an invoked method: main wraps results so the renderer sees the main
