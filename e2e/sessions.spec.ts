@@ -482,7 +482,7 @@ test("exports a session's report as a PDF holding its name, segments and dominan
   expect(chart.subarray(1, 4).toString()).toBe('PNG');
   expect(chart.readUInt32BE(16)).toBeGreaterThan(600); // the chart's width in pixels
 
-  // The report's first page, for the README.
+  // The report's first page, for the user guide.
   const report = await page.context().newPage();
   await report.setViewportSize({ width: 794, height: 1123 });
   await bridge.attach(report);

@@ -1,7 +1,7 @@
 /**
  * The default model's ablations: each variant is the default recipe with one or two choices
  * changed, trained on the same data for the same (short) schedule, so their validation numbers
- * can be compared. The ablation table in the README comes from these runs.
+ * can be compared. The ablation table in docs/models.md comes from these runs.
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { trainModel } from '../training/trainer';
 import { progressPrinter } from './progress';
 import { parseCommandLine, positiveInt, runCli, UsageError } from './run';
 
-/** What each variant changes, cumulatively named in the README's table. */
+/** What each variant changes, cumulatively named in the ablation table of docs/models.md. */
 export const VARIANTS: Record<string, { about: string; recipe: Partial<Recipe> }> = {
   baseline: {
     about: 'the default recipe as it was sized on the blurred data (widths 24/40/80/160)',

@@ -6,12 +6,15 @@ import { readMetadata } from './model-folder';
 
 // One figure, one rounding: the accuracy the Models view shows for a bundled model is the one the docs state.
 describe('the bundled models’ stored accuracy', () => {
-  it.each(['default', 'seed'])('%s: the README states it as the Models view rounds it', async (name) => {
-    const metadata = await readMetadata(path.resolve('resources/models', name));
-    const shown = percent(metadata.evaluation!.accuracy);
-    const readme = readFileSync('README.md', 'utf8');
-    const row = readme.split('\n').find((line) => new RegExp(`^\\| \`${name}\` +\\|`).test(line));
-    expect(row, `the README's results row for ${name}`).toBeDefined();
-    expect(row).toContain(shown);
-  });
+  it.each(['default', 'seed'])(
+    '%s: the model card (docs/models.md) states it as the Models view rounds it',
+    async (name) => {
+      const metadata = await readMetadata(path.resolve('resources/models', name));
+      const shown = percent(metadata.evaluation!.accuracy);
+      const card = readFileSync('docs/models.md', 'utf8');
+      const row = card.split('\n').find((line) => new RegExp(`^\\| \`${name}\` +\\|`).test(line));
+      expect(row, `the model card's results row for ${name}`).toBeDefined();
+      expect(row).toContain(shown);
+    },
+  );
 });
