@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { SCALE_MEASURE } from '../../src/renderer/src/live/source';
+import { SCALE_MEASURE } from '../../src/renderer/src/vision/source';
 import { FIXTURES_DIR, ROOT } from '../support/paths';
 import { openLiveApp } from './live-app';
 

@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EMOTIONS, FACE_PIXELS } from '../../src/shared/emotions';
-import { FER_CROP_SCALE, FER_CROP_SHIFT_UP } from '../../src/renderer/src/live/config';
+import { FER_CROP_SCALE, FER_CROP_SHIFT_UP } from '../../src/renderer/src/vision/config';
 import { loadDataset } from '../../src/main/ml/data/load';
 import { scoreProbabilities } from '../../src/main/ml/evaluation/evaluate-model';
 import { argmaxRows, predictProbabilities } from '../../src/main/ml/models/inference';

@@ -8,10 +8,11 @@
 import { MAX_FACES_PER_CALL } from '../../src/shared/api';
 import { FACE_PIXELS, FACE_SIZE, NUM_CLASSES } from '../../src/shared/emotions';
 import { analysePhoto } from '../../src/renderer/src/files/photo-analysis';
-import { createFaceDetector, type DetectedFace } from '../../src/renderer/src/live/face-detector';
-import { alignedFerCrop, ferCrop, iou, uprightSquare, type Box } from '../../src/renderer/src/live/geometry';
-import { FaceCropper, type FramePipeline } from '../../src/renderer/src/live/monitor';
-import { detectAtEveryScale } from '../../src/renderer/src/live/pipeline';
+import { createFaceDetector, type DetectedFace } from '../../src/renderer/src/vision/face-detector';
+import { alignedFerCrop, ferCrop, iou, uprightSquare, type Box } from '../../src/renderer/src/vision/geometry';
+import { FaceCropper } from '../../src/renderer/src/vision/cropper';
+import type { FramePipeline } from '../../src/renderer/src/vision/frame-analysis';
+import { detectAtEveryScale } from '../../src/renderer/src/vision/pipeline';
 
 export interface Scene {
   /** The face, FACE_PIXELS grey bytes as base64. */

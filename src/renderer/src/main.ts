@@ -1,6 +1,6 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
-import ReportView from './report/ReportView.svelte';
+import SessionReport from './report/SessionReport.svelte';
 import { parseReportHash } from '../../shared/report';
 
 const target = document.getElementById('app');
@@ -10,4 +10,4 @@ if (!target) throw new Error('#app element missing from index.html');
 const report = parseReportHash(location.hash);
 // The report's paper styles key on this, so no element of the app's own can turn its page white.
 if (report) document.documentElement.dataset.window = 'report';
-export default report ? mount(ReportView, { target, props: { request: report } }) : mount(App, { target });
+export default report ? mount(SessionReport, { target, props: { request: report } }) : mount(App, { target });

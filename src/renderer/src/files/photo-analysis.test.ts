@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
 import type { PhotoResult } from '../../../shared/photos';
-import type { FramePipeline } from '../live/monitor';
+import type { FramePipeline } from '../vision/frame-analysis';
 import { analysePhotos, noFaceAdvice } from './photo-analysis';
 
 /** Decoding as the browser does it: images decode to their size, anything else is refused. */

@@ -1,7 +1,7 @@
 import { NUM_CLASSES } from '../../../shared/emotions';
 import { MAX_FACES_PER_PHOTO, type PhotoResult } from '../../../shared/photos';
-import { analyseFrame, type FramePipeline } from '../live/monitor';
-import { minFaceFor } from '../live/scan';
+import { analyseFrame, type FramePipeline } from '../vision/frame-analysis';
+import { minFaceFor } from '../vision/scan';
 import { errorMessage } from '../../../shared/errors';
 
 /** What the browser is asked to decode; the file's type is not trusted, its bytes decide. */

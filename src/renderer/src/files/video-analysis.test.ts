@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
 import type { SampleInput } from '../../../shared/sessions';
-import { analyseFrame, type FramePipeline } from '../live/monitor';
-import { FaceTracker } from '../live/tracker';
+import { analyseFrame, type FramePipeline } from '../vision/frame-analysis';
+import { FaceTracker } from '../vision/tracker';
 import { analyseVideo, type VideoProgress } from './video-analysis';
 
 const video = { videoWidth: 640, videoHeight: 480 };

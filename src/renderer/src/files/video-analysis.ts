@@ -1,6 +1,6 @@
 import type { SampleInput } from '../../../shared/sessions';
-import { analyseFrame, samplesOf, trackFaces, type FramePipeline, type MonitorFrame } from '../live/monitor';
-import type { FaceTracker } from '../live/tracker';
+import { analyseFrame, samplesOf, trackFaces, type FramePipeline, type MonitorFrame } from '../vision/frame-analysis';
+import type { FaceTracker } from '../vision/tracker';
 
 /** Analysis rates offered, in frames per second of video (30: every frame of most clips). */
 export const VIDEO_RATES = [1, 2, 5, 10, 15, 30] as const;

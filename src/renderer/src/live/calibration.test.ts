@@ -3,8 +3,8 @@ import { applyBaseline, baselineFactors } from '../../../shared/baseline';
 import { EMOTIONS } from '../../../shared/emotions';
 import { BaselineCapture, baselinesFor, calibrateFrame, droppedBaselinesNotice } from './calibration';
 import { MIN_BASELINE_FRAMES } from './config';
-import type { MonitorFrame } from './monitor';
-import type { TrackedFace } from './tracker';
+import type { MonitorFrame } from '../vision/frame-analysis';
+import type { TrackedFace } from '../vision/tracker';
 
 const restingSad = [0.1, 0.02, 0.08, 0.05, 0.45, 0.02, 0.28];
 const reference = [0.1, 0.02, 0.1, 0.1, 0.18, 0.05, 0.45];

@@ -2,8 +2,8 @@ import { applyBaseline, baselineFactors, meanDistribution } from '../../../share
 import { EMOTIONS, topEmotionIndex } from '../../../shared/emotions';
 import type { BaselineInput } from '../../../shared/sessions';
 import { CALIBRATION_MS, MIN_BASELINE_FRAMES } from './config';
-import type { MonitorFrame } from './monitor';
-import type { TrackedFace } from './tracker';
+import type { MonitorFrame } from '../vision/frame-analysis';
+import type { TrackedFace } from '../vision/tracker';
 
 export type CaptureStep =
   { state: 'capturing'; progress: number; frames: number } | { state: 'done'; baseline: number[]; frames: number };

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassifyResult } from '../../../shared/api';
 import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
-import { LiveMonitor, type MonitorFrame, type VideoSource } from './monitor';
-import { FaceTracker } from './tracker';
+import { LiveMonitor, type VideoSource } from './monitor';
+import type { MonitorFrame } from '../vision/frame-analysis';
+import { FaceTracker } from '../vision/tracker';
 
 /** A video whose frames arrive when the test says. */
 class FakeVideo implements VideoSource {

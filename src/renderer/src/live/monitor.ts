@@ -1,12 +1,5 @@
-import { MAX_FACES_PER_CALL, type ClassifyResult } from '../../../shared/api';
-import { FACE_PIXELS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
-import type { SampleInput } from '../../../shared/sessions';
-import type { DetectedFace } from './face-detector';
-import { sourceSize, type DetectionSource } from './source';
-import { cropFace, squareBounds } from './resample';
-import { alignedFerCrop, type RotatedSquare } from './geometry';
-import type { FaceTracker, TrackedFace } from './tracker';
-import { errorMessage } from '../../../shared/errors';
+import { analyseFrame, trackFaces, type FramePipeline, type MonitorFrame } from '../vision/frame-analysis';
+import type { FaceTracker } from '../vision/tracker';
 
 /** The parts of a <video> element the monitor uses (a fake one in unit tests). */
 export interface VideoSource {
@@ -16,18 +9,6 @@ export interface VideoSource {
   cancelVideoFrameCallback(handle: number): void;
 }
 
-export interface MonitorFrame {
-  faces: TrackedFace[];
-  width: number;
-  height: number;
-  /** Set when this frame's faces could not be classified. */
-  classifyError?: string;
-  detectMs: number;
-  /** Round trip of the classification call, and the part of it spent in the ML process. */
-  classifyMs: number;
-  inferenceMs?: number;
-}
-
 export interface MonitorStats {
   /** Overlay updates in the last second. */
   fps: number;
@@ -35,67 +16,6 @@ export interface MonitorStats {
   latencyMs: number;
   latencyP95Ms: number;
   frames: number;
-}
-
-/** The steps from a frame to its faces' emotions, the same for the camera, a video file and a photo. */
-export interface FramePipeline<S> {
-  /** A frame's faces: `still` for a photo (every scale looked at now), else one of a stream of frames. */
-  detect: (source: S, timestampMs: number, still?: boolean) => DetectedFace[];
-  /** Model inputs for squares of the frame (turned to level the eyes where the detector allows). */
-  crop: (source: S, regions: RotatedSquare[]) => Float32Array;
-  classify: (faces: Float32Array) => Promise<ClassifyResult>;
-  now?: () => number;
-}
-
-/** One frame's faces, found and classified. */
-export interface FrameFaces {
-  detections: DetectedFace[];
-  /** NUM_CLASSES per detection, in their order; undefined when classification failed. */
-  probabilities?: Float32Array;
-  classifyError?: string;
-  detectMs: number;
-  /** Round trip of the classification calls, and the part of it spent in the ML process. */
-  classifyMs: number;
-  inferenceMs?: number;
-}
-
-/**
- * Detects the faces of one frame (at most `maxFaces`; `still` for a photo), crops them and
- * classifies them, in calls of MAX_FACES_PER_CALL faces. A failed classification is reported, not
- * thrown: the faces still show.
- */
-export async function analyseFrame<S>(
-  pipeline: FramePipeline<S>,
-  source: S,
-  size: { width: number; height: number },
-  timestampMs: number,
-  { maxFaces = MAX_FACES_PER_CALL, still = false }: { maxFaces?: number; still?: boolean } = {},
-): Promise<FrameFaces> {
-  const now = pipeline.now ?? (() => performance.now());
-  const started = now();
-  const detections = pipeline.detect(source, timestampMs, still).slice(0, maxFaces);
-  const detected = now();
-  const result: FrameFaces = { detections, detectMs: detected - started, classifyMs: 0 };
-  if (detections.length === 0) return result;
-  const crops = pipeline.crop(
-    source,
-    detections.map((d) => alignedFerCrop(d, size.width, size.height)),
-  );
-  try {
-    const probabilities = new Float32Array(detections.length * NUM_CLASSES);
-    let inferenceMs = 0;
-    for (let first = 0; first < detections.length; first += MAX_FACES_PER_CALL) {
-      const last = Math.min(detections.length, first + MAX_FACES_PER_CALL);
-      const answer = await pipeline.classify(crops.subarray(first * FACE_PIXELS, last * FACE_PIXELS));
-      probabilities.set(answer.probabilities, first * NUM_CLASSES);
-      inferenceMs += answer.inferenceMs;
-    }
-    Object.assign(result, { probabilities, inferenceMs });
-  } catch (error) {
-    result.classifyError = errorMessage(error);
-  }
-  result.classifyMs = now() - detected;
-  return result;
 }
 
 export interface MonitorDependencies<V extends VideoSource> extends FramePipeline<V> {
@@ -197,70 +117,5 @@ export class LiveMonitor<V extends VideoSource> {
       latencyP95Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))],
       frames: this.frames,
     });
-  }
-}
-
-/** Hands a frame's classified faces to the tracker, which gives them their ids and smoothed labels. */
-export function trackFaces(tracker: FaceTracker, found: FrameFaces): TrackedFace[] {
-  return tracker.update(
-    found.detections.map((d, i) => ({
-      ...d,
-      probabilities: found.probabilities?.subarray(i * NUM_CLASSES, (i + 1) * NUM_CLASSES),
-    })),
-  );
-}
-
-/** A frame's classified faces as a recording keeps them: boxes as fractions of the frame. */
-export function samplesOf(frame: MonitorFrame): SampleInput[] {
-  return frame.faces.flatMap((face) =>
-    face.latest
-      ? [
-          {
-            faceId: face.id,
-            probabilities: face.latest,
-            box: {
-              x: face.box.x / frame.width,
-              y: face.box.y / frame.height,
-              width: face.box.width / frame.width,
-              height: face.box.height / frame.height,
-            },
-          },
-        ]
-      : [],
-  );
-}
-
-/**
- * Cuts faces out of frames as model inputs: 48x48 grayscale in [0, 1], back to back. Only the
- * pixels a face's square touches are read from the frame, at full size; the downscale is an area
- * average (see cropFace), on the upright and the turned path alike.
- */
-export class FaceCropper {
-  private readonly canvas: HTMLCanvasElement;
-  private readonly context: CanvasRenderingContext2D;
-
-  constructor() {
-    this.canvas = document.createElement('canvas');
-    const context = this.canvas.getContext('2d', { willReadFrequently: true, alpha: false });
-    if (!context) throw new Error('No 2D canvas available');
-    this.context = context;
-  }
-
-  crop(source: DetectionSource, regions: RotatedSquare[]): Float32Array {
-    const { width: frameWidth, height: frameHeight } = sourceSize(source);
-    const out = new Float32Array(regions.length * FACE_PIXELS);
-    regions.forEach((region, i) => {
-      const { x, y, width, height } = squareBounds(region, frameWidth, frameHeight);
-      const face = out.subarray(i * FACE_PIXELS, (i + 1) * FACE_PIXELS);
-      if (width === 0 || height === 0) return face.fill(0.5);
-      // Growing the canvas reallocates it: only when a larger face comes along.
-      if (this.canvas.width < width) this.canvas.width = width;
-      if (this.canvas.height < height) this.canvas.height = height;
-      this.context.drawImage(source, x, y, width, height, 0, 0, width, height);
-      const { data } = this.context.getImageData(0, 0, width, height);
-      const local = { ...region, centreX: region.centreX - x, centreY: region.centreY - y };
-      cropFace(data, width, height, local, FACE_SIZE, face);
-    });
-    return out;
   }
 }

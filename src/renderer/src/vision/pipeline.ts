@@ -1,5 +1,6 @@
 import { createFaceDetector, type DetectedFace, type FrameDetector } from './face-detector';
-import { FaceCropper, type FramePipeline } from './monitor';
+import { FaceCropper } from './cropper';
+import type { FramePipeline } from './frame-analysis';
 import { minFaceFor, tilePyramid, TileSweep } from './scan';
 import { sourceSize, type DetectionSource } from './source';
 
