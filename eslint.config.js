@@ -11,6 +11,14 @@ import ts from 'typescript-eslint';
  * shared. scripts/eslint-layers.test.ts proves each rule bites.
  */
 const ELECTRON_WIRING = ['src/main/index.ts', 'src/main/report-window.ts', 'src/main/dialogs.ts'];
+const ONLY_WIRING_IMPORTS_ELECTRON = {
+  name: 'electron',
+  message: 'Only the Electron wiring (src/main/index.ts and its helpers) imports electron.',
+};
+/** Main's own layers: a lower one never reaches up (ML's core knows nothing of the ML process, its services or the CLI; storage nothing of ML). */
+const mainLayer = (message, groups) => ({
+  'no-restricted-imports': ['error', { paths: [ONLY_WIRING_IMPORTS_ELECTRON], patterns: [{ group: groups, message }] }],
+});
 const NODE_MODULES = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
 export default ts.config(
@@ -31,18 +39,24 @@ export default ts.config(
     files: ['src/main/**/*.ts'],
     ignores: ELECTRON_WIRING,
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'electron',
-              message: 'Only the Electron wiring (src/main/index.ts and its helpers) imports electron.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: [ONLY_WIRING_IMPORTS_ELECTRON] }],
     },
+  },
+  {
+    files: ['src/main/ml/{data,models,training,evaluation,runtime}/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: mainLayer(
+      "ML's core (data, models, training, evaluation, runtime) is used by the ML process, its services and the CLI, never the other way round.",
+      ['**/host/**', '**/runs/**', '**/cli/**', '**/storage/**', '**/api/**'],
+    ),
+  },
+  {
+    files: ['src/main/storage/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: mainLayer('Storage is the one SQL owner, below ML and the API: it imports neither.', [
+      '**/ml/**',
+      '**/api/**',
+    ]),
   },
   {
     files: ['src/renderer/**/*.ts', 'src/renderer/**/*.svelte'],

@@ -49,4 +49,25 @@ describe('layer rules', () => {
     }
     expect(await layerErrors('src/shared/new-file.ts', "import { EMOTIONS as x } from './emotions';")).toEqual([]);
   });
+
+  it('keep main’s lower layers from reaching up: ML’s core from the ML process, its services and the CLI; storage from ML', async () => {
+    for (const [file, code] of [
+      ['src/main/ml/models/new-file.ts', "import { MlHostClient as x } from '../host/client';"],
+      ['src/main/ml/training/new-file.ts', "import { TrainingService as x } from '../runs/training-service';"],
+      ['src/main/ml/data/new-file.ts', "import { runCli as x } from '../../cli/run';"],
+      ['src/main/ml/evaluation/new-file.ts', "import { Settings as x } from '../../storage/settings';"],
+      ['src/main/storage/new-file.ts', "import { loadModel as x } from '../ml/models/model-io';"],
+      ['src/main/storage/new-file.ts', "import { createApiHandlers as x } from '../api/handlers';"],
+    ]) {
+      expect(await layerErrors(file, code), `${code} in ${file}`).toHaveLength(1);
+    }
+    // Downward is fine: the ML process uses the core, a service uses storage, storage the CLI's plumbing.
+    for (const [file, code] of [
+      ['src/main/ml/host/new-file.ts', "import { loadModel as x } from '../models/model-io';"],
+      ['src/main/ml/runs/new-file.ts', "import { RunStore as x } from '../../storage/run-store';"],
+      ['src/main/storage/new-file.ts', "import { runCli as x } from '../cli/run';"],
+    ]) {
+      expect(await layerErrors(file, code), `${code} in ${file}`).toEqual([]);
+    }
+  });
 });

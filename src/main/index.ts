@@ -13,7 +13,7 @@ import {
 import { invokeHandler } from './api/handlers';
 import type { HostChannel } from './ml/host/client';
 import { ModelLibrary } from './ml/models/library';
-import { DEFAULT_MODEL_ID } from './ml/models/model-service';
+import { DEFAULT_MODEL_ID } from './ml/runs/model-service';
 import { openDatabase, type Database } from './storage/database';
 import { Settings } from './storage/settings';
 import { createAppServices } from './services';

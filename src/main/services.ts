@@ -3,7 +3,7 @@ import { createApiHandlers, type ApiDependencies, type ApiHandlers } from './api
 import type { Logger } from './log';
 import { MlHostClient, type MlHostClientOptions } from './ml/host/client';
 import type { ModelLibrary } from './ml/models/library';
-import { ModelService } from './ml/models/model-service';
+import { ModelService } from './ml/runs/model-service';
 import { TrainingService } from './ml/runs/training-service';
 import type { Database } from './storage/database';
 import { RunStore } from './storage/run-store';

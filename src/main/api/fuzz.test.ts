@@ -14,7 +14,7 @@ import { defaultTrainingConfig } from '../../shared/training';
 import { MlHostClient } from '../ml/host/client';
 import { spawnWorkerHost } from '../ml/host/worker-channel';
 import { ModelLibrary } from '../ml/models/library';
-import { ModelService } from '../ml/models/model-service';
+import { ModelService } from '../ml/runs/model-service';
 import { TrainingService } from '../ml/runs/training-service';
 import { Random } from '../ml/training/random';
 import { RunStore } from '../storage/run-store';

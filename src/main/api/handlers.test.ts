@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { MlStatus } from '../../shared/api';
 import { EMOTIONS, FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
 import { ModelLibrary } from '../ml/models/library';
-import { ModelService } from '../ml/models/model-service';
+import { ModelService } from '../ml/runs/model-service';
 import { SessionService } from '../storage/session-service';
 import { RunStore } from '../storage/run-store';
 import { TrainingService } from '../ml/runs/training-service';

@@ -12,7 +12,7 @@ import type { MlHostClient } from '../ml/host/client';
 import type { Logger } from '../log';
 import { exportPhotosCsvFile } from '../storage/csv-export';
 import { chartPathFor, type ReportRequest } from '../../shared/report';
-import type { ModelService } from '../ml/models/model-service';
+import type { ModelService } from '../ml/runs/model-service';
 import type { SessionService } from '../storage/session-service';
 import type { TrainingService } from '../ml/runs/training-service';
 import {

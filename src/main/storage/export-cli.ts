@@ -3,7 +3,7 @@
  * export, for scripts.
  */
 import { existsSync } from 'node:fs';
-import { parseCommandLine, positiveInt, runCli, UsageError } from '../ml/cli/run';
+import { parseCommandLine, positiveInt, runCli, UsageError } from '../cli/run';
 import { exportCsvFile } from './csv-export';
 import { openDatabaseForReading } from './database';
 import { SessionStore } from './session-store';

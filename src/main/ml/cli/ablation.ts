@@ -11,7 +11,7 @@ import { DEFAULT_AUGMENT, WEBCAM_AUGMENT } from '../training/augment';
 import { DEFAULT_RECIPE, type Recipe } from '../training/recipes';
 import { trainModel } from '../training/trainer';
 import { progressPrinter } from './progress';
-import { parseCommandLine, positiveInt, runCli, UsageError } from './run';
+import { parseCommandLine, positiveInt, runCli, UsageError } from '../../cli/run';
 
 /** What each variant changes, cumulatively named in the ablation table of docs/models.md. */
 export const VARIANTS: Record<string, { about: string; recipe: Partial<Recipe> }> = {

@@ -15,7 +15,7 @@ import { formatBackendReport, initBackend } from '../runtime/backend';
 import { recipeFor } from '../training/recipes';
 import { trainModel } from '../training/trainer';
 import { temporaryDir } from '../runtime/temporary-dir';
-import { parseCommandLine, positiveInt, runCli, UsageError } from './run';
+import { parseCommandLine, positiveInt, runCli, UsageError } from '../../cli/run';
 
 const USAGE = `Usage: npm run bench -- [--data <folder|csv>] [--steps N] [--warmup N] [--repeats N]
        npm run bench -- --model DIR [--model DIR...] [--repeats N]

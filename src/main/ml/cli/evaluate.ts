@@ -9,7 +9,7 @@ import { EMOTIONS } from '../../../shared/emotions';
 import { loadModel } from '../models/model-io';
 import { formatBackendReport, initBackend } from '../runtime/backend';
 import { splitLabel, viewsLabel } from '../../../shared/training';
-import { parseCommandLine, runCli, UsageError } from './run';
+import { parseCommandLine, runCli, UsageError } from '../../cli/run';
 
 const USAGE = `Usage: npm run evaluate -- --model <model folder> --data <folder|fer2013.csv> [options]
   --split NAME   train, test or privateTest (default: test; a folder of class folders: all of it)

@@ -7,7 +7,7 @@ import { scoreProbabilities } from '../evaluation/evaluate-model';
 import { predictSavedModel } from '../evaluation/parallel-predict';
 import { loadModel, temperatureFor } from '../models/model-io';
 import { formatBackendReport, initBackend } from '../runtime/backend';
-import { parseCommandLine, runCli } from './run';
+import { parseCommandLine, runCli } from '../../cli/run';
 
 const USAGE = `Usage: npm run bench:sensitivity -- [--model DIR] [--data <folder|csv>] [--json FILE]
 How much accuracy the model loses to each thing a camera and the app's framing do to a face: shifts,

@@ -11,7 +11,7 @@ import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE } from '../training/protocol';
 import { DEFAULT_RECIPE, recipeFor, SEED_RECIPE } from '../training/recipes';
 import { BatchTooLargeError, trainModel } from '../training/trainer';
 import { progressPrinter } from './progress';
-import { parseCommandLine, positiveInt, positiveNumber, runCli, UsageError } from './run';
+import { parseCommandLine, positiveInt, positiveNumber, runCli, UsageError } from '../../cli/run';
 import { errorMessage } from '../../../shared/errors';
 
 // Defaults are read from the recipes, so the help cannot disagree with what training does.

@@ -11,7 +11,7 @@ import {
   temporaryDir,
   writeFiles,
 } from '../test-support/fixtures';
-import { trainingSplits } from '../training/trainer';
+import { trainingSplits } from './split';
 import type { DatasetProgress } from '../../../shared/training';
 import { DatasetError, evaluationSplit } from './dataset';
 import { loadDataset } from './load';

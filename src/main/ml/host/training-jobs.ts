@@ -8,7 +8,8 @@ import { temporaryDir } from '../runtime/temporary-dir';
 import type { BackendChoice } from '../runtime/backend';
 import { Random } from '../training/random';
 import { recipeFromConfig } from '../training/recipes';
-import { trainingSplits, trainModel } from '../training/trainer';
+import { trainingSplits } from '../data/split';
+import { trainModel } from '../training/trainer';
 import type { HostEvent } from './protocol';
 import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
 import {

@@ -2,7 +2,7 @@ import type { MlStatus } from '../../../shared/api';
 import type { ModelEntry } from '../../../shared/models';
 import type { Settings } from '../../storage/settings';
 import type { MlHostClient } from '../host/client';
-import type { ModelLibrary } from './library';
+import type { ModelLibrary } from '../models/library';
 
 export const DEFAULT_MODEL_ID = 'bundled:default';
 

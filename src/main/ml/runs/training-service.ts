@@ -17,7 +17,7 @@ import type { MlHostClient } from '../host/client';
 import type { HostEvent } from '../host/protocol';
 import type { DatasetChoice } from '../host/training-jobs';
 import { readMetadata } from '../models/model-folder';
-import type { ModelService } from '../models/model-service';
+import type { ModelService } from './model-service';
 import type { BackendChoice } from '../runtime/backend';
 import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE } from '../training/protocol';
 import { canTransition, isUnfinished, nextStatus, RunStateError } from './run-state';

@@ -7,9 +7,19 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
  * bootstrap registers tsx inside the worker before importing the module.
  */
 export function spawnWorker(moduleUrl: URL, options: WorkerOptions = {}): Worker {
-  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl, options);
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); })`;
-  return new Worker(bootstrap, { ...options, eval: true });
+  const worker = moduleUrl.pathname.endsWith('.ts')
+    ? new Worker(bootstrap, { ...options, eval: true })
+    : new Worker(moduleUrl, options);
+  running++;
+  worker.once('exit', () => running--);
+  return worker;
+}
+
+let running = 0;
+/** Worker threads started here that have not exited yet: a test's way to see that none were left behind. */
+export function runningWorkers(): number {
+  return running;
 }
 
 /** The URL of a sibling module, with the caller's own extension (.ts from source, .js when built). */

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaceDataset, FaceSplit } from '../data/dataset';
@@ -8,12 +8,14 @@ import { neutralReference } from '../evaluation/neutral-reference';
 import { evaluateModel } from '../evaluation/evaluate-model';
 import { loadModel, modelViews } from '../models/model-io';
 import { initBackend } from '../runtime/backend';
+import { runningWorkers } from '../runtime/spawn-worker';
 import { SHARED_FER2013, temporaryDir } from '../test-support/fixtures';
 import { Random } from './random';
 import { recipeFor, type Recipe } from './recipes';
 import { bestEpoch } from '../../../shared/training';
 import { BEST_EPOCH_PREFIX, CHECKPOINT_DIR } from './protocol';
-import { holdOut, trainModel, type TrainProgress } from './trainer';
+import { holdOut } from '../data/split';
+import { trainModel, type TrainProgress } from './trainer';
 
 function subset(split: FaceSplit, count: number, seed: number): FaceSplit {
   const picks = new Random(seed)
@@ -197,6 +199,24 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
     expect(Math.abs(rescored.report.accuracy - best.valAccuracy)).toBeLessThanOrEqual(1 / 256); // float16 storage
     expect(Math.abs(rescored.report.accuracy - result.history[3].valAccuracy)).toBeGreaterThan(1 / 256);
     loaded.model.dispose();
+  });
+
+  it('closes every replica on every path out: an error as it starts, in a step, or as it finishes', async () => {
+    expect(runningWorkers()).toBe(0);
+    const failAt = (type: TrainProgress['type']) => (event: TrainProgress) => {
+      if (event.type === type) throw new Error(`failed at ${type}`);
+    };
+    for (const type of ['start', 'batch'] as const) {
+      await expect(
+        trainModel({ dataset: small, recipe: quickRecipe(1), outDir: await temporaryDir(), onProgress: failAt(type) }),
+      ).rejects.toThrow(`failed at ${type}`);
+      expect(runningWorkers(), `worker threads left after a failure at ${type}`).toBe(0);
+    }
+    // The finished model cannot be written: its folder is a file.
+    const blocked = path.join(await temporaryDir(), 'model');
+    writeFileSync(blocked, 'not a folder');
+    await expect(trainModel({ dataset: small, recipe: quickRecipe(1), outDir: blocked })).rejects.toThrow();
+    expect(runningWorkers(), 'worker threads left after a failure as it finished').toBe(0);
   });
 
   it('refuses to resume a checkpoint made from other data', async () => {

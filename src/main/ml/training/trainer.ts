@@ -1,152 +1,36 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import { EMOTIONS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
-import type { EpochRecord, EvaluationReport, RunProgress } from '../../../shared/training';
-import { FACE_PIXELS } from '../data/image';
+import type { EpochRecord, EvaluationReport } from '../../../shared/training';
 import { matchingBlurSigma } from '../data/sharpness';
-import { DatasetError, type FaceDataset, type FaceSplit } from '../data/dataset';
+import { trainingSplits } from '../data/split';
 import { applyTemperature, calibrationFrom, negativeLogLikelihood } from '../evaluation/calibration';
 import { neutralReference } from '../evaluation/neutral-reference';
 import { scoreProbabilities } from '../evaluation/evaluate-model';
 import { classificationMetrics } from '../evaluation/metrics';
 import { argmaxRows } from '../models/inference';
 import { modelViews, temperatureFor, viewKind, type ModelMetadata, type TestTimeViews } from '../models/model-folder';
-import type { BackendChoice } from '../runtime/backend';
-import { nextMessage, siblingModule, spawnWorker } from '../runtime/spawn-worker';
-import {
-  BEST_EPOCH_PREFIX,
-  bestEpochDir,
-  CHECKPOINT_DIR,
-  CHECKPOINT_STATE_FILE,
-  type FromWorker,
-  type ToWorker,
-  type WorkerInit,
-} from './protocol';
+import { readCheckpoint, removeStaleBest, type CheckpointState } from './checkpoint';
+import { bestEpochDir, CHECKPOINT_DIR, CHECKPOINT_STATE_FILE, type FromWorker } from './protocol';
 import { Random } from './random';
-import { classWeights, learningRateAt, type Recipe } from './recipes';
+import { classWeights, learningRateAt } from './recipes';
+import { WorkerPool } from './worker-pool';
+import {
+  BatchTooLargeError,
+  TrainingCancelled,
+  type StepProfile,
+  type TrainOptions,
+  type TrainProgress,
+  type TrainResult,
+} from './train-options';
 
-export type TrainProgress =
-  | {
-      type: 'start';
-      backend: BackendChoice;
-      workers: number;
-      parameters: number;
-      trainImages: number;
-      validationImages: number;
-      /** Blur applied to validation faces to match blurrier training faces (0: none). */
-      blurSigma: number;
-      startEpoch: number;
-      epochs: number;
-      stepsPerEpoch: number;
-    }
-  | ({ type: 'batch'; learningRate: number } & RunProgress)
-  | { type: 'epoch'; record: EpochRecord; tensors: number; etaSeconds: number }
-  | { type: 'checkpoint'; epoch: number; dir: string; bestEpoch?: number };
-
-export interface TrainOptions {
-  dataset: FaceDataset;
-  recipe: Recipe;
-  /** The finished model is written here; its checkpoint in `<outDir>/checkpoint`. */
-  outDir: string;
-  seed?: number;
-  /** Continue from `<outDir>/checkpoint` if there is one. */
-  resume?: boolean;
-  workers?: number;
-  signal?: AbortSignal;
-  onProgress?: (event: TrainProgress) => void;
-  /** Fraction of train held out (stratified) when the dataset has no test split. */
-  holdout?: number;
-  /** Stop each epoch after this many batches (benchmarks and tests). */
-  maxBatchesPerEpoch?: number;
-  backendCandidates?: BackendChoice[];
-  /** Model name written into its metadata. */
-  name?: string;
-  /** Start from this model folder's weights (fine-tuning); ignored when resuming from a checkpoint. */
-  initFrom?: string;
-  /** Awaited before every batch: resolves at once unless the run is paused. */
-  waitIfPaused?: () => Promise<void>;
-  /** Only time the training steps: no validation, checkpoints or saved model (the benchmark). */
-  stepsOnly?: boolean;
-}
-
-/**
- * Where a data-parallel step's time goes, in ms per step averaged over the run (its first steps,
- * which compile kernels, left out): the forward and backward pass, the weight update (averaging
- * the replicas' gradients included), and `idle`, what a replica spends on neither: waiting for the
- * slower replica and for the coordinator's messages.
- */
-export interface StepProfile {
-  steps: number;
-  step: number;
-  compute: number;
-  apply: number;
-  idle: number;
-}
-
-export interface TrainResult {
-  cancelled: boolean;
-  /** Absent when no step ran. */
-  stepProfile?: StepProfile;
-  epochsTrained: number;
-  /** The epoch whose weights the saved model holds (absent: no model was saved). */
-  keptEpoch?: number;
-  history: EpochRecord[];
-  evaluation?: EvaluationReport;
-  outDir: string;
-  trainingSeconds: number;
-}
-
-export class TrainingCancelled extends Error {}
-
-/** The dataset has fewer training images than one batch (callers say how to choose a smaller one). */
-export class BatchTooLargeError extends Error {
-  constructor(
-    readonly batchSize: number,
-    readonly trainImages: number,
-  ) {
-    super(`Need at least one batch of ${batchSize} training images, found ${trainImages}.`);
-  }
-}
-
-interface CheckpointState {
-  epoch: number;
-  step: number;
-  seed: number;
-  history: EpochRecord[];
-  trainingSeconds: number;
-  fingerprint: string;
-  recipe: Recipe;
-  /** The best epoch so far, whose weights are in bestEpochDir(epoch) (runs that keep it). */
-  best?: EpochRecord;
-}
+export * from './train-options';
 
 function toShared(array: Uint8Array): Uint8Array {
   const shared = new Uint8Array(new SharedArrayBuffer(array.byteLength));
   shared.set(array);
   return shared;
-}
-
-/** Stratified split of `split` into train and validation parts (`fraction` of each class held out). */
-export function holdOut(split: FaceSplit, fraction: number, seed: number): { train: FaceSplit; validation: FaceSplit } {
-  const random = new Random(seed);
-  const byClass = Array.from({ length: NUM_CLASSES }, () => [] as number[]);
-  split.labels.forEach((label, i) => byClass[label].push(i));
-  const held = new Set<number>();
-  for (const members of byClass) {
-    random.shuffle(members);
-    members.slice(0, Math.round(members.length * fraction)).forEach((i) => held.add(i));
-  }
-  const pick = (keep: (i: number) => boolean): FaceSplit => {
-    const indices = [...split.labels.keys()].filter(keep);
-    const images = new Uint8Array(indices.length * FACE_PIXELS);
-    indices.forEach((src, dst) =>
-      images.set(split.images.subarray(src * FACE_PIXELS, (src + 1) * FACE_PIXELS), dst * FACE_PIXELS),
-    );
-    return { images, labels: Uint8Array.from(indices, (i) => split.labels[i]) };
-  };
-  return { train: pick((i) => !held.has(i)), validation: pick((i) => held.has(i)) };
 }
 
 function countLabels(labels: Uint8Array): number[] {
@@ -155,376 +39,384 @@ function countLabels(labels: Uint8Array): number[] {
   return counts;
 }
 
-/**
- * What a run trains and validates on: train and the test split, or without a test split, train
- * minus a stratified `holdout` fraction held out with `seed`.
- */
-export function trainingSplits(
-  dataset: FaceDataset,
-  holdout: number,
-  seed: number,
-): { train: FaceSplit; validation: FaceSplit; validationFrom: 'test' | 'held-out train' } {
-  const train = dataset.splits.train;
-  if (!train) throw new DatasetError(`${dataset.report.source} has no training images`);
-  if (dataset.splits.test) return { train, validation: dataset.splits.test, validationFrom: 'test' };
-  return { ...holdOut(train, holdout, seed), validationFrom: 'held-out train' };
-}
-
-class WorkerPool {
-  private constructor(readonly workers: Worker[]) {}
-
-  static async start(
-    inits: WorkerInit[],
-  ): Promise<{ pool: WorkerPool; ready: Extract<FromWorker, { type: 'ready' }> }> {
-    const workers = inits.map((init) =>
-      spawnWorker(siblingModule(import.meta.url, 'train-worker'), { workerData: init }),
-    );
-    const pool = new WorkerPool(workers);
-    const replies = await Promise.all(workers.map((w) => pool.receive(w)));
-    return { pool, ready: replies[0] as Extract<FromWorker, { type: 'ready' }> };
-  }
-
-  async receive(worker: Worker): Promise<FromWorker> {
-    const message = await nextMessage<FromWorker>(worker);
-    if (message.type === 'error') throw new Error(`training worker: ${message.message}`);
-    return message;
-  }
-
-  post(worker: Worker, message: ToWorker, transfer: ArrayBuffer[] = []): void {
-    worker.postMessage(message, transfer);
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
-}
-
-/** Removes the best-epoch folders other than `keep`'s: superseded ones, and one a crash left unrecorded. */
-async function removeStaleBest(checkpointDir: string, keep: number | undefined): Promise<void> {
-  const current = keep === undefined ? undefined : bestEpochDir(keep);
-  const stale = (await readdir(checkpointDir)).filter((name) => name.startsWith(BEST_EPOCH_PREFIX) && name !== current);
-  await Promise.all(stale.map((name) => rm(path.join(checkpointDir, name), { recursive: true, force: true })));
-}
-
-async function readCheckpoint(dir: string): Promise<CheckpointState | undefined> {
-  try {
-    return JSON.parse(await readFile(path.join(dir, CHECKPOINT_STATE_FILE), 'utf8')) as CheckpointState;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Trains a model with data-parallel worker threads (one per core by default), validating after
- * every epoch and checkpointing so that a cancelled or crashed run can resume.
- */
-export async function trainModel(options: TrainOptions): Promise<TrainResult> {
-  const { dataset, recipe, outDir } = options;
-  const seed = options.seed ?? 1;
-  const checkpointDir = path.join(outDir, CHECKPOINT_DIR);
-  let state: CheckpointState = {
+/** A run's state before its first step: a new one, or where its checkpoint left off. */
+export async function resumeState(
+  options: Pick<TrainOptions, 'dataset' | 'recipe' | 'outDir' | 'seed' | 'resume'>,
+): Promise<{ state: CheckpointState; resumeFrom?: string }> {
+  const { dataset, recipe } = options;
+  const fresh: CheckpointState = {
     epoch: 0,
     step: 0,
-    seed,
+    seed: options.seed ?? 1,
     history: [],
     trainingSeconds: 0,
     fingerprint: dataset.fingerprint,
     recipe,
   };
-  let resumeFrom: string | undefined;
-  if (options.resume) {
-    const saved = await readCheckpoint(checkpointDir);
-    if (saved) {
-      if (saved.fingerprint !== dataset.fingerprint)
-        throw new Error('The checkpoint was trained on a different dataset; start a new run instead.');
-      if (saved.recipe.architecture !== recipe.architecture) {
-        throw new Error(`The checkpoint is a ${saved.recipe.architecture} model, not ${recipe.architecture}.`);
-      }
-      state = { ...saved, recipe: { ...saved.recipe, epochs: recipe.epochs } };
-      resumeFrom = checkpointDir;
-    }
-  }
-  const activeRecipe = state.recipe;
+  const checkpointDir = path.join(options.outDir, CHECKPOINT_DIR);
+  const saved = options.resume ? await readCheckpoint(checkpointDir) : undefined;
+  if (!saved) return { state: fresh };
+  if (saved.fingerprint !== dataset.fingerprint)
+    throw new Error('The checkpoint was trained on a different dataset; start a new run instead.');
+  if (saved.recipe.architecture !== recipe.architecture)
+    throw new Error(`The checkpoint is a ${saved.recipe.architecture} model, not ${recipe.architecture}.`);
+  return { state: { ...saved, recipe: { ...saved.recipe, epochs: recipe.epochs } }, resumeFrom: checkpointDir };
+}
 
-  const split = trainingSplits(dataset, options.holdout ?? 0.1, state.seed);
+/** What a run works on and how it is cut up, decided before any worker starts (so a bad choice leaves none running). */
+export function planRun(options: TrainOptions, state: CheckpointState) {
+  const recipe = state.recipe;
+  const split = trainingSplits(options.dataset, options.holdout ?? 0.1, state.seed);
   const trainCount = split.train.labels.length;
-  // Checked before any worker starts, so a too-small dataset cannot leave threads running.
-  const batchesPerEpoch = Math.min(
-    Math.floor(trainCount / activeRecipe.batchSize),
-    options.maxBatchesPerEpoch ?? Infinity,
-  );
-  if (batchesPerEpoch < 1) throw new BatchTooLargeError(activeRecipe.batchSize, trainCount);
-  const blurSigma = activeRecipe.matchInputSharpness
-    ? matchingBlurSigma(split.train.images, split.validation.images)
-    : 0;
-  const validationCount = split.validation.labels.length;
-  const workerCount = Math.max(1, Math.min(options.workers ?? availableParallelism(), activeRecipe.batchSize));
-  const shared = {
-    trainImages: toShared(split.train.images),
-    trainLabels: toShared(split.train.labels),
-    valImages: toShared(split.validation.images),
-    valLabels: toShared(split.validation.labels),
+  const stepsPerEpoch = Math.floor(trainCount / recipe.batchSize);
+  const batchesPerEpoch = Math.min(stepsPerEpoch, options.maxBatchesPerEpoch ?? Infinity);
+  if (batchesPerEpoch < 1) throw new BatchTooLargeError(recipe.batchSize, trainCount);
+  return {
+    recipe,
+    split,
+    trainCount,
+    validationCount: split.validation.labels.length,
+    stepsPerEpoch,
+    batchesPerEpoch,
+    workerCount: Math.max(1, Math.min(options.workers ?? availableParallelism(), recipe.batchSize)),
+    blurSigma: recipe.matchInputSharpness ? matchingBlurSigma(split.train.images, split.validation.images) : 0,
   };
-  const seeds = new Random(state.seed);
-  const initSeed = seeds.fork();
+}
+
+type Plan = ReturnType<typeof planRun>;
+
+/** A run under way: its plan, its state (changed as it goes), its replicas and where its time goes. */
+interface Run extends Plan {
+  options: TrainOptions;
+  state: CheckpointState;
+  checkpointDir: string;
+  pool: WorkerPool;
+  ready: Extract<FromWorker, { type: 'ready' }>;
+  emit: (event: TrainProgress) => void;
+  profile: { steps: number; step: number; compute: number; apply: number; idle: number };
+  /** Steps this process has run (the first ones compile kernels and are left out of the profile). */
+  stepsRun: number;
+}
+
+/** What an epoch's steps add up to. */
+interface EpochTotals {
+  started: number;
+  lossSum: number;
+  correct: number;
+  seen: number;
+  learningRate: number;
+}
+
+/**
+ * Trains a model with data-parallel worker threads (one per core by default), validating after
+ * every epoch and checkpointing so that a cancelled or crashed run can resume: resume, then each
+ * epoch's steps, validation and checkpoint, then the finish (evaluation, calibration, the saved
+ * model). The replicas are closed on every path out.
+ */
+export async function trainModel(options: TrainOptions): Promise<TrainResult> {
+  const { state, resumeFrom } = await resumeState(options);
+  const plan = planRun(options, state);
+  const initSeed = new Random(state.seed).fork();
+  // One copy of the data in shared memory, read by every replica.
+  const shared = {
+    trainImages: toShared(plan.split.train.images),
+    trainLabels: toShared(plan.split.train.labels),
+    valImages: toShared(plan.split.validation.images),
+    valLabels: toShared(plan.split.validation.labels),
+  };
   const { pool, ready } = await WorkerPool.start(
-    Array.from({ length: workerCount }, () => ({
-      recipe: activeRecipe,
+    Array.from({ length: plan.workerCount }, () => ({
+      recipe: plan.recipe,
       initSeed,
       ...shared,
       resumeFrom,
       initFrom: resumeFrom ? undefined : options.initFrom,
-      classWeights: activeRecipe.classWeighting
-        ? classWeights(countLabels(split.train.labels), activeRecipe.classWeightPower)
+      classWeights: plan.recipe.classWeighting
+        ? classWeights(countLabels(plan.split.train.labels), plan.recipe.classWeightPower)
         : undefined,
       backendCandidates: options.backendCandidates,
     })),
   );
-  const [lead] = pool.workers;
+  try {
+    const run: Run = {
+      ...plan,
+      options,
+      state,
+      checkpointDir: path.join(options.outDir, CHECKPOINT_DIR),
+      pool,
+      ready,
+      emit: options.onProgress ?? (() => undefined),
+      profile: { steps: 0, step: 0, compute: 0, apply: 0, idle: 0 },
+      stepsRun: 0,
+    };
+    run.emit({
+      type: 'start',
+      backend: ready.backend,
+      workers: plan.workerCount,
+      parameters: ready.parameters,
+      trainImages: plan.trainCount,
+      validationImages: plan.validationCount,
+      blurSigma: plan.blurSigma,
+      startEpoch: state.epoch,
+      epochs: plan.recipe.epochs,
+      stepsPerEpoch: plan.batchesPerEpoch,
+    });
+    shareGradientSlots(run);
+    let cancelled = false;
+    try {
+      for (let epoch = state.epoch; epoch < plan.recipe.epochs; epoch++) {
+        const totals = await runEpoch(run, epoch);
+        state.epoch = epoch + 1;
+        if (options.stepsOnly) continue;
+        await checkpoint(run, await validateEpoch(run, epoch, totals));
+      }
+    } catch (error) {
+      if (!(error instanceof TrainingCancelled)) throw error;
+      cancelled = true;
+    }
+    const { evaluation, keptEpoch } = cancelled || options.stepsOnly ? {} : await finish(run);
+    return {
+      cancelled,
+      stepProfile: averageProfile(run.profile),
+      epochsTrained: state.epoch,
+      keptEpoch,
+      evaluation,
+      history: state.history,
+      outDir: options.outDir,
+      trainingSeconds: state.trainingSeconds,
+    };
+  } finally {
+    await pool.close();
+  }
+}
 
-  const stepsPerEpoch = Math.floor(trainCount / activeRecipe.batchSize);
-  const emit = options.onProgress ?? (() => undefined);
-  emit({
-    type: 'start',
-    backend: ready.backend,
-    workers: workerCount,
-    parameters: ready.parameters,
-    trainImages: trainCount,
-    validationImages: validationCount,
-    blurSigma,
-    startEpoch: state.epoch,
-    epochs: activeRecipe.epochs,
-    stepsPerEpoch: batchesPerEpoch,
-  });
+/** Each replica writes its gradients into a slot of shared memory and averages the slots itself. */
+function shareGradientSlots({ pool, ready }: Run): void {
+  const replicas = pool.workers.length;
+  const slots = new Float32Array(new SharedArrayBuffer(2 * replicas * ready.gradientLength * 4));
+  pool.workers.forEach((worker, replica) => pool.post(worker, { type: 'share', slots, replica, replicas }));
+}
 
+/** One epoch's training steps, in an order and with augmentation drawn from the seed and the epoch alone. */
+async function runEpoch(run: Run, epoch: number): Promise<EpochTotals> {
+  const { options, state, recipe, pool, workerCount, batchesPerEpoch, profile } = run;
+  const totals: EpochTotals = { started: performance.now(), lossSum: 0, correct: 0, seen: 0, learningRate: 0 };
+  const order = new Random(state.seed + 104729 * (epoch + 1)).shuffle(
+    Int32Array.from({ length: run.trainCount }, (_, i) => i),
+  );
+  const stepSeeds = new Random(state.seed ^ (epoch * 2654435761));
+  /** When this epoch's previous step started: an epoch's end (validation, checkpoint) is no part of a step. */
+  let previousStart: number | undefined;
+  for (let batch = 0; batch < batchesPerEpoch; batch++) {
+    await options.waitIfPaused?.();
+    if (options.signal?.aborted) throw new TrainingCancelled();
+    const indices = order.subarray(batch * recipe.batchSize, (batch + 1) * recipe.batchSize);
+    const per = Math.ceil(indices.length / workerCount);
+    const stepStarted = performance.now();
+    const replies = await Promise.all(
+      pool.workers.map(async (worker, i) => {
+        pool.post(worker, {
+          type: 'step',
+          indices: indices.slice(i * per, (i + 1) * per),
+          stepSeed: stepSeeds.fork(),
+          parity: state.step % 2,
+        });
+        return (await pool.receive(worker)) as Extract<FromWorker, { type: 'gradients' }>;
+      }),
+    );
+    for (const reply of replies) {
+      totals.lossSum += reply.lossSum;
+      totals.correct += reply.correct;
+      totals.seen += reply.count;
+    }
+    totals.learningRate = learningRateAt(recipe, state.step, run.stepsPerEpoch);
+    for (const worker of pool.workers)
+      pool.post(worker, {
+        type: 'apply',
+        parity: state.step % 2,
+        batchSize: indices.length,
+        learningRate: totals.learningRate,
+      });
+    if (previousStart !== undefined && run.stepsRun >= 2) {
+      // A whole step, from one step's start to the next: the replies carry the previous update.
+      const step = stepStarted - previousStart;
+      const compute = replies.reduce((sum, r) => sum + r.computeMs, 0) / replies.length;
+      const apply = replies.reduce((sum, r) => sum + r.applyMs, 0) / replies.length;
+      profile.steps++;
+      profile.step += step;
+      profile.compute += compute;
+      profile.apply += apply;
+      profile.idle += step - compute - apply;
+    }
+    previousStart = stepStarted;
+    run.stepsRun++;
+    state.step++;
+    const imagesPerSecond = totals.seen / ((performance.now() - totals.started) / 1000);
+    const remainingBatches = batchesPerEpoch - batch - 1 + (recipe.epochs - epoch - 1) * batchesPerEpoch;
+    run.emit({
+      type: 'batch',
+      epoch: epoch + 1,
+      batch: batch + 1,
+      batches: batchesPerEpoch,
+      loss: totals.lossSum / totals.seen,
+      accuracy: totals.correct / totals.seen,
+      imagesPerSecond,
+      etaSeconds: (remainingBatches * recipe.batchSize) / imagesPerSecond,
+      learningRate: totals.learningRate,
+    });
+  }
+  return totals;
+}
+
+/** Every replica re-estimates batch-norm statistics from the same faces, so they agree. */
+async function recalibrate({ pool }: Run, seed: number): Promise<void> {
+  await Promise.all(
+    pool.workers.map(async (worker) => {
+      pool.post(worker, { type: 'recalibrate', seed });
+      await pool.receive(worker);
+    }),
+  );
+}
+
+/** The model's raw probabilities for every validation face, the work shared by the replicas. */
+async function predictValidation(run: Run, views: TestTimeViews): Promise<Float32Array> {
+  const { pool, validationCount, workerCount, blurSigma } = run;
+  const per = Math.ceil(validationCount / workerCount);
+  const parts = await Promise.all(
+    pool.workers.map(async (worker, i) => {
+      const start = Math.min(validationCount, i * per);
+      const end = Math.min(validationCount, start + per);
+      pool.post(worker, { type: 'predict', start, end, views, blurSigma });
+      return ((await pool.receive(worker)) as Extract<FromWorker, { type: 'predictions' }>).probabilities;
+    }),
+  );
+  const probabilities = new Float32Array(validationCount * NUM_CLASSES);
+  let offset = 0;
+  for (const part of parts) {
+    probabilities.set(part, offset);
+    offset += part.length;
+  }
+  return probabilities;
+}
+
+/** Scores the epoch on the validation split (single pass, batch-norm statistics re-estimated) and records it. */
+async function validateEpoch(run: Run, epoch: number, totals: EpochTotals): Promise<EpochRecord> {
+  const { state, split, pool } = run;
+  await recalibrate(run, state.seed + epoch);
+  const probabilities = await predictValidation(run, { testTimeFlip: false });
   const labels = split.validation.labels;
-  /** Every replica re-estimates batch-norm statistics from the same faces, so they agree. */
-  const recalibrate = (seed: number) =>
-    Promise.all(
+  const seconds = (performance.now() - totals.started) / 1000;
+  state.trainingSeconds += seconds;
+  const record: EpochRecord = {
+    epoch: epoch + 1,
+    loss: totals.lossSum / totals.seen,
+    accuracy: totals.correct / totals.seen,
+    valLoss: negativeLogLikelihood(probabilities, labels),
+    valAccuracy: classificationMetrics(labels, argmaxRows(probabilities)).accuracy,
+    seconds,
+    learningRate: totals.learningRate,
+  };
+  state.history.push(record);
+  const [lead] = pool.workers;
+  pool.post(lead, { type: 'stats' });
+  const stats = (await pool.receive(lead)) as Extract<FromWorker, { type: 'stats' }>;
+  run.emit({ type: 'epoch', record, tensors: stats.tensors, etaSeconds: seconds * (run.recipe.epochs - epoch - 1) });
+  return record;
+}
+
+/** Weights written first, state last, so a crash mid-write keeps the previous checkpoint usable. */
+async function checkpoint(run: Run, record: EpochRecord): Promise<void> {
+  const { state, pool, checkpointDir } = run;
+  const [lead] = pool.workers;
+  await mkdir(checkpointDir, { recursive: true });
+  if (run.recipe.keepBestEpoch && (!state.best || record.valAccuracy > state.best.valAccuracy)) {
+    const dir = path.join(checkpointDir, bestEpochDir(record.epoch));
+    await mkdir(dir, { recursive: true });
+    pool.post(lead, { type: 'save', dir, metadata: metadataFor(run, state.epoch), withOptimizer: false });
+    await pool.receive(lead);
+    state.best = record;
+  }
+  pool.post(lead, { type: 'save', dir: checkpointDir, metadata: metadataFor(run, state.epoch), withOptimizer: true });
+  await pool.receive(lead);
+  await writeFile(path.join(checkpointDir, CHECKPOINT_STATE_FILE), JSON.stringify(state));
+  await removeStaleBest(checkpointDir, state.best?.epoch);
+  run.emit({ type: 'checkpoint', epoch: state.epoch, dir: checkpointDir, bestEpoch: state.best?.epoch });
+}
+
+/**
+ * The end of a run that was not cancelled: the kept weights (the last epoch's, or the best one's
+ * when the recipe keeps it, with the batch-norm statistics that epoch was validated with, so the
+ * report agrees with the history), evaluated, calibrated and saved; the checkpoint removed.
+ */
+async function finish(run: Run): Promise<{ evaluation: EvaluationReport; keptEpoch: number }> {
+  const { state, recipe, pool, split, checkpointDir } = run;
+  const keptEpoch = recipe.keepBestEpoch && state.best ? state.best.epoch : state.epoch;
+  if (keptEpoch !== state.epoch) {
+    const dir = path.join(checkpointDir, bestEpochDir(keptEpoch));
+    await Promise.all(
       pool.workers.map(async (worker) => {
-        pool.post(worker, { type: 'recalibrate', seed });
+        pool.post(worker, { type: 'load', dir });
         await pool.receive(worker);
       }),
     );
-  /** The model's raw probabilities for every validation face, the work shared by the replicas. */
-  const predictValidation = async (views: TestTimeViews): Promise<Float32Array> => {
-    const per = Math.ceil(validationCount / workerCount);
-    const parts = await Promise.all(
-      pool.workers.map(async (worker, i) => {
-        const start = Math.min(validationCount, i * per);
-        const end = Math.min(validationCount, start + per);
-        pool.post(worker, { type: 'predict', start, end, views, blurSigma });
-        return ((await pool.receive(worker)) as Extract<FromWorker, { type: 'predictions' }>).probabilities;
-      }),
-    );
-    const probabilities = new Float32Array(validationCount * NUM_CLASSES);
-    let offset = 0;
-    for (const part of parts) {
-      probabilities.set(part, offset);
-      offset += part.length;
-    }
-    return probabilities;
+  }
+  const labels = split.validation.labels;
+  const views = modelViews({ recipe });
+  const single = await predictValidation(run, { testTimeFlip: false });
+  const mirrored = await predictValidation(run, { testTimeFlip: true });
+  const shifted = views.testTimeShifts ? await predictValidation(run, views) : undefined;
+  const calibration = calibrationFrom({ single, mirrored, shifted }, labels, split.validationFrom);
+  const raw = { single, mirrored, shifted: shifted ?? mirrored }[viewKind(views)];
+  const evaluation = scoreProbabilities(labels, raw, {
+    split: split.validationFrom,
+    ...views,
+    temperature: temperatureFor({ calibration }, views),
+  }).report;
+  const reference = neutralReference(applyTemperature(single, calibration.single), labels);
+  const metadata = {
+    ...metadataFor(run, state.epoch, { evaluation, calibration }),
+    keptEpoch,
+    ...(reference ? { neutralReference: { ...reference, split: split.validationFrom } } : {}),
+    weightsDtype: 'float16' as const,
   };
+  const [lead] = pool.workers;
+  pool.post(lead, { type: 'save', dir: run.options.outDir, metadata, withOptimizer: false });
+  await pool.receive(lead);
+  await rm(checkpointDir, { recursive: true, force: true });
+  return { evaluation, keptEpoch };
+}
 
-  const metadataFor = (
-    epochsTrained: number,
-    final?: { evaluation: EvaluationReport; calibration: ModelMetadata['calibration'] },
-  ): ModelMetadata => ({
+function metadataFor(
+  run: Run,
+  epochsTrained: number,
+  final?: { evaluation: EvaluationReport; calibration: ModelMetadata['calibration'] },
+): ModelMetadata {
+  const { options, recipe, state } = run;
+  return {
     formatVersion: 1,
-    name: options.name ?? activeRecipe.architecture,
-    architecture: activeRecipe.architecture,
+    name: options.name ?? recipe.architecture,
+    architecture: recipe.architecture,
     labels: [...EMOTIONS],
-    input: { width: FACE_SIZE, height: FACE_SIZE, channels: 1, normalisation: 'pixel / 255', blurSigma },
-    recipe: activeRecipe,
+    input: { width: FACE_SIZE, height: FACE_SIZE, channels: 1, normalisation: 'pixel / 255', blurSigma: run.blurSigma },
+    recipe,
     epochsTrained,
     dataset: {
-      source: dataset.report.source,
-      fingerprint: dataset.fingerprint,
-      trainImages: trainCount,
-      validationImages: validationCount,
+      source: options.dataset.report.source,
+      fingerprint: options.dataset.fingerprint,
+      trainImages: run.trainCount,
+      validationImages: run.validationCount,
     },
     evaluation: final?.evaluation,
     calibration: final?.calibration,
     history: state.history,
-    backend: ready.backend,
+    backend: run.ready.backend,
     trainingSeconds: Math.round(state.trainingSeconds),
     createdAt: new Date().toISOString(),
     weightsDtype: 'float32',
-  });
-
-  const replicas = pool.workers.length;
-  const slots = new Float32Array(new SharedArrayBuffer(2 * replicas * ready.gradientLength * 4));
-  pool.workers.forEach((worker, replica) => pool.post(worker, { type: 'share', slots, replica, replicas }));
-  const profile = { steps: 0, step: 0, compute: 0, apply: 0, idle: 0 };
-  /** When this epoch's previous step started; steps run by this process (the first compiles kernels). */
-  let stepStartedAt: number | undefined;
-  let stepsRun = 0;
-  let cancelled = false;
-  try {
-    for (let epoch = state.epoch; epoch < activeRecipe.epochs; epoch++) {
-      const epochStart = performance.now();
-      stepStartedAt = undefined; // an epoch's end (validation, checkpoint) is no part of a step
-      const order = new Random(state.seed + 104729 * (epoch + 1)).shuffle(
-        Int32Array.from({ length: trainCount }, (_, i) => i),
-      );
-      const stepSeeds = new Random(state.seed ^ (epoch * 2654435761));
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      let learningRate = 0;
-      for (let batch = 0; batch < batchesPerEpoch; batch++) {
-        await options.waitIfPaused?.();
-        if (options.signal?.aborted) throw new TrainingCancelled();
-        const indices = order.subarray(batch * activeRecipe.batchSize, (batch + 1) * activeRecipe.batchSize);
-        const per = Math.ceil(indices.length / workerCount);
-        const stepStarted = performance.now();
-        const replies = await Promise.all(
-          pool.workers.map(async (worker, i) => {
-            pool.post(worker, {
-              type: 'step',
-              indices: indices.slice(i * per, (i + 1) * per),
-              stepSeed: stepSeeds.fork(),
-              parity: state.step % 2,
-            });
-            return (await pool.receive(worker)) as Extract<FromWorker, { type: 'gradients' }>;
-          }),
-        );
-        for (const reply of replies) {
-          lossSum += reply.lossSum;
-          correct += reply.correct;
-          seen += reply.count;
-        }
-        learningRate = learningRateAt(activeRecipe, state.step, stepsPerEpoch);
-        for (const worker of pool.workers)
-          pool.post(worker, { type: 'apply', parity: state.step % 2, batchSize: indices.length, learningRate });
-        if (stepStartedAt !== undefined && stepsRun >= 2) {
-          // A whole step, from one step's start to the next: the replies carry the previous update.
-          const step = stepStarted - stepStartedAt;
-          const compute = replies.reduce((sum, r) => sum + r.computeMs, 0) / replies.length;
-          const apply = replies.reduce((sum, r) => sum + r.applyMs, 0) / replies.length;
-          profile.steps++;
-          profile.step += step;
-          profile.compute += compute;
-          profile.apply += apply;
-          profile.idle += step - compute - apply;
-        }
-        stepStartedAt = stepStarted;
-        stepsRun++;
-        state.step++;
-        const elapsed = (performance.now() - epochStart) / 1000;
-        const imagesPerSecond = seen / elapsed;
-        const remainingBatches = batchesPerEpoch - batch - 1 + (activeRecipe.epochs - epoch - 1) * batchesPerEpoch;
-        emit({
-          type: 'batch',
-          epoch: epoch + 1,
-          batch: batch + 1,
-          batches: batchesPerEpoch,
-          loss: lossSum / seen,
-          accuracy: correct / seen,
-          imagesPerSecond,
-          etaSeconds: (remainingBatches * activeRecipe.batchSize) / imagesPerSecond,
-          learningRate,
-        });
-      }
-      if (options.stepsOnly) {
-        state.epoch = epoch + 1;
-        continue;
-      }
-      await recalibrate(state.seed + epoch);
-      const probabilities = await predictValidation({ testTimeFlip: false });
-      const validationAccuracy = classificationMetrics(labels, argmaxRows(probabilities)).accuracy;
-      const seconds = (performance.now() - epochStart) / 1000;
-      state.trainingSeconds += seconds;
-      const record: EpochRecord = {
-        epoch: epoch + 1,
-        loss: lossSum / seen,
-        accuracy: correct / seen,
-        valLoss: negativeLogLikelihood(probabilities, labels),
-        valAccuracy: validationAccuracy,
-        seconds,
-        learningRate,
-      };
-      state.history.push(record);
-      state.epoch = epoch + 1;
-      pool.post(lead, { type: 'stats' });
-      const stats = (await pool.receive(lead)) as Extract<FromWorker, { type: 'stats' }>;
-      emit({ type: 'epoch', record, tensors: stats.tensors, etaSeconds: seconds * (activeRecipe.epochs - epoch - 1) });
-
-      // Checkpoint: weights written first, state last, so a crash mid-write keeps the old one usable.
-      await mkdir(checkpointDir, { recursive: true });
-      if (activeRecipe.keepBestEpoch && (!state.best || record.valAccuracy > state.best.valAccuracy)) {
-        const dir = path.join(checkpointDir, bestEpochDir(record.epoch));
-        await mkdir(dir, { recursive: true });
-        pool.post(lead, { type: 'save', dir, metadata: metadataFor(state.epoch), withOptimizer: false });
-        await pool.receive(lead);
-        state.best = record;
-      }
-      pool.post(lead, { type: 'save', dir: checkpointDir, metadata: metadataFor(state.epoch), withOptimizer: true });
-      await pool.receive(lead);
-      await writeFile(path.join(checkpointDir, CHECKPOINT_STATE_FILE), JSON.stringify(state));
-      await removeStaleBest(checkpointDir, state.best?.epoch);
-      emit({ type: 'checkpoint', epoch: state.epoch, dir: checkpointDir, bestEpoch: state.best?.epoch });
-    }
-  } catch (error) {
-    if (!(error instanceof TrainingCancelled)) {
-      await pool.close();
-      throw error;
-    }
-    cancelled = true;
-  }
-
-  let evaluation: EvaluationReport | undefined;
-  let keptEpoch: number | undefined;
-  if (!cancelled && !options.stepsOnly) {
-    // The saved model is the last epoch's, or the best one's when the recipe keeps it, and the
-    // report describes exactly those weights, with the batch-norm statistics their epoch was
-    // validated with (re-estimating them again would make the report disagree with the history).
-    keptEpoch = activeRecipe.keepBestEpoch && state.best ? state.best.epoch : state.epoch;
-    if (keptEpoch !== state.epoch) {
-      const dir = path.join(checkpointDir, bestEpochDir(keptEpoch));
-      await Promise.all(
-        pool.workers.map(async (worker) => {
-          pool.post(worker, { type: 'load', dir });
-          await pool.receive(worker);
-        }),
-      );
-    }
-    const views = modelViews({ recipe: activeRecipe });
-    const single = await predictValidation({ testTimeFlip: false });
-    const mirrored = await predictValidation({ testTimeFlip: true });
-    const shifted = views.testTimeShifts ? await predictValidation(views) : undefined;
-    const calibration = calibrationFrom({ single, mirrored, shifted }, labels, split.validationFrom);
-    const raw = { single, mirrored, shifted: shifted ?? mirrored }[viewKind(views)];
-    evaluation = scoreProbabilities(labels, raw, {
-      split: split.validationFrom,
-      ...views,
-      temperature: temperatureFor({ calibration }, views),
-    }).report;
-    const reference = neutralReference(applyTemperature(single, calibration.single), labels);
-    const metadata = {
-      ...metadataFor(state.epoch, { evaluation, calibration }),
-      keptEpoch,
-      ...(reference ? { neutralReference: { ...reference, split: split.validationFrom } } : {}),
-      weightsDtype: 'float16' as const,
-    };
-    pool.post(lead, { type: 'save', dir: outDir, metadata, withOptimizer: false });
-    await pool.receive(lead);
-    await rm(checkpointDir, { recursive: true, force: true });
-  }
-  await pool.close();
-  const { steps, ...totals } = profile;
-  const stepProfile =
-    steps > 0
-      ? { steps, ...(Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / steps])) as typeof totals) }
-      : undefined;
-  return {
-    cancelled,
-    stepProfile,
-    epochsTrained: state.epoch,
-    keptEpoch,
-    history: state.history,
-    evaluation,
-    outDir,
-    trainingSeconds: state.trainingSeconds,
   };
+}
+
+function averageProfile({ steps, ...totals }: Run['profile']): StepProfile | undefined {
+  if (steps === 0) return undefined;
+  return { steps, ...(Object.fromEntries(Object.entries(totals).map(([k, v]) => [k, v / steps])) as typeof totals) };
 }
