@@ -1,3 +1,8 @@
+/*
+ * Over 400 lines on purpose: every spec of recording and History drives the same fake camera and
+ * test bridge, recording a session and reading it back; split by feature, each file would repeat
+ * that set-up.
+ */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';

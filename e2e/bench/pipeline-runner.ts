@@ -28,6 +28,7 @@ async function bundlePage(): Promise<string> {
   await build({
     configFile: false,
     logLevel: 'warn',
+    resolve: { alias: { '@shared': path.join(ROOT, 'src/shared') } },
     build: {
       outDir,
       emptyOutDir: true,

@@ -1,3 +1,7 @@
+/*
+ * Over 400 lines on purpose: the main side of the whole contract, one block per method and its
+ * refusals, over one set of real services (the fuzz test adds malformed payloads for every method).
+ */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '@shared/errors';
 
 /**
  * The one way a view runs work whose failure it shows: `show` is handed the failure's message

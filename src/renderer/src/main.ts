@@ -1,7 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import SessionReport from './report/SessionReport.svelte';
-import { parseReportHash } from '../../shared/report';
+import { parseReportHash } from '@shared/report';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app element missing from index.html');

@@ -1,3 +1,8 @@
+/*
+ * Over 400 lines on purpose: a run's steps (resume, plan, each epoch's steps, validation and
+ * checkpoint, finish) read top to bottom as one story over one Run; the pool, the checkpoint files,
+ * the options and the data split live in their own modules beside it.
+ */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
-import type { PhotoResult } from '../../../shared/photos';
+import { FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
+import type { PhotoResult } from '@shared/photos';
 import type { FramePipeline } from '../vision/frame-analysis';
 import { analysePhotos, noFaceAdvice } from './photo-analysis';
 

@@ -1,8 +1,8 @@
-import { NUM_CLASSES } from '../../../shared/emotions';
-import { MAX_FACES_PER_PHOTO, type PhotoResult } from '../../../shared/photos';
+import { NUM_CLASSES } from '@shared/emotions';
+import { MAX_FACES_PER_PHOTO, type PhotoResult } from '@shared/photos';
 import { analyseFrame, type FramePipeline } from '../vision/frame-analysis';
 import { minFaceFor } from '../vision/scan';
-import { errorMessage } from '../../../shared/errors';
+import { errorMessage } from '@shared/errors';
 
 /** What the browser is asked to decode; the file's type is not trusted, its bytes decide. */
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/bmp'];

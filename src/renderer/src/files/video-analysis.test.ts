@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
-import type { SampleInput } from '../../../shared/sessions';
+import { FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
+import type { SampleInput } from '@shared/sessions';
 import { analyseFrame, type FramePipeline } from '../vision/frame-analysis';
 import { FaceTracker } from '../vision/tracker';
 import { analyseVideo, type VideoProgress } from './video-analysis';

@@ -1,4 +1,4 @@
-import type { SampleInput } from '../../../shared/sessions';
+import type { SampleInput } from '@shared/sessions';
 import { analyseFrame, samplesOf, trackFaces, type FramePipeline, type MonitorFrame } from '../vision/frame-analysis';
 import type { FaceTracker } from '../vision/tracker';
 

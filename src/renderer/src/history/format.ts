@@ -1,5 +1,5 @@
-import { EMOTIONS, NUM_CLASSES, topEmotionIndex, type Emotion } from '../../../shared/emotions';
-import type { TimelineBucket } from '../../../shared/sessions';
+import { EMOTIONS, NUM_CLASSES, topEmotionIndex, type Emotion } from '@shared/emotions';
+import type { TimelineBucket } from '@shared/sessions';
 
 /** One colour per emotion, in EMOTIONS order: distinct, and readable on the dark background. */
 export const EMOTION_COLORS: Record<Emotion, string> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyBaseline, baselineFactors } from '../../../shared/baseline';
-import { EMOTIONS } from '../../../shared/emotions';
+import { applyBaseline, baselineFactors } from '@shared/baseline';
+import { EMOTIONS } from '@shared/emotions';
 import { BaselineCapture, baselinesFor, calibrateFrame, droppedBaselinesNotice } from './calibration';
 import { MIN_BASELINE_FRAMES } from './config';
 import type { MonitorFrame } from '../vision/frame-analysis';

@@ -1,6 +1,6 @@
-import { applyBaseline, baselineFactors, meanDistribution } from '../../../shared/baseline';
-import { EMOTIONS, topEmotionIndex } from '../../../shared/emotions';
-import type { BaselineInput } from '../../../shared/sessions';
+import { applyBaseline, baselineFactors, meanDistribution } from '@shared/baseline';
+import { EMOTIONS, topEmotionIndex } from '@shared/emotions';
+import type { BaselineInput } from '@shared/sessions';
 import { CALIBRATION_MS, MIN_BASELINE_FRAMES } from './config';
 import type { MonitorFrame } from '../vision/frame-analysis';
 import type { TrackedFace } from '../vision/tracker';

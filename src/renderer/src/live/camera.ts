@@ -1,5 +1,5 @@
 /** Webcam access: listing, opening, and errors a user can act on. */
-import { errorMessage } from '../../../shared/errors';
+import { errorMessage } from '@shared/errors';
 
 export interface CameraInfo {
   deviceId: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ClassifyResult } from '../../../shared/api';
-import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
+import type { ClassifyResult } from '@shared/api';
+import { FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
 import { LiveMonitor, type VideoSource } from './monitor';
 import type { MonitorFrame } from '../vision/frame-analysis';
 import { FaceTracker } from '../vision/tracker';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestEpoch, defaultTrainingConfig } from '../../../shared/training';
+import { bestEpoch, defaultTrainingConfig } from '@shared/training';
 import { formatSeconds, keptEpochNote, rightAtEighty, rowNormalised, runFraction } from './format';
 
 const record = (epoch: number, valAccuracy: number) => ({

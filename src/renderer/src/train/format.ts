@@ -1,6 +1,6 @@
-import { splitLabel, type RunProgress, type RunReport, type TrainingRun } from '../../../shared/training';
+import { splitLabel, type RunProgress, type RunReport, type TrainingRun } from '@shared/training';
 
-import { percent } from '../../../shared/format';
+import { percent } from '@shared/format';
 
 export { percent };
 

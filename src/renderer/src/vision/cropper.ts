@@ -1,4 +1,4 @@
-import { FACE_PIXELS, FACE_SIZE } from '../../../shared/emotions';
+import { FACE_PIXELS, FACE_SIZE } from '@shared/emotions';
 import type { RotatedSquare } from './geometry';
 import { cropFace, squareBounds } from './resample';
 import { sourceSize, type DetectionSource } from './source';

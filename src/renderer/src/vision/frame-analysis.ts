@@ -1,7 +1,7 @@
-import { MAX_FACES_PER_CALL, type ClassifyResult } from '../../../shared/api';
-import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
-import { errorMessage } from '../../../shared/errors';
-import type { SampleInput } from '../../../shared/sessions';
+import { MAX_FACES_PER_CALL, type ClassifyResult } from '@shared/api';
+import { FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
+import { errorMessage } from '@shared/errors';
+import type { SampleInput } from '@shared/sessions';
 import type { DetectedFace } from './face-detector';
 import { alignedFerCrop, type RotatedSquare } from './geometry';
 import type { FaceTracker, TrackedFace } from './tracker';

@@ -1,4 +1,4 @@
-import { luma } from '../../../shared/pixels';
+import { luma } from '@shared/pixels';
 import type { Box, RotatedSquare } from './geometry';
 
 /** Grey pixels in [0, 1], row by row. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMOTIONS } from '../../../shared/emotions';
+import { EMOTIONS } from '@shared/emotions';
 import { FaceTracker } from './tracker';
 
 const box = (x: number, y = 50) => ({ x, y, width: 100, height: 100 });

@@ -1,4 +1,4 @@
-import { EMOTIONS, NUM_CLASSES, topEmotionIndex, type Emotion } from '../../../shared/emotions';
+import { EMOTIONS, NUM_CLASSES, topEmotionIndex, type Emotion } from '@shared/emotions';
 import { iou, type Box } from './geometry';
 import { TRACKER } from './config';
 
