@@ -79,6 +79,20 @@ export default ts.config(
     },
   },
   {
+    files: ['src/renderer/**/*.ts', 'src/renderer/**/*.svelte'],
+    ignores: ['src/renderer/src/api.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'window',
+          property: 'api',
+          message: "Views call the contract through src/renderer/src/api.ts's `api`.",
+        },
+      ],
+    },
+  },
+  {
     files: ['src/shared/**/*.ts'],
     ignores: ['src/shared/**/*.test.ts'],
     rules: {

@@ -70,4 +70,11 @@ describe('layer rules', () => {
       expect(await layerErrors(file, code), `${code} in ${file}`).toEqual([]);
     }
   });
+
+  it('keep the views on the renderer’s one client of the contract', async () => {
+    const [result] = await eslint.lintText('export const x = window.api.listSessions({});\n', {
+      filePath: 'src/renderer/src/history/new-file.ts',
+    });
+    expect(result.messages.map((m) => m.ruleId)).toEqual(['no-restricted-properties']);
+  });
 });

@@ -1,3 +1,4 @@
+import { api } from '../api';
 import { createFaceDetector, type DetectedFace, type FrameDetector } from './face-detector';
 import { FaceCropper } from './cropper';
 import type { FramePipeline } from './frame-analysis';
@@ -32,7 +33,7 @@ export async function createFramePipeline(
   return {
     detect: detectAtEveryScale(detector, tilesPerFrame),
     crop: (source, regions) => cropper.crop(source, regions),
-    classify: (faces) => window.api.classifyFaces({ faces }),
+    classify: (faces) => api.classifyFaces({ faces }),
     close: () => detector.close(),
   };
 }
