@@ -37,8 +37,14 @@ export interface AppInfo {
   versions: Record<string, string>;
 }
 
-/** Most faces one classification call may carry. */
-export const MAX_FACES_PER_CALL = 8;
+/**
+ * Most faces a frame's analysis classifies and records: a classroom or a meeting in view. They go
+ * to the ML process in one call, one batch through the model (per face, a batch of 16 or 32 costs
+ * less than one face at a time).
+ */
+export const MAX_FACES_PER_FRAME = 32;
+/** Most faces one classification call may carry: a whole frame's. */
+export const MAX_FACES_PER_CALL = MAX_FACES_PER_FRAME;
 
 export interface ClassifyRequest {
   /** The faces of one frame, FACE_PIXELS values in [0, 1] each, back to back. */

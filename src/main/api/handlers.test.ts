@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { MlStatus } from '../../shared/api';
+import { MAX_FACES_PER_CALL, MAX_FACES_PER_FRAME, type MlStatus } from '../../shared/api';
 import { EMOTIONS, FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
 import { ModelLibrary } from '../ml/models/library';
 import { ModelService } from '../ml/runs/model-service';
@@ -84,13 +84,24 @@ describe('API handlers', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('classify a room of twenty faces, and a full frame of MAX_FACES_PER_CALL, in one call each', async () => {
+    const seen: Float32Array[] = [];
+    for (const count of [20, MAX_FACES_PER_CALL]) {
+      const result = await invokeHandler(handlersWith(seen), 'classifyFaces', [
+        { faces: new Float32Array(count * FACE_PIXELS) },
+      ]);
+      expect(result.ok && result.value.probabilities.length).toBe(count * NUM_CLASSES);
+    }
+    expect(seen.map((faces) => faces.length / FACE_PIXELS)).toEqual([20, MAX_FACES_PER_CALL]);
+  });
+
   it.each([
     ['nothing', [], /expects \{ faces: Float32Array \}/],
     ['null', [null], /expects \{ faces: Float32Array \}/],
     ['a plain array', [{ faces: [0.5, 0.5] }], /must be a Float32Array/],
     ['a wrong length', [{ faces: new Float32Array(FACE_PIXELS + 1) }], /got 2305 values/],
-    ['no faces', [{ faces: new Float32Array(0) }], /1 to 8 crops/],
-    ['too many faces', [{ faces: new Float32Array(9 * FACE_PIXELS) }], /1 to 8 crops/],
+    ['no faces', [{ faces: new Float32Array(0) }], /1 to 32 crops/],
+    ['too many faces', [{ faces: new Float32Array((MAX_FACES_PER_CALL + 1) * FACE_PIXELS) }], /1 to 32 crops/],
     ['values above 1', [{ faces: new Float32Array(FACE_PIXELS).fill(255) }], /faces\[0\] is 255, not in \[0, 1\]/],
     ['NaN', [{ faces: new Float32Array(FACE_PIXELS).fill(Number.NaN) }], /faces\[0\] is NaN/],
     ['extra arguments', [{ faces: new Float32Array(FACE_PIXELS) }, 'more'], /after its request/],
@@ -171,6 +182,40 @@ describe('session API handlers', () => {
       const exported = await invokeHandler(handlers, 'exportCsv', [{ kind: 'samples', sessionIds: [id] }]);
       expect(exported).toMatchObject({ ok: true, value: { rows: 2 } });
       expect(readFileSync(path.join(dir, 'out.csv'), 'utf8')).toContain('"Meeting, Monday"');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('record twenty faces at once, and keep and export all twenty', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-export-'));
+    try {
+      const handlers = handlersWith([], path.join(dir, 'room.csv'));
+      const source = { kind: 'video', fileName: 'classroom.webm', durationMs: 60_000 };
+      await invokeHandler(handlers, 'startRecording', [{ source, samplesPerFacePerSecond: 5 }]);
+      const twenty = Array.from({ length: 20 }, (_, i) => face(i + 1));
+      for (const offsetMs of [0, 200, 400])
+        expect(await invokeHandler(handlers, 'recordFaces', [{ faces: twenty, offsetMs }])).toEqual({
+          ok: true,
+          value: 20,
+        });
+      const stopped = await invokeHandler(handlers, 'stopRecording', []);
+      expect(stopped.ok && stopped.value).toMatchObject({ samples: 60, faces: 20 });
+      const id = stopped.ok ? stopped.value!.id : 0;
+      const detail = await invokeHandler(handlers, 'getSessionDetail', [{ id, bucketMs: 1000 }]);
+      expect(detail.ok && detail.value.faces).toEqual(twenty.map((f) => f.faceId));
+      expect(await invokeHandler(handlers, 'exportCsv', [{ kind: 'samples', sessionIds: [id] }])).toMatchObject({
+        ok: true,
+        value: { rows: 60 },
+      });
+      const faceIds = new Set(
+        readFileSync(path.join(dir, 'room.csv'), 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((row) => row.split(',')[4]),
+      );
+      expect(faceIds.size).toBe(20);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -292,7 +337,12 @@ describe('session API handlers', () => {
   });
 
   it.each([
-    ['recordFaces', [{ faces: 'x' }], /list of at most 8 faces/],
+    ['recordFaces', [{ faces: 'x' }], /list of at most 32 faces/],
+    [
+      'recordFaces',
+      [{ faces: Array.from({ length: MAX_FACES_PER_FRAME + 1 }, (_, i) => face(i)) }],
+      /list of at most 32 faces/,
+    ],
     ['recordFaces', [{ faces: [{ ...face(1), probabilities: [1, 0] }] }], /must hold 7 values/],
     [
       'recordFaces',

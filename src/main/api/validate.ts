@@ -1,4 +1,10 @@
-import { MAX_FACES_PER_CALL, MAX_TEXT_LENGTH, MAX_VIDEO_MS, type ClassifyRequest } from '../../shared/api';
+import {
+  MAX_FACES_PER_CALL,
+  MAX_FACES_PER_FRAME,
+  MAX_TEXT_LENGTH,
+  MAX_VIDEO_MS,
+  type ClassifyRequest,
+} from '../../shared/api';
 import { FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
 import { isAbsolute } from 'node:path';
 import { MAX_FACES_PER_PHOTO, MAX_IMAGE_SIDE, MAX_PHOTOS_PER_EXPORT, type PhotoResult } from '../../shared/photos';
@@ -98,13 +104,13 @@ function parseBox(field: string, value: unknown): { x: number; y: number; width:
 }
 
 /**
- * recordFaces: up to MAX_FACES_PER_CALL faces, each an id, NUM_CLASSES probabilities and a box,
+ * recordFaces: up to MAX_FACES_PER_FRAME faces, each an id, NUM_CLASSES probabilities and a box,
  * and for a file's analysis the frame's time in the video.
  */
 export function parseRecordFaces(payload: unknown): { faces: SampleInput[]; offsetMs?: number } {
   const { faces, offsetMs } = expectObject('recordFaces', payload, ['faces', 'offsetMs']);
-  if (!Array.isArray(faces) || faces.length > MAX_FACES_PER_CALL) {
-    throw new InvalidPayloadError(`faces must be a list of at most ${MAX_FACES_PER_CALL} faces`);
+  if (!Array.isArray(faces) || faces.length > MAX_FACES_PER_FRAME) {
+    throw new InvalidPayloadError(`faces must be a list of at most ${MAX_FACES_PER_FRAME} faces`);
   }
   const parsed = faces.map((face: unknown, i): SampleInput => {
     if (!isRecord(face) || !isRecord(face.box) || !Array.isArray(face.probabilities)) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_FACES_PER_CALL, MAX_FACES_PER_FRAME } from '@shared/api';
 import { FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
 import type { SampleInput } from '@shared/sessions';
 import { analyseFrame, type FramePipeline } from '../vision/frame-analysis';
@@ -30,14 +31,25 @@ function pipeline(facesAt: (seconds: number) => number, seen: { seconds: number 
 }
 
 describe('analyseFrame', () => {
-  it('classifies many faces in calls of at most eight, in order', async () => {
+  it('classifies a room of faces in one call, in order, and a crowd beyond the call’s limit in several', async () => {
+    const twenty = pipeline(() => 20);
+    const room = await analyseFrame(twenty.fake, video, size, 0);
+    expect(twenty.classified).toEqual([20]);
+    expect(room.detections).toHaveLength(20);
+    expect(room.probabilities).toHaveLength(20 * NUM_CLASSES);
+    const crowd = pipeline(() => MAX_FACES_PER_CALL + 19);
+    await analyseFrame(crowd.fake, video, size, 0, { maxFaces: 64 });
+    expect(crowd.classified).toEqual([MAX_FACES_PER_CALL, 19]);
+    // A frame's analysis stops at MAX_FACES_PER_FRAME faces unless told otherwise.
+    const many = pipeline(() => MAX_FACES_PER_FRAME + 5);
+    expect((await analyseFrame(many.fake, video, size, 0)).detections).toHaveLength(MAX_FACES_PER_FRAME);
     const { fake, classified } = pipeline(() => 19);
     const found = await analyseFrame(fake, video, size, 0, { maxFaces: 64 });
-    expect(classified).toEqual([8, 8, 3]);
+    expect(classified).toEqual([19]);
     expect(found.detections).toHaveLength(19);
-    // Face 10 is the third of its call (index 2): its top class says it kept its place.
+    // Face 10 is the eleventh of its call: its top class (10 mod 7) says it kept its place.
     const face10 = Array.from(found.probabilities!.subarray(10 * NUM_CLASSES, 11 * NUM_CLASSES));
-    expect(face10.indexOf(Math.max(...face10))).toBe(2);
+    expect(face10.indexOf(Math.max(...face10))).toBe(3);
   });
 
   it('reports a failed classification instead of throwing, with the faces still found', async () => {

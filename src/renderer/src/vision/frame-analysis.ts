@@ -1,4 +1,4 @@
-import { MAX_FACES_PER_CALL, type ClassifyResult } from '@shared/api';
+import { MAX_FACES_PER_CALL, MAX_FACES_PER_FRAME, type ClassifyResult } from '@shared/api';
 import { FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
 import { errorMessage } from '@shared/errors';
 import type { SampleInput } from '@shared/sessions';
@@ -55,7 +55,7 @@ export async function analyseFrame<S>(
   source: S,
   size: { width: number; height: number },
   timestampMs: number,
-  { maxFaces = MAX_FACES_PER_CALL, still = false }: { maxFaces?: number; still?: boolean } = {},
+  { maxFaces = MAX_FACES_PER_FRAME, still = false }: { maxFaces?: number; still?: boolean } = {},
 ): Promise<FrameFaces> {
   const now = pipeline.now ?? (() => performance.now());
   const started = now();
