@@ -17,8 +17,11 @@ export interface LiveApp {
   close(): Promise<void>;
 }
 
-/** Opens the app with `video` (a .y4m file) as the camera and presses Start; without one, no camera. */
-export async function openLiveApp(video?: string): Promise<LiveApp> {
+/**
+ * Opens the app with `video` (a .y4m file) as the camera and presses Start; without one, no camera.
+ * `settings`: the page's stored preferences to start with (settings.ts), say a camera resolution.
+ */
+export async function openLiveApp(video?: string, settings: Record<string, unknown> = {}): Promise<LiveApp> {
   const camera = video
     ? [
         '--use-fake-ui-for-media-stream',
@@ -38,6 +41,10 @@ export async function openLiveApp(video?: string): Promise<LiveApp> {
     const externalRequests = await routeApp(context, origin);
     const page = await context.newPage();
     await bridge.attach(page);
+    await page.addInitScript((stored) => {
+      for (const [name, value] of Object.entries(stored))
+        localStorage.setItem(`emotion-monitor.${name}`, JSON.stringify(value));
+    }, settings);
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
     await page.goto(`${origin}/index.html`);
     await page.getByTestId('ml-status').and(page.locator('[data-state="ready"]')).waitFor();

@@ -1,13 +1,19 @@
 /**
- * Live benchmark (`npm run bench:live`): the built renderer in Debian's Chromium, a fake webcam
- * at 30 fps (320x240 and 640x480 clips of FER2013 faces made by ../shared/fixtures/make-faces-y4m.sh,
- * which needs apt's imagemagick and ffmpeg), the real ML host behind the test bridge. Reads the
- * monitor's per-frame User Timing entries and prints frames per second held and frame-to-overlay
- * latency with one and with two faces, then one JSON line of the figures.
+ * Live benchmark (`npm run bench:live [-- --faces N]`): the built renderer in Debian's Chromium, a
+ * fake webcam at 30 fps, the real ML host behind the test bridge. Reads the monitor's per-frame User
+ * Timing entries and prints frames per second held and frame-to-overlay latency, then one JSON line
+ * of the figures. By default with one and with two faces (320x240 and 640x480 clips of FER2013 faces
+ * made by scripts/make-faces-y4m.sh, which needs apt's imagemagick and ffmpeg); with `--faces N`, a
+ * room of N FER2013 test faces 64-96 px wide (e2e/support/crowd-clip.ts) at 640x480 and 1280x720,
+ * wherever they fit.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { FACE_PIXELS } from '../../src/shared/emotions';
+import { loadDataset } from '../../src/main/ml/data/load';
+import { crowdClip, crowdPlacements } from '../support/crowd-clip';
 import { SCALE_MEASURE } from '../../src/renderer/src/vision/source';
 import { FIXTURES_DIR, ROOT } from '../support/paths';
 import { openLiveApp } from './live-app';
@@ -79,9 +85,8 @@ function summarise(entries: FrameEntry[], faces: number) {
   };
 }
 
-async function run(size: (typeof SIZES)[number]) {
-  const video = clip(size.width, size.height, size.single, size.pair);
-  const { page, externalRequests, close } = await openLiveApp(video);
+async function measure(video: string, settings: Record<string, unknown> = {}) {
+  const { page, externalRequests, close } = await openLiveApp(video, settings);
   try {
     await page.getByTestId('overlay').waitFor();
     await page.waitForTimeout(3000); // warm-up: first inferences, JIT
@@ -120,16 +125,81 @@ async function run(size: (typeof SIZES)[number]) {
     );
     if (externalRequests.length > 0) throw new Error(`Requests left the app: ${externalRequests.join(', ')}`);
     return {
+      entries,
       video: videoSize,
       cameraFps: round(cameraFps),
       // Of the detection time, the copy of the frame down to the detector's width (none at 320 wide).
       detectScaleMedianMs: scaleMs.length > 0 ? round(median(scaleMs)) : 0,
-      oneFace: summarise(entries, 1),
-      twoFaces: summarise(entries, 2),
     };
   } finally {
     await close();
   }
+}
+
+async function run(size: (typeof SIZES)[number]) {
+  const { entries, ...measured } = await measure(clip(size.width, size.height, size.single, size.pair));
+  return { ...measured, oneFace: summarise(entries, 1), twoFaces: summarise(entries, 2) };
+}
+
+/** Every frame of a crowd clip, whatever number of its faces the detector found in it. */
+function summariseCrowd(entries: FrameEntry[]) {
+  const latencies = entries.map((e) => e.duration).sort((a, b) => a - b);
+  const gaps = entries.slice(1).map((e, i) => e.start - entries[i].start);
+  return {
+    frames: entries.length,
+    facesFoundMedian: median(entries.map((e) => e.faces)),
+    fps: round(1000 / (gaps.reduce((a, b) => a + b, 0) / gaps.length)),
+    latencyMedianMs: round(percentile(latencies, 0.5)),
+    latencyP95Ms: round(percentile(latencies, 0.95)),
+    detectMedianMs: round(median(entries.map((e) => e.detectMs))),
+    classifyMedianMs: round(median(entries.map((e) => e.classifyMs))),
+    /** What the ML process spends on a frame's faces (one call, one batch). */
+    mlMedianMs: round(median(entries.map((e) => e.inferenceMs))),
+  };
+}
+
+async function runCrowd(faces: number) {
+  const dataset = await loadDataset(path.resolve(FIXTURES_DIR, '../fer2013'));
+  const test = dataset.splits.test!;
+  const dir = path.join(process.env.EMOTION_MONITOR_CACHE ?? path.join(ROOT, '.cache'), 'bench');
+  mkdirSync(dir, { recursive: true });
+  // Every 97th test face: all seven emotions, a different person in each cell.
+  const chosen = new Uint8Array(faces * FACE_PIXELS);
+  for (let k = 0; k < faces; k++) {
+    const from = ((k * 97) % test.labels.length) * FACE_PIXELS;
+    chosen.set(test.images.subarray(from, from + FACE_PIXELS), k * FACE_PIXELS);
+  }
+  const results: Record<string, unknown> = {};
+  for (const [width, height] of [
+    [640, 480],
+    [1280, 720],
+  ]) {
+    try {
+      crowdPlacements(faces, width, height);
+    } catch {
+      console.log(`${width}x${height}: ${faces} faces of 64-96 px do not fit apart; skipped`);
+      continue;
+    }
+    const file = path.join(dir, `crowd-${faces}-${width}x${height}.y4m`);
+    writeFileSync(file, crowdClip(chosen, { width, height, fps: CAMERA_FPS }).y4m);
+    const { entries, ...measured } = await measure(file, { cameraResolution: `${width}x${height}` });
+    const summary = { ...measured, ...summariseCrowd(entries) };
+    results[`${width}x${height}`] = summary;
+    console.log(
+      `${width}x${height}, ${faces} faces (found ${summary.facesFoundMedian} a frame; camera ${summary.cameraFps} fps): ` +
+        `${summary.fps} fps, latency median ${summary.latencyMedianMs} ms, p95 ${summary.latencyP95Ms} ms ` +
+        `(detect ${summary.detectMedianMs} ms, classify round trip ${summary.classifyMedianMs} ms, ML ${summary.mlMedianMs} ms a frame)`,
+    );
+  }
+  console.log(JSON.stringify({ bench: 'live-crowd', faces, measureSeconds: MEASURE_MS / 1000, ...results }));
+}
+
+const { values } = parseArgs({ options: { faces: { type: 'string' } } });
+if (values.faces) {
+  const faces = Number(values.faces);
+  if (!Number.isInteger(faces) || faces < 1) throw new Error('--faces takes a number of faces');
+  await runCrowd(faces);
+  process.exit(0);
 }
 
 const results: Record<string, Awaited<ReturnType<typeof run>>> = {};

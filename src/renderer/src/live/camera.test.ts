@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { describeCameraError } from './camera';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describeCameraError, openCamera } from './camera';
 
 describe('describeCameraError', () => {
   it.each([
@@ -15,5 +15,31 @@ describe('describeCameraError', () => {
 
   it('keeps the browser message for anything else', () => {
     expect(describeCameraError(new Error('something odd'))).toMatch(/could not be started \(something odd\)/);
+  });
+});
+
+describe('openCamera', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('asks for the chosen frame size, and for the default camera when the remembered one is gone', async () => {
+    const asked: MediaStreamConstraints[] = [];
+    const stream = {} as MediaStream;
+    vi.stubGlobal('navigator', {
+      mediaDevices: {
+        getUserMedia: async (constraints: MediaStreamConstraints) => {
+          asked.push(constraints);
+          const video = constraints.video as MediaTrackConstraints;
+          if (video.deviceId) throw new DOMException('gone', 'NotFoundError');
+          return stream;
+        },
+      },
+    });
+    await expect(openCamera('unplugged', '1280x720')).resolves.toBe(stream);
+    expect(asked.map((c) => c.video)).toEqual([
+      { deviceId: { exact: 'unplugged' }, width: { ideal: 1280 }, height: { ideal: 720 } },
+      { width: { ideal: 1280 }, height: { ideal: 720 } },
+    ]);
+    await openCamera(undefined);
+    expect(asked.at(-1)?.video).toEqual({ width: { ideal: 640 }, height: { ideal: 480 } });
   });
 });
