@@ -22,6 +22,11 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, log
   let lastLog = 0;
   return (event: TrainProgress) => {
     switch (event.type) {
+      case 'teacher':
+        stream.write(
+          `Learning from ${event.teacher}: its ten-view probabilities ${event.cached ? 'read from' : 'computed and kept in'} ${event.file}\n`,
+        );
+        break;
       case 'start':
         stream.write(
           `Training on ${event.backend} with ${event.workers} worker(s): ${event.parameters.toLocaleString('en')} parameters, ` +

@@ -22,6 +22,8 @@ const USAGE = `Usage: npm run train -- --data <folder|fer2013.csv> --arch seed|d
   --out DIR         model folder to write (default: models/<arch>)
   --resume          continue from DIR/checkpoint
   --from DIR        start from this model folder's weights (fine-tuning; same --arch)
+  --teacher DIR     distil from this model folder: every face's target blends in its ten-view
+                    probabilities, softened (computed once, then cached)
   --force           train into DIR even though it already holds a finished model (replacing it)
   --seed N          seed for weights, shuffling and augmentation (default 1)
   --workers N       worker threads (default: one per core)
@@ -38,6 +40,7 @@ await runCli(USAGE, async () => {
       out: { type: 'string' },
       resume: { type: 'boolean', default: false },
       from: { type: 'string' },
+      teacher: { type: 'string' },
       force: { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       workers: { type: 'string' },
@@ -64,6 +67,7 @@ await runCli(USAGE, async () => {
   }
 
   const initFrom = values.from === undefined ? undefined : await fineTuneStart(values.from, values.arch);
+  const teacher = values.teacher === undefined ? undefined : await teacherFolder(values.teacher);
   await createOutFolder(outDir);
 
   const dataset = await loadDataset(values.data);
@@ -79,6 +83,7 @@ await runCli(USAGE, async () => {
     outDir,
     resume: values.resume,
     initFrom,
+    teacher,
     seed: positiveInt('--seed', values.seed!),
     workers: values.workers ? positiveInt('--workers', values.workers) : undefined,
     maxBatchesPerEpoch: values['max-batches'] ? positiveInt('--max-batches', values['max-batches']) : undefined,
@@ -115,6 +120,15 @@ async function fineTuneStart(folder: string, architecture: Architecture): Promis
   if (start.architecture !== architecture) {
     throw new UsageError(`--from: ${dir} holds a ${start.architecture} model and this run trains ${architecture}`);
   }
+  return dir;
+}
+
+/** A teacher must be a model folder, checked before the dataset is read. */
+async function teacherFolder(folder: string): Promise<string> {
+  const dir = path.resolve(folder);
+  await readMetadata(dir).catch((error: unknown) => {
+    throw new UsageError(`--teacher: ${errorMessage(error)}`);
+  });
   return dir;
 }
 

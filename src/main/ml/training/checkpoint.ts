@@ -15,6 +15,8 @@ export interface CheckpointState {
   recipe: Recipe;
   /** The best epoch so far, whose weights are in bestEpochDir(epoch) (runs that keep it). */
   best?: EpochRecord;
+  /** The teacher model folder of a distilled run: a resumed run goes on learning from it. */
+  teacherDir?: string;
 }
 
 /** Removes the best-epoch folders other than `keep`'s: superseded ones, and one a crash left unrecorded. */

@@ -17,6 +17,8 @@ export interface WorkerInit {
   initFrom?: string;
   /** Loss weight per class (class weighting); absent: every class weighs 1. */
   classWeights?: number[];
+  /** Distillation: a teacher's softened probabilities for every training face (NUM_CLASSES each), shared. */
+  teacherTargets?: Float32Array;
   backendCandidates?: BackendChoice[];
 }
 

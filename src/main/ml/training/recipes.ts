@@ -38,7 +38,16 @@ export interface Recipe {
    * first of equals), or absent/false: the last epoch's. Changes nothing in how the run trains.
    */
   keepBestEpoch?: boolean;
+  /**
+   * Distillation: each face's target is `weight` of its teacher's probabilities softened by
+   * `temperature` (teacher-cache.ts) and the rest its (smoothed) true label. `teacher` names the
+   * teacher model, for the record; the run is given its folder. Absent: the true label alone.
+   */
+  distillation?: { teacher: string; weight: number; temperature: number };
 }
+
+/** How much a student leans on its teacher, and how far the teacher's probabilities are softened. */
+export const DEFAULT_DISTILLATION = { weight: 0.7, temperature: 2 } as const;
 
 /**
  * The original Keras recipe, verbatim: Adam 1e-4 with decay 1e-6, batch 64, 50 epochs, no

@@ -5,6 +5,7 @@ import type { BackendChoice } from '../runtime/backend';
 import type { Recipe } from './recipes';
 
 export type TrainProgress =
+  | { type: 'teacher'; teacher: string; cached: boolean; file: string }
   | {
       type: 'start';
       backend: BackendChoice;
@@ -42,6 +43,13 @@ export interface TrainOptions {
   name?: string;
   /** Start from this model folder's weights (fine-tuning); ignored when resuming from a checkpoint. */
   initFrom?: string;
+  /**
+   * Distil from this model folder: the recipe's `distillation` (or DEFAULT_DISTILLATION) blends its
+   * cached ten-view probabilities into every training face's target. A resumed run keeps its teacher.
+   */
+  teacher?: string;
+  /** Where the teacher's probabilities are cached (default: beside the decoded datasets). */
+  cacheDir?: string;
   /** Awaited before every batch: resolves at once unless the run is paused. */
   waitIfPaused?: () => Promise<void>;
   /** Only time the training steps: no validation, checkpoints or saved model (the benchmark). */

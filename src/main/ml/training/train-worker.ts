@@ -165,7 +165,17 @@ async function handle(message: ToWorker): Promise<void> {
         const x = facesToTensor(makeBatch(message.indices, draws), count);
         const labelTensor = tf.tensor1d(labels, 'int32');
         const smoothing = init.recipe.labelSmoothing;
-        const target = tf.add(tf.mul(tf.oneHot(labelTensor, NUM_CLASSES), 1 - smoothing), smoothing / NUM_CLASSES);
+        let target = tf.add(tf.mul(tf.oneHot(labelTensor, NUM_CLASSES), 1 - smoothing), smoothing / NUM_CLASSES);
+        const distillation = init.recipe.distillation;
+        if (init.teacherTargets && distillation) {
+          // Blend in the teacher's soft targets for these faces (the same rows on every replica).
+          const soft = new Float32Array(count * NUM_CLASSES);
+          message.indices.forEach((face, k) =>
+            soft.set(init.teacherTargets!.subarray(face * NUM_CLASSES, (face + 1) * NUM_CLASSES), k * NUM_CLASSES),
+          );
+          const teacher = tf.tensor2d(soft, [count, NUM_CLASSES]);
+          target = tf.add(tf.mul(target, 1 - distillation.weight), tf.mul(teacher, distillation.weight));
+        }
         const { value, grads } = tf.variableGrads(() => {
           const p = model.apply(x, { training: true }) as tf.Tensor;
           let perSample = tf.neg(tf.sum(tf.mul(target, tf.log(tf.clipByValue(p, 1e-7, 1 - 1e-7))), -1));

@@ -219,6 +219,36 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
     expect(runningWorkers(), 'worker threads left after a failure as it finished').toBe(0);
   });
 
+  it('distils from a teacher: its cached probabilities change the loss, are recorded, and are read back on a second run', async () => {
+    const cacheDir = await temporaryDir();
+    const teacher = path.resolve('resources/models/default');
+    const run = async (withTeacher: boolean) => {
+      const events: TrainProgress[] = [];
+      const result = await trainModel({
+        dataset: small,
+        recipe: quickRecipe(1),
+        outDir: await temporaryDir(),
+        seed: 3,
+        maxBatchesPerEpoch: 2,
+        teacher: withTeacher ? teacher : undefined,
+        cacheDir,
+        onProgress: (e) => events.push(e),
+      });
+      const firstBatch = events.find((e) => e.type === 'batch');
+      return { result, events, loss: firstBatch?.type === 'batch' ? firstBatch.loss : NaN };
+    };
+    const plain = await run(false);
+    const distilled = await run(true);
+    expect(distilled.events.find((e) => e.type === 'teacher')).toMatchObject({ cached: false, teacher });
+    // Same seed, same faces, same first step: only the targets differ.
+    expect(distilled.loss).not.toBeCloseTo(plain.loss, 3);
+    const metadata = (await loadModel(distilled.result.outDir)).metadata;
+    expect(metadata.recipe.distillation).toMatchObject({ teacher: 'default', weight: 0.7, temperature: 2 });
+    const again = await run(true);
+    expect(again.events.find((e) => e.type === 'teacher')).toMatchObject({ cached: true });
+    expect(again.loss).toBeCloseTo(distilled.loss, 5);
+  });
+
   it('refuses to resume a checkpoint made from other data', async () => {
     const outDir = await temporaryDir();
     const controller = new AbortController();

@@ -19,7 +19,8 @@ import { modelViews, temperatureFor, viewKind, type ModelMetadata, type TestTime
 import { readCheckpoint, removeStaleBest, type CheckpointState } from './checkpoint';
 import { bestEpochDir, CHECKPOINT_DIR, CHECKPOINT_STATE_FILE, type FromWorker } from './protocol';
 import { Random } from './random';
-import { classWeights, learningRateAt } from './recipes';
+import { classWeights, DEFAULT_DISTILLATION, learningRateAt, type Recipe } from './recipes';
+import { softenedTargets, teacherProbabilities } from './teacher-cache';
 import { WorkerPool } from './worker-pool';
 import {
   BatchTooLargeError,
@@ -46,9 +47,19 @@ function countLabels(labels: Uint8Array): number[] {
 
 /** A run's state before its first step: a new one, or where its checkpoint left off. */
 export async function resumeState(
-  options: Pick<TrainOptions, 'dataset' | 'recipe' | 'outDir' | 'seed' | 'resume'>,
+  options: Pick<TrainOptions, 'dataset' | 'recipe' | 'outDir' | 'seed' | 'resume' | 'teacher'>,
 ): Promise<{ state: CheckpointState; resumeFrom?: string }> {
-  const { dataset, recipe } = options;
+  const { dataset } = options;
+  const recipe: Recipe = options.teacher
+    ? {
+        ...options.recipe,
+        distillation: {
+          ...DEFAULT_DISTILLATION,
+          ...options.recipe.distillation,
+          teacher: path.basename(options.teacher),
+        },
+      }
+    : options.recipe;
   const fresh: CheckpointState = {
     epoch: 0,
     step: 0,
@@ -57,6 +68,7 @@ export async function resumeState(
     trainingSeconds: 0,
     fingerprint: dataset.fingerprint,
     recipe,
+    teacherDir: options.teacher,
   };
   const checkpointDir = path.join(options.outDir, CHECKPOINT_DIR);
   const saved = options.resume ? await readCheckpoint(checkpointDir) : undefined;
@@ -66,6 +78,24 @@ export async function resumeState(
   if (saved.recipe.architecture !== recipe.architecture)
     throw new Error(`The checkpoint is a ${saved.recipe.architecture} model, not ${recipe.architecture}.`);
   return { state: { ...saved, recipe: { ...saved.recipe, epochs: recipe.epochs } }, resumeFrom: checkpointDir };
+}
+
+/** A distilled run's soft targets, computed or read from the cache before any worker starts. */
+async function teacherTargets(
+  options: TrainOptions,
+  state: CheckpointState,
+  plan: Plan,
+): Promise<Float32Array | undefined> {
+  const distillation = state.recipe.distillation;
+  if (!state.teacherDir || !distillation) return undefined;
+  const { probabilities, cached, file } = await teacherProbabilities(state.teacherDir, plan.split.train.images, {
+    cacheDir: options.cacheDir,
+  });
+  options.onProgress?.({ type: 'teacher', teacher: state.teacherDir, cached, file });
+  const soft = softenedTargets(probabilities, distillation.temperature);
+  const shared = new Float32Array(new SharedArrayBuffer(soft.byteLength));
+  shared.set(soft);
+  return shared;
 }
 
 /** What a run works on and how it is cut up, decided before any worker starts (so a bad choice leaves none running). */
@@ -121,6 +151,7 @@ interface EpochTotals {
 export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const { state, resumeFrom } = await resumeState(options);
   const plan = planRun(options, state);
+  const teacher = await teacherTargets(options, state, plan);
   const initSeed = new Random(state.seed).fork();
   // One copy of the data in shared memory, read by every replica.
   const shared = {
@@ -140,6 +171,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         ? classWeights(countLabels(plan.split.train.labels), plan.recipe.classWeightPower)
         : undefined,
       backendCandidates: options.backendCandidates,
+      teacherTargets: teacher,
     })),
   );
   try {
