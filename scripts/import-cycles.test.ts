@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cycles, importGraph, sourceCycles } from './import-cycles';
 
@@ -14,14 +15,14 @@ describe('import circles', () => {
       '/p/d.ts': "import { e } from './e';",
       '/p/e.ts': "import X from './View.svelte';",
       '/p/View.svelte': '<script lang="ts">\n  import { c } from \'./c\';\n</script>',
-      '/p/free.ts': "import { b } from './b';\nimport x from 'uplot';",
+      '/p/free.ts': "import { b } from './b';\nimport x from 'uplot';\nimport { EMOTIONS } from '@shared/emotions';",
     };
     const graph = importGraph(
       Object.keys(code),
       (file) => code[file],
-      (file) => file in code,
+      (file) => file in code || file.endsWith('src/shared/emotions.ts'),
     );
-    expect(graph.get('/p/free.ts')).toEqual(['/p/b.ts']);
+    expect(graph.get('/p/free.ts')).toEqual(['/p/b.ts', path.resolve('src/shared/emotions.ts')]);
     expect(cycles(graph)).toEqual([
       ['/p/a.ts', '/p/b.ts'],
       ['/p/View.svelte', '/p/c.ts', '/p/d.ts', '/p/e.ts'],

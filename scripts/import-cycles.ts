@@ -1,13 +1,16 @@
 /**
  * Import circles in the source tree: modules that import each other, directly or round a longer
  * loop (type-only imports count: a contract defined in its implementation is still a circle).
- * Relative imports only; a package cannot import back into this repository.
+ * Relative imports and `@shared/…` only; a package cannot import back into this repository.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const SOURCE = /\.(ts|svelte)$/;
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+['"]((?:\.|@shared\/)[^'"]+)['"]|import\(\s*['"]((?:\.|@shared\/)[^'"]+)['"]\s*\)/g;
+/** The `@shared` alias (tsconfig paths, Vite's alias): src/shared. */
+const SHARED = path.resolve('src/shared');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -24,7 +27,9 @@ export function importGraph(
   exists = (file: string) => existsSync(file),
 ): Map<string, string[]> {
   const resolve = (from: string, specifier: string) => {
-    const base = path.resolve(path.dirname(from), specifier);
+    const base = specifier.startsWith('@shared/')
+      ? path.join(SHARED, specifier.slice('@shared/'.length))
+      : path.resolve(path.dirname(from), specifier);
     return [base, `${base}.ts`, path.join(base, 'index.ts')].find((file) => SOURCE.test(file) && exists(file));
   };
   return new Map(

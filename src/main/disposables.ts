@@ -1,4 +1,4 @@
-import { errorMessage } from '../shared/errors';
+import { errorMessage } from '@shared/errors';
 import type { Logger } from './log';
 
 export interface Disposable {

@@ -9,7 +9,7 @@ import {
   type AppInfo,
   type EventMethod,
   type EventPayload,
-} from '../shared/api';
+} from '@shared/api';
 import { invokeHandler } from './api/handlers';
 import type { HostChannel } from './ml/host/client';
 import { ModelLibrary } from './ml/models/library';
@@ -31,7 +31,7 @@ import {
 } from './security';
 import { createLogger } from './log';
 import { bringToFront, claimSingleInstance } from './single-instance';
-import { errorMessage } from '../shared/errors';
+import { errorMessage } from '@shared/errors';
 
 // Tests give each launch a user-data folder of its own (its single-instance lock and log with it).
 if (process.env.EMOTION_MONITOR_USER_DATA) app.setPath('userData', process.env.EMOTION_MONITOR_USER_DATA);

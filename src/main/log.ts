@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { errorMessage } from '../shared/errors';
+import { errorMessage } from '@shared/errors';
 
 /** The main process's log (no Electron import: the app passes its folder, tests a temporary one). */
 export interface Logger {

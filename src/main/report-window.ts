@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BrowserWindow } from 'electron';
-import { REPORT_READY_SCRIPT, reportHash, type ReportReadiness, type ReportRequest } from '../shared/report';
+import { REPORT_READY_SCRIPT, reportHash, type ReportReadiness, type ReportRequest } from '@shared/report';
 
 /** Longest a report page may take to draw before the export gives up, saying so. */
 const REPORT_TIMEOUT_MS = 60_000;

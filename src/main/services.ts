@@ -1,4 +1,4 @@
-import type { AppInfo, EventMethod, EventPayload } from '../shared/api';
+import type { AppInfo, EventMethod, EventPayload } from '@shared/api';
 import { createApiHandlers, type ApiDependencies, type ApiHandlers } from './api/handlers';
 import type { Logger } from './log';
 import { MlHostClient, type MlHostClientOptions } from './ml/host/client';

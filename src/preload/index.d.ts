@@ -1,4 +1,4 @@
-import type { EmotionMonitorApi } from '../shared/api';
+import type { EmotionMonitorApi } from '@shared/api';
 
 declare global {
   interface Window {

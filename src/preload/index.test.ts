@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { EVENT_METHODS, INVOKE_METHODS, IPC_CHANNELS, IPC_EVENTS, type EmotionMonitorApi } from '../shared/api';
+import { EVENT_METHODS, INVOKE_METHODS, IPC_CHANNELS, IPC_EVENTS, type EmotionMonitorApi } from '@shared/api';
 
 // Preload runs in Electron; here its three Electron objects are stand-ins that record what it does.
 const exposed: Record<string, unknown> = {};

@@ -8,7 +8,7 @@ import {
   type EventMethod,
   type InvokeMethod,
   type IpcResult,
-} from '../shared/api';
+} from '@shared/api';
 
 async function invoke(channel: string, ...args: unknown[]): Promise<unknown> {
   const result = (await ipcRenderer.invoke(channel, ...args)) as IpcResult<unknown>;

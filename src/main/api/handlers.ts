@@ -7,11 +7,11 @@ import {
   type InvokeMethod,
   type EmotionMonitorApi,
   type MlStatus,
-} from '../../shared/api';
+} from '@shared/api';
 import type { MlHostClient } from '../ml/host/client';
 import type { Logger } from '../log';
 import { exportPhotosCsvFile } from '../storage/csv-export';
-import { chartPathFor, type ReportRequest } from '../../shared/report';
+import { chartPathFor, type ReportRequest } from '@shared/report';
 import type { ModelService } from '../ml/runs/model-service';
 import type { SessionService } from '../storage/session-service';
 import type { TrainingService } from '../ml/runs/training-service';
@@ -37,7 +37,7 @@ import {
   parseTrainingConfig,
   parseValidationFraction,
 } from './validate';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '@shared/errors';
 
 export interface ApiDependencies {
   appInfo: () => AppInfo;

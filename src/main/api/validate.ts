@@ -4,12 +4,12 @@ import {
   MAX_TEXT_LENGTH,
   MAX_VIDEO_MS,
   type ClassifyRequest,
-} from '../../shared/api';
-import { FACE_PIXELS, NUM_CLASSES } from '../../shared/emotions';
+} from '@shared/api';
+import { FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
 import { isAbsolute } from 'node:path';
-import { MAX_FACES_PER_PHOTO, MAX_IMAGE_SIDE, MAX_PHOTOS_PER_EXPORT, type PhotoResult } from '../../shared/photos';
-import type { BaselineInput, SampleInput, SampleValues, SessionFilter, SessionSource } from '../../shared/sessions';
-import { AUGMENTATION_SWITCHES, TRAINING_LIMITS, type TrainingConfig } from '../../shared/training';
+import { MAX_FACES_PER_PHOTO, MAX_IMAGE_SIDE, MAX_PHOTOS_PER_EXPORT, type PhotoResult } from '@shared/photos';
+import type { BaselineInput, SampleInput, SampleValues, SessionFilter, SessionSource } from '@shared/sessions';
+import { AUGMENTATION_SWITCHES, TRAINING_LIMITS, type TrainingConfig } from '@shared/training';
 
 /** A payload from the renderer that does not match the contract. */
 export class InvalidPayloadError extends Error {}

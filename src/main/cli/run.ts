@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '@shared/errors';
 
 /** A mistake in the command line: print it with the usage, exit 2. */
 export class UsageError extends Error {}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arousal, valence } from '../../shared/affect';
+import { arousal, valence } from '@shared/affect';
 import { SessionStore } from './session-store';
 import { sample } from './test-support/samples';
 import { openDatabase } from './database';

@@ -2,9 +2,9 @@ import { PassThrough } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { arousal, valence } from '../../shared/affect';
-import { applyBaseline } from '../../shared/baseline';
-import { EMOTIONS } from '../../shared/emotions';
+import { arousal, valence } from '@shared/affect';
+import { applyBaseline } from '@shared/baseline';
+import { EMOTIONS } from '@shared/emotions';
 import {
   csvField,
   exportPhotosCsv,

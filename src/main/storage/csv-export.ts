@@ -1,11 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { arousal, valence } from '../../shared/affect';
-import { EMOTIONS, topEmotionIndex } from '../../shared/emotions';
-import type { ExportRequest } from '../../shared/api';
-import type { PhotoResult } from '../../shared/photos';
-import type { SessionSummary } from '../../shared/sessions';
+import { arousal, valence } from '@shared/affect';
+import { EMOTIONS, topEmotionIndex } from '@shared/emotions';
+import type { ExportRequest } from '@shared/api';
+import type { PhotoResult } from '@shared/photos';
+import type { SessionSummary } from '@shared/sessions';
 import type { SessionStore } from './session-store';
 
 /** One CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break. */

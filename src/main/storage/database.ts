@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { errorMessage } from '../../shared/errors';
+import { errorMessage } from '@shared/errors';
 import type { Logger } from '../log';
 import { migrate, SCHEMA_VERSION } from './migrations';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyBaseline, baselineFactors } from '../../shared/baseline';
+import { applyBaseline, baselineFactors } from '@shared/baseline';
 import { SessionRecorder } from './recorder';
 import { sample } from './test-support/samples';
 import { SessionStore } from './session-store';

@@ -1,7 +1,7 @@
-import { DEFAULT_SAMPLES_PER_FACE_PER_SECOND } from '../../shared/api';
-import { applyBaseline, baselineFactors } from '../../shared/baseline';
-import { formatDuration } from '../../shared/format';
-import type { Baseline, BaselineInput, SampleInput, SessionSummary } from '../../shared/sessions';
+import { DEFAULT_SAMPLES_PER_FACE_PER_SECOND } from '@shared/api';
+import { applyBaseline, baselineFactors } from '@shared/baseline';
+import { formatDuration } from '@shared/format';
+import type { Baseline, BaselineInput, SampleInput, SessionSummary } from '@shared/sessions';
 import type { SessionStore, TimedSample } from './session-store';
 
 export interface RecorderOptions {

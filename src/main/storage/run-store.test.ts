@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTrainingConfig, type EvaluationReport, type RunReport } from '../../shared/training';
+import { defaultTrainingConfig, type EvaluationReport, type RunReport } from '@shared/training';
 import { RunStore } from './run-store';
 import { SessionStore } from './session-store';
 import { openDatabase } from './database';

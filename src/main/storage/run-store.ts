@@ -1,5 +1,5 @@
 import type { Database } from './database';
-import type { EpochRecord, RunReport, RunStatus, TrainingConfig, TrainingRun } from '../../shared/training';
+import type { EpochRecord, RunReport, RunStatus, TrainingConfig, TrainingRun } from '@shared/training';
 
 /** A training run as the database keeps it (progress and resumability live in memory and on disk). */
 export type StoredRun = Omit<TrainingRun, 'progress' | 'resumable'>;

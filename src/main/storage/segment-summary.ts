@@ -1,5 +1,5 @@
-import { EMOTIONS, type Emotion } from '../../shared/emotions';
-import type { SegmentSummary } from '../../shared/sessions';
+import { EMOTIONS, type Emotion } from '@shared/emotions';
+import type { SegmentSummary } from '@shared/sessions';
 
 /** Samples of one segment with one top emotion: how many, and their summed valence and arousal. */
 export interface SegmentCounts {

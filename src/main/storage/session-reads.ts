@@ -1,8 +1,8 @@
 import type { Logger } from '../log';
 import { timed, type Database } from './database';
 import { summariseSegment, topShares, type SegmentCounts } from './segment-summary';
-import { arousalSql, valenceSql } from '../../shared/affect';
-import { EMOTIONS, type Emotion } from '../../shared/emotions';
+import { arousalSql, valenceSql } from '@shared/affect';
+import { EMOTIONS, type Emotion } from '@shared/emotions';
 import type {
   Baseline,
   EmotionShare,
@@ -15,7 +15,7 @@ import type {
   SessionSource,
   SessionSummary,
   TimelineBucket,
-} from '../../shared/sessions';
+} from '@shared/sessions';
 
 /** One stored sample, as the CSV export reads it. */
 export interface StoredSample {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BRIEF_FACE_SECONDS } from '../../shared/sessions';
+import { BRIEF_FACE_SECONDS } from '@shared/sessions';
 import { openDatabase } from './database';
 import { SessionService } from './session-service';
 import { SessionStore } from './session-store';

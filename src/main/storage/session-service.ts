@@ -1,4 +1,4 @@
-import type { ExportRequest, SessionDetail } from '../../shared/api';
+import type { ExportRequest, SessionDetail } from '@shared/api';
 import { exportCsvFile } from './csv-export';
 import {
   BRIEF_FACE_SECONDS,
@@ -10,7 +10,7 @@ import {
   type SessionFilter,
   type SessionSource,
   type SessionSummary,
-} from '../../shared/sessions';
+} from '@shared/sessions';
 import { SessionRecorder, type RecorderOptions } from './recorder';
 import type { SessionStore } from './session-store';
 

@@ -1,6 +1,6 @@
-import { EMOTIONS, topEmotionIndex } from '../../shared/emotions';
-import { defaultSessionName } from '../../shared/format';
-import type { Baseline, BaselineInput, Marker, SessionSource, SessionSummary } from '../../shared/sessions';
+import { EMOTIONS, topEmotionIndex } from '@shared/emotions';
+import { defaultSessionName } from '@shared/format';
+import type { Baseline, BaselineInput, Marker, SessionSource, SessionSummary } from '@shared/sessions';
 import { SessionReads, type TimedSample } from './session-reads';
 
 export type { StoredSample, TimedSample } from './session-reads';

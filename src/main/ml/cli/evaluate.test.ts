@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { EvaluationReport } from '../../../shared/training';
+import type { EvaluationReport } from '@shared/training';
 import type { ModelMetadata } from '../models/model-folder';
 import { SHARED_FER2013, temporaryDir } from '../test-support/fixtures';
 

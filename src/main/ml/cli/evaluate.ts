@@ -5,10 +5,10 @@ import { formatEvaluation } from '../evaluation/metrics';
 import { evaluateModel, fitCalibration, scoreProbabilities } from '../evaluation/evaluate-model';
 import { neutralReference } from '../evaluation/neutral-reference';
 import { modelViews, temperatureFor, writeMetadata } from '../models/model-folder';
-import { EMOTIONS } from '../../../shared/emotions';
+import { EMOTIONS } from '@shared/emotions';
 import { loadModel } from '../models/model-io';
 import { formatBackendReport, initBackend } from '../runtime/backend';
-import { splitLabel, viewsLabel } from '../../../shared/training';
+import { splitLabel, viewsLabel } from '@shared/training';
 import { parseCommandLine, runCli, UsageError } from '../../cli/run';
 
 const USAGE = `Usage: npm run evaluate -- --model <model folder> --data <folder|fer2013.csv> [options]

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { plural } from '../../../shared/format';
+import { plural } from '@shared/format';
 import { formatReport } from '../data/dataset';
 import { loadDataset } from '../data/load';
 import { formatEvaluation } from '../evaluation/metrics';
@@ -12,7 +12,7 @@ import { DEFAULT_RECIPE, recipeFor, SEED_RECIPE } from '../training/recipes';
 import { BatchTooLargeError, trainModel } from '../training/trainer';
 import { progressPrinter } from './progress';
 import { parseCommandLine, positiveInt, positiveNumber, runCli, UsageError } from '../../cli/run';
-import { errorMessage } from '../../../shared/errors';
+import { errorMessage } from '@shared/errors';
 
 // Defaults are read from the recipes, so the help cannot disagree with what training does.
 const USAGE = `Usage: npm run train -- --data <folder|fer2013.csv> --arch seed|default [options]

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { NUM_CLASSES } from '../../../shared/emotions';
+import { NUM_CLASSES } from '@shared/emotions';
 import { FACE_PIXELS } from './image';
 import { DatasetError, SkipList, SplitBuilder, type SplitName } from './dataset';
 

@@ -1,4 +1,4 @@
-import { EMOTIONS, NUM_CLASSES } from '../../../shared/emotions';
+import { EMOTIONS, NUM_CLASSES } from '@shared/emotions';
 import { FACE_PIXELS } from './image';
 import {
   SPLITS,
@@ -6,7 +6,7 @@ import {
   type SkippedItem,
   type SplitName,
   type ValidationReport,
-} from '../../../shared/training';
+} from '@shared/training';
 
 export { SPLITS, type SkippedItem, type SplitName, type ValidationReport };
 

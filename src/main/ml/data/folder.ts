@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { EMOTIONS } from '../../../shared/emotions';
+import { EMOTIONS } from '@shared/emotions';
 import { FACE_PIXELS } from './image';
 import type { DecodeMessage, DecodeResult } from './decode-worker';
 import { siblingModule, spawnWorker } from '../runtime/spawn-worker';

@@ -1,8 +1,8 @@
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { FACE_PIXELS, FACE_SIZE } from '../../../shared/emotions';
-import { rgbaToLuma } from '../../../shared/pixels';
-import { errorMessage } from '../../../shared/errors';
+import { FACE_PIXELS, FACE_SIZE } from '@shared/emotions';
+import { rgbaToLuma } from '@shared/pixels';
+import { errorMessage } from '@shared/errors';
 
 export { FACE_PIXELS };
 

@@ -12,7 +12,7 @@ import {
   writeFiles,
 } from '../test-support/fixtures';
 import { trainingSplits } from './split';
-import type { DatasetProgress } from '../../../shared/training';
+import type { DatasetProgress } from '@shared/training';
 import { DatasetError, evaluationSplit } from './dataset';
 import { loadDataset } from './load';
 import { splitCsvLine } from './csv';

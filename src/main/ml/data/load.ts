@@ -15,7 +15,7 @@ import {
   type ValidationReport,
 } from './dataset';
 import { decodeFiles, listFolderDataset } from './folder';
-import type { DatasetProgress } from '../../../shared/training';
+import type { DatasetProgress } from '@shared/training';
 import { medianSharpness } from './sharpness';
 
 /** Bump when the decoded form or the report changes, so old cache files are ignored. */

@@ -1,4 +1,4 @@
-import { FACE_SIZE } from '../../../shared/emotions';
+import { FACE_SIZE } from '@shared/emotions';
 import { FACE_PIXELS } from './image';
 
 /** Mean absolute difference between horizontal neighbours: high for sharp faces, low for blurred ones. */

@@ -1,4 +1,4 @@
-import { NUM_CLASSES } from '../../../shared/emotions';
+import { NUM_CLASSES } from '@shared/emotions';
 import { Random } from '../training/random';
 import { DatasetError, type FaceDataset, type FaceSplit } from './dataset';
 import { FACE_PIXELS } from './image';

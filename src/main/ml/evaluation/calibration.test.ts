@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NUM_CLASSES, topEmotionIndex } from '../../../shared/emotions';
+import { NUM_CLASSES, topEmotionIndex } from '@shared/emotions';
 import { Random } from '../training/random';
 import {
   applyTemperature,

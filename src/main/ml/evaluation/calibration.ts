@@ -6,8 +6,8 @@
  * softmax(logits / T) = p^(1/T) / sum(p^(1/T)): the temperature can be applied to the
  * probabilities themselves, with no change to the model.
  */
-import { NUM_CLASSES, topEmotionIndex } from '../../../shared/emotions';
-import { MIN_CALIBRATION_FACES, type EvaluatedSplit } from '../../../shared/training';
+import { NUM_CLASSES, topEmotionIndex } from '@shared/emotions';
+import { MIN_CALIBRATION_FACES, type EvaluatedSplit } from '@shared/training';
 import type { ModelMetadata } from '../models/model-folder';
 
 /** Equal-width confidence bins for the expected calibration error (the usual 15). */

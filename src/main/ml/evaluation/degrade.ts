@@ -3,7 +3,7 @@
  * the conditions of `npm run bench:sensitivity`, which says how much of the model's accuracy each
  * one costs (docs/benchmarks.md). Every condition is deterministic for a seed.
  */
-import { FACE_SIZE } from '../../../shared/emotions';
+import { FACE_SIZE } from '@shared/emotions';
 import { FACE_PIXELS } from '../data/image';
 import { blurFaces } from '../data/sharpness';
 import { warpFace, type FaceWarp } from '../training/augment';

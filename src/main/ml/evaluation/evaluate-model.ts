@@ -1,7 +1,7 @@
 import type { FaceSplit } from '../data/dataset';
 import { argmaxRows } from '../models/inference';
 import { temperatureFor, viewKind, type LoadedModel, type ModelMetadata, type TestTimeViews } from '../models/model-io';
-import type { EvaluatedSplit, EvaluationReport } from '../../../shared/training';
+import type { EvaluatedSplit, EvaluationReport } from '@shared/training';
 import { applyTemperature, calibrationFrom, expectedCalibrationError } from './calibration';
 import { classificationMetrics } from './metrics';
 import { predictSavedModel } from './parallel-predict';

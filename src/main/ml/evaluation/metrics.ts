@@ -1,5 +1,5 @@
-import { EMOTIONS, NUM_CLASSES } from '../../../shared/emotions';
-import type { AverageMetrics, ClassificationMetrics, ClassMetrics, EvaluationReport } from '../../../shared/training';
+import { EMOTIONS, NUM_CLASSES } from '@shared/emotions';
+import type { AverageMetrics, ClassificationMetrics, ClassMetrics, EvaluationReport } from '@shared/training';
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 

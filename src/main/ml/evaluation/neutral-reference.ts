@@ -1,4 +1,4 @@
-import { EMOTIONS, NUM_CLASSES } from '../../../shared/emotions';
+import { EMOTIONS, NUM_CLASSES } from '@shared/emotions';
 
 const NEUTRAL = EMOTIONS.indexOf('neutral');
 

@@ -5,7 +5,7 @@ import { predictProbabilities } from '../models/inference';
 import type { LoadedModel, TestTimeViews } from '../models/model-io';
 import { activeBackend } from '../runtime/backend';
 import { nextMessage, siblingModule, spawnWorker } from '../runtime/spawn-worker';
-import { NUM_CLASSES } from '../../../shared/emotions';
+import { NUM_CLASSES } from '@shared/emotions';
 import type { PredictJob } from './predict-worker';
 
 /** Below this many faces per thread, starting a runtime costs more than the thread saves. */

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MlStatus } from '../../../shared/api';
-import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
+import type { MlStatus } from '@shared/api';
+import { FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
 import { applyTemperature } from '../evaluation/calibration';
 import { MlHostClient, type HostChannel } from './client';
 import type { HostMessage } from './protocol';

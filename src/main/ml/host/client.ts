@@ -1,4 +1,4 @@
-import type { MlStatus } from '../../../shared/api';
+import type { MlStatus } from '@shared/api';
 import {
   isHostEvent,
   type HostEvent,
@@ -8,7 +8,7 @@ import {
   type HostRequest,
   type LoadedModelInfo,
 } from './protocol';
-import { errorMessage } from '../../../shared/errors';
+import { errorMessage } from '@shared/errors';
 
 /** A running ML host, whatever runs it: an Electron utility process or a worker thread. */
 export interface HostChannel {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { FACE_PIXELS } from '../../../shared/emotions';
+import { FACE_PIXELS } from '@shared/emotions';
 import { fuseForInference, type Predictor } from '../models/fused-inference';
 import { predictProbabilities } from '../models/inference';
 import { loadModel, temperatureFor, type LoadedModel } from '../models/model-io';
@@ -7,7 +7,7 @@ import { applyTemperature } from '../evaluation/calibration';
 import { initBackend } from '../runtime/backend';
 import type { ClassifiedFaces, HostEvent, HostMemory, HostRequest, HostResponse, LoadedModelInfo } from './protocol';
 import { TrainingJobs } from './training-jobs';
-import { errorMessage } from '../../../shared/errors';
+import { errorMessage } from '@shared/errors';
 
 /**
  * The ML host's request handler: loads a model and classifies faces with it. Transport-free, so

@@ -1,7 +1,7 @@
 import type { BackendChoice } from '../runtime/backend';
 import type { TrainProgress } from '../training/trainer';
 import type { DatasetChoice, ModelEvaluation, TrainingControl, TrainOutcome, TrainRequest } from './training-jobs';
-import type { DatasetProgress, DatasetSummary, TrainingConfig, TrainingEstimate } from '../../../shared/training';
+import type { DatasetProgress, DatasetSummary, TrainingConfig, TrainingEstimate } from '@shared/training';
 
 /** Messages between the main process and the ML host (an Electron utility process, or a worker thread in Node). */
 

@@ -11,7 +11,7 @@ import { recipeFromConfig } from '../training/recipes';
 import { trainingSplits } from '../data/split';
 import { trainModel } from '../training/trainer';
 import type { HostEvent } from './protocol';
-import { FACE_PIXELS, NUM_CLASSES } from '../../../shared/emotions';
+import { FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
 import {
   SAMPLE_FACES_PER_CLASS,
   type DatasetSummary,
@@ -19,7 +19,7 @@ import {
   type Mistake,
   type TrainingConfig,
   type TrainingEstimate,
-} from '../../../shared/training';
+} from '@shared/training';
 import { rm } from 'node:fs/promises';
 
 /** Classes with fewer than this fraction of the largest class's images are called out. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
+import { FACE_SIZE, NUM_CLASSES } from '@shared/emotions';
 
 export const ARCHITECTURES = ['seed', 'default'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];

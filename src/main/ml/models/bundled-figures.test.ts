@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { percent } from '../../../shared/format';
+import { percent } from '@shared/format';
 import { readMetadata } from './model-folder';
 
 // One figure, one rounding: the accuracy the Models view shows for a bundled model is the one the docs state.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FACE_SIZE } from '../../../shared/emotions';
+import { FACE_SIZE } from '@shared/emotions';
 import { initBackend } from '../runtime/backend';
 import { buildDefaultModel, buildSeedModel } from './architectures';
 import { fuseForInference } from './fused-inference';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { FACE_SIZE, NUM_CLASSES, topEmotionIndex } from '../../../shared/emotions';
+import { FACE_SIZE, NUM_CLASSES, topEmotionIndex } from '@shared/emotions';
 import { FACE_PIXELS } from '../data/image';
 import { blurFaces } from '../data/sharpness';
 import type { Predictor } from './fused-inference';

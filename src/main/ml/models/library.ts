@@ -1,7 +1,7 @@
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelEntry } from '../../../shared/models';
-import { errorMessage } from '../../../shared/errors';
+import type { ModelEntry } from '@shared/models';
+import { errorMessage } from '@shared/errors';
 import {
   checkModelFolder,
   METADATA_FILE,

@@ -5,8 +5,8 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { EMOTIONS, FACE_SIZE } from '../../../shared/emotions';
-import type { EpochRecord, EvaluatedSplit, EvaluationReport } from '../../../shared/training';
+import { EMOTIONS, FACE_SIZE } from '@shared/emotions';
+import type { EpochRecord, EvaluatedSplit, EvaluationReport } from '@shared/training';
 import type { Recipe } from '../training/recipes';
 import type { Architecture } from './architectures';
 

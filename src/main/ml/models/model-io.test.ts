@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EMOTIONS } from '../../../shared/emotions';
+import { EMOTIONS } from '@shared/emotions';
 import { initBackend } from '../runtime/backend';
 import { temporaryDir } from '../test-support/fixtures';
 import { SEED_RECIPE } from '../training/recipes';

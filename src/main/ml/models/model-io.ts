@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
+import { FACE_SIZE, NUM_CLASSES } from '@shared/emotions';
 import {
   checkModelFolder,
   writeMetadata,
@@ -11,7 +11,7 @@ import {
   writeAtomic,
   type ModelMetadata,
 } from './model-folder';
-import { errorMessage } from '../../../shared/errors';
+import { errorMessage } from '@shared/errors';
 
 export * from './model-folder';
 

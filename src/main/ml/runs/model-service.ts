@@ -1,5 +1,5 @@
-import type { MlStatus } from '../../../shared/api';
-import type { ModelEntry } from '../../../shared/models';
+import type { MlStatus } from '@shared/api';
+import type { ModelEntry } from '@shared/models';
 import type { Settings } from '../../storage/settings';
 import type { MlHostClient } from '../host/client';
 import type { ModelLibrary } from '../models/library';

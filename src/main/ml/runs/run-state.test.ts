@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RUN_STATUSES } from '../../../shared/training';
+import { RUN_STATUSES } from '@shared/training';
 import { canTransition, isUnfinished, nextStatus, RunStateError, type RunAction } from './run-state';
 
 describe('training run states', () => {

@@ -1,4 +1,4 @@
-import type { RunStatus } from '../../../shared/training';
+import type { RunStatus } from '@shared/training';
 
 export type RunAction = 'start' | 'pause' | 'resume' | 'cancel' | 'fail' | 'finish';
 

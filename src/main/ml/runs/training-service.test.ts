@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bestEpoch, defaultTrainingConfig, type TrainingConfig, type TrainingRun } from '../../../shared/training';
+import { bestEpoch, defaultTrainingConfig, type TrainingConfig, type TrainingRun } from '@shared/training';
 import { RunStore } from '../../storage/run-store';
 import { SessionStore } from '../../storage/session-store';
 import { MlHostClient, type HostChannel } from '../host/client';

@@ -10,8 +10,8 @@ import {
   type TrainingEstimate,
   type TrainingRun,
   type RunProgress,
-} from '../../../shared/training';
-import { plural } from '../../../shared/format';
+} from '@shared/training';
+import { plural } from '@shared/format';
 import type { RunStore, StoredRun } from '../../storage/run-store';
 import type { MlHostClient } from '../host/client';
 import type { HostEvent } from '../host/protocol';
@@ -21,7 +21,7 @@ import type { ModelService } from './model-service';
 import type { BackendChoice } from '../runtime/backend';
 import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE } from '../training/protocol';
 import { canTransition, isUnfinished, nextStatus, RunStateError } from './run-state';
-import { errorMessage } from '../../../shared/errors';
+import { errorMessage } from '@shared/errors';
 
 export interface TrainingServiceOptions {
   store: RunStore;

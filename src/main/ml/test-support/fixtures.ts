@@ -4,12 +4,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { FACE_SIZE } from '../../../shared/emotions';
+import { FACE_SIZE } from '@shared/emotions';
 
 /** The shared FER2013 copy CI places beside the repository. */
 export const SHARED_FER2013 = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../../shared/fer2013',
+  '@shared/fer2013',
 );
 
 export async function temporaryDir(prefix = 'emotion-monitor-test-'): Promise<string> {

@@ -1,4 +1,4 @@
-import { FACE_SIZE } from '../../../shared/emotions';
+import { FACE_SIZE } from '@shared/emotions';
 import { FACE_PIXELS } from '../data/image';
 import { blurFaces } from '../data/sharpness';
 import { applyJpegArtifacts } from './jpeg-artifacts';

@@ -1,6 +1,6 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { EpochRecord } from '../../../shared/training';
+import type { EpochRecord } from '@shared/training';
 import { BEST_EPOCH_PREFIX, bestEpochDir, CHECKPOINT_STATE_FILE } from './protocol';
 import type { Recipe } from './recipes';
 

@@ -1,6 +1,6 @@
 import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
-import { FACE_PIXELS, FACE_SIZE } from '../../../shared/emotions';
+import { FACE_PIXELS, FACE_SIZE } from '@shared/emotions';
 import { applyJpegArtifacts, quantisationTable } from './jpeg-artifacts';
 
 /** A face-like test image: smooth shading with a few sharp edges. */

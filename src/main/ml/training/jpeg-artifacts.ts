@@ -4,7 +4,7 @@
  * (the standard luminance table, scaled for `quality` as libjpeg does) and skips the lossless
  * entropy coding: about 0.1 ms per face, where encoding and decoding with jpeg-js takes 30.
  */
-import { FACE_SIZE } from '../../../shared/emotions';
+import { FACE_SIZE } from '@shared/emotions';
 
 const BLOCK = 8;
 

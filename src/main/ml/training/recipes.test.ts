@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultTrainingConfig } from '../../../shared/training';
+import { defaultTrainingConfig } from '@shared/training';
 import { WEBCAM_AUGMENT } from './augment';
 import { classWeights, DEFAULT_RECIPE, learningRateAt, recipeFromConfig, SEED_RECIPE } from './recipes';
 

@@ -1,4 +1,4 @@
-import type { TrainingConfig } from '../../../shared/training';
+import type { TrainingConfig } from '@shared/training';
 import type { Architecture } from '../models/architectures';
 import { WEBCAM_AUGMENT, type AugmentOptions } from './augment';
 

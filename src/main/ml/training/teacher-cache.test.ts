@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NUM_CLASSES } from '../../../shared/emotions';
+import { NUM_CLASSES } from '@shared/emotions';
 import { loadDataset } from '../data/load';
 import { initBackend } from '../runtime/backend';
 import { SHARED_FER2013, temporaryDir } from '../test-support/fixtures';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NUM_CLASSES } from '../../../shared/emotions';
+import { NUM_CLASSES } from '@shared/emotions';
 import { FACE_PIXELS } from '../data/image';
 import { defaultCacheDir } from '../data/load';
 import { predictSavedModel } from '../evaluation/parallel-predict';

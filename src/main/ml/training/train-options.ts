@@ -1,5 +1,5 @@
 /** What trainModel takes, reports and returns. */
-import type { EpochRecord, EvaluationReport, RunProgress } from '../../../shared/training';
+import type { EpochRecord, EvaluationReport, RunProgress } from '@shared/training';
 import type { FaceDataset } from '../data/dataset';
 import type { BackendChoice } from '../runtime/backend';
 import type { Recipe } from './recipes';

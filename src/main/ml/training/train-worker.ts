@@ -22,8 +22,8 @@ import {
   type WorkerInit,
 } from './protocol';
 import { Random } from './random';
-import { NUM_CLASSES } from '../../../shared/emotions';
-import { errorMessage } from '../../../shared/errors';
+import { NUM_CLASSES } from '@shared/emotions';
+import { errorMessage } from '@shared/errors';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;

@@ -12,7 +12,7 @@ import { runningWorkers } from '../runtime/spawn-worker';
 import { SHARED_FER2013, temporaryDir } from '../test-support/fixtures';
 import { Random } from './random';
 import { recipeFor, type Recipe } from './recipes';
-import { bestEpoch } from '../../../shared/training';
+import { bestEpoch } from '@shared/training';
 import { BEST_EPOCH_PREFIX, CHECKPOINT_DIR } from './protocol';
 import { holdOut } from '../data/split';
 import { trainModel, type TrainProgress } from './trainer';

@@ -6,8 +6,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { EMOTIONS, FACE_SIZE, NUM_CLASSES } from '../../../shared/emotions';
-import type { EpochRecord, EvaluationReport } from '../../../shared/training';
+import { EMOTIONS, FACE_SIZE, NUM_CLASSES } from '@shared/emotions';
+import type { EpochRecord, EvaluationReport } from '@shared/training';
 import { matchingBlurSigma } from '../data/sharpness';
 import { trainingSplits } from '../data/split';
 import { applyTemperature, calibrationFrom, negativeLogLikelihood } from '../evaluation/calibration';

@@ -1,5 +1,5 @@
 /** Test helper: records a session with a fast clock until killed, reporting each flushed batch. */
-import { EMOTIONS } from '../../../shared/emotions';
+import { EMOTIONS } from '@shared/emotions';
 import { SessionRecorder } from '../recorder';
 import { SessionStore } from '../session-store';
 import { openDatabase } from '../database';

@@ -1,5 +1,5 @@
-import { EMOTIONS } from '../../../shared/emotions';
-import type { SampleInput } from '../../../shared/sessions';
+import { EMOTIONS } from '@shared/emotions';
+import type { SampleInput } from '@shared/sessions';
 
 /** A sample whose top emotion is `emotion`. */
 export function sample(faceId: number, emotion: (typeof EMOTIONS)[number], weight = 0.7): SampleInput {
