@@ -1,12 +1,6 @@
 import { EMOTIONS, NUM_CLASSES } from '@shared/emotions';
 import { FACE_PIXELS } from './image';
-import {
-  SPLITS,
-  type EvaluatedSplit,
-  type SkippedItem,
-  type SplitName,
-  type ValidationReport,
-} from '@shared/training';
+import { SPLITS, type EvaluatedSplit, type SkippedItem, type SplitName, type ValidationReport } from '@shared/training';
 
 export { SPLITS, type SkippedItem, type SplitName, type ValidationReport };
 
