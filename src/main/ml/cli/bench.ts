@@ -117,7 +117,7 @@ async function evaluationSeconds(data: Awaited<ReturnType<typeof loadDataset>>) 
 await runCli(USAGE, async () => {
   const { values } = parseCommandLine({
     options: {
-      data: { type: 'string', default: path.resolve('@shared/fer2013') },
+      data: { type: 'string', default: path.resolve('../shared/fer2013') },
       steps: { type: 'string', default: '20' },
       warmup: { type: 'string', default: '3' },
       repeats: { type: 'string', default: '50' },

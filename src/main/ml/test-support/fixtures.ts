@@ -7,7 +7,10 @@ import { PNG } from 'pngjs';
 import { FACE_SIZE } from '@shared/emotions';
 
 /** The shared FER2013 copy CI places beside the repository. */
-export const SHARED_FER2013 = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '@shared/fer2013');
+export const SHARED_FER2013 = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../../../shared/fer2013',
+);
 
 export async function temporaryDir(prefix = 'emotion-monitor-test-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
