@@ -161,7 +161,7 @@ test('a malformed classification payload gets a clear error, and the app keeps w
       { faces: new Float32Array(10) },
       { faces: Array.from({ length: 2304 }, () => 0.5) },
       { faces: new Float32Array(2304).fill(Number.NaN) },
-      { faces: new Float32Array(2304 * 9) },
+      { faces: new Float32Array(2304 * 33) },
       'faces',
     ];
     const messages: string[] = [];
@@ -177,10 +177,10 @@ test('a malformed classification payload gets a clear error, and the app keeps w
     return { messages, probabilities: ok.probabilities.length };
   });
   expect(errors.messages).toEqual([
-    expect.stringMatching(/1 to 8 crops of 2304 values; got 10/),
+    expect.stringMatching(/1 to 32 crops of 2304 values; got 10/),
     expect.stringMatching(/must be a Float32Array/),
     expect.stringMatching(/faces\[0\] is NaN/),
-    expect.stringMatching(/1 to 8 crops of 2304 values; got 20736/),
+    expect.stringMatching(/1 to 32 crops of 2304 values; got 76032/),
     expect.stringMatching(/expects \{ faces: Float32Array \}/),
   ]);
   expect(errors.probabilities).toBe(7);
