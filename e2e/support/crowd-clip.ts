@@ -5,6 +5,7 @@
  * loops, so the detector and the ML process see N faces in every frame.
  */
 import { FACE_PIXELS, FACE_SIZE } from '../../src/shared/emotions';
+import { bilinearAt } from '../../src/renderer/src/vision/resample';
 
 export interface CrowdClip {
   width: number;
@@ -50,20 +51,11 @@ export function crowdClip(faces: Uint8Array, { width = 1280, height = 720, fps =
   const luma = new Uint8Array(width * height).fill(128);
   placements.forEach(({ x, y, side }, k) => {
     const face = faces.subarray(k * FACE_PIXELS, (k + 1) * FACE_PIXELS);
+    const scale = FACE_SIZE / side;
     for (let row = 0; row < side; row++)
       for (let column = 0; column < side; column++) {
-        // Sample centres mapped back into the 48x48 face, clamped at its edges.
-        const fy = Math.min(Math.max(((row + 0.5) * FACE_SIZE) / side - 0.5, 0), FACE_SIZE - 1);
-        const fx = Math.min(Math.max(((column + 0.5) * FACE_SIZE) / side - 0.5, 0), FACE_SIZE - 1);
-        const y0 = Math.floor(fy);
-        const x0 = Math.floor(fx);
-        const y1 = Math.min(y0 + 1, FACE_SIZE - 1);
-        const x1 = Math.min(x0 + 1, FACE_SIZE - 1);
-        const dy = fy - y0;
-        const dx = fx - x0;
-        const at = (yy: number, xx: number) => face[yy * FACE_SIZE + xx];
-        const value =
-          (at(y0, x0) * (1 - dx) + at(y0, x1) * dx) * (1 - dy) + (at(y1, x0) * (1 - dx) + at(y1, x1) * dx) * dy;
+        // The centre of each frame pixel, mapped back into the 48x48 face.
+        const value = bilinearAt(face, FACE_SIZE, FACE_SIZE, (column + 0.5) * scale, (row + 0.5) * scale);
         luma[(y + row) * width + x + column] = Math.round(value);
       }
   });

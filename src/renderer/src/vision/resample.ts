@@ -19,6 +19,24 @@ export function squareBounds(square: RotatedSquare, frameWidth: number, frameHei
 }
 
 /**
+ * The bilinear value of `data` (`width` x `height`, row by row) at the point (x, y), pixel centres
+ * sitting at +0.5; within half a pixel of the edge the edge pixel is repeated.
+ */
+export function bilinearAt(data: ArrayLike<number>, width: number, height: number, x: number, y: number): number {
+  const fx = Math.min(Math.max(x - 0.5, 0), width - 1);
+  const fy = Math.min(Math.max(y - 0.5, 0), height - 1);
+  const x0 = Math.floor(fx);
+  const y0 = Math.floor(fy);
+  const x1 = Math.min(x0 + 1, width - 1);
+  const y1 = Math.min(y0 + 1, height - 1);
+  const ax = fx - x0;
+  const ay = fy - y0;
+  const top = data[y0 * width + x0] * (1 - ax) + data[y0 * width + x1] * ax;
+  const bottom = data[y1 * width + x0] * (1 - ax) + data[y1 * width + x1] * ax;
+  return top * (1 - ay) + bottom * ay;
+}
+
+/**
  * A rotated square of `image` as `size` x `size` pixels, each the mean of the image over the part
  * of the square it stands for (a box filter), written into `out`. A face 300 px wide becomes a
  * 48 px crop in which every source pixel counts, as FER2013's own downscaled faces were made;
@@ -41,21 +59,8 @@ export function resampleSquare(
   const n = Math.max(1, Math.ceil(square.side / size - 1e-9));
   const step = square.side / size / n;
   const half = square.side / 2;
-  const sample = (x: number, y: number): number => {
-    if (x < 0 || y < 0 || x >= width || y >= height) return outside;
-    // Pixel centres sit at +0.5; within half a pixel of the edge the edge pixel is repeated.
-    const fx = Math.min(Math.max(x - 0.5, 0), width - 1);
-    const fy = Math.min(Math.max(y - 0.5, 0), height - 1);
-    const x0 = Math.floor(fx);
-    const y0 = Math.floor(fy);
-    const x1 = Math.min(x0 + 1, width - 1);
-    const y1 = Math.min(y0 + 1, height - 1);
-    const ax = fx - x0;
-    const ay = fy - y0;
-    const top = data[y0 * width + x0] * (1 - ax) + data[y0 * width + x1] * ax;
-    const bottom = data[y1 * width + x0] * (1 - ax) + data[y1 * width + x1] * ax;
-    return top * (1 - ay) + bottom * ay;
-  };
+  const sample = (x: number, y: number): number =>
+    x < 0 || y < 0 || x >= width || y >= height ? outside : bilinearAt(data, width, height, x, y);
   for (let v = 0; v < size; v++) {
     for (let u = 0; u < size; u++) {
       let sum = 0;
