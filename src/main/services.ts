@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { AppInfo, EventMethod, EventPayload } from '@shared/api';
 import { createApiHandlers, type ApiDependencies, type ApiHandlers } from './api/handlers';
 import type { Logger } from './log';
 import { MlHostClient, type MlHostClientOptions } from './ml/host/client';
 import type { ModelLibrary } from './ml/models/library';
-import { ModelService } from './ml/runs/model-service';
+import { CROWD_MODEL_ID, ModelService } from './ml/runs/model-service';
 import { TrainingService } from './ml/runs/training-service';
 import type { Database } from './storage/database';
 import { RunStore } from './storage/run-store';
@@ -43,7 +45,13 @@ export function createAppServices(options: {
   appInfo: () => AppInfo;
 }): AppServices {
   const { db, emit } = options;
-  const ml = new MlHostClient({ ...options.ml, onStatus: (status) => emit('onMlStatus', status) });
+  const crowdModelDir = options.library.folderOf(CROWD_MODEL_ID);
+  const ml = new MlHostClient({
+    ...options.ml,
+    // Without the bundled fast model, every frame goes to the chosen model whatever its faces.
+    crowdModelDir: existsSync(path.join(crowdModelDir, 'metadata.json')) ? crowdModelDir : undefined,
+    onStatus: (status) => emit('onMlStatus', status),
+  });
   ml.onEvent((event) => {
     if (event.event === 'datasetProgress') emit('onDatasetProgress', { path: event.path, ...event.progress });
   });

@@ -49,6 +49,8 @@ export const MAX_FACES_PER_CALL = MAX_FACES_PER_FRAME;
 export interface ClassifyRequest {
   /** The faces of one frame, FACE_PIXELS values in [0, 1] each, back to back. */
   faces: Float32Array;
+  /** A camera frame, which must keep the camera's rate: many faces may go to the crowd model (MlStatus.crowd). */
+  live?: boolean;
 }
 
 export interface ClassifyResult {
@@ -62,6 +64,15 @@ export interface ClassifyResult {
 
 export type MlState = 'starting' | 'ready' | 'restarting' | 'failed';
 
+/**
+ * A frame of more than `aboveFaces` faces is classified by `model` (the bundled fast model), because
+ * the active model would take more than its share of a frame at the camera's rate (measured when it loads).
+ */
+export interface CrowdModel {
+  model: string;
+  aboveFaces: number;
+}
+
 export interface MlStatus {
   state: MlState;
   /** TensorFlow.js backend in use (tensorflow-gpu, tensorflow, wasm, cpu), once known. */
@@ -73,6 +84,8 @@ export interface MlStatus {
    * matched to (src/shared/baseline.ts); undefined for a model without one (it cannot calibrate).
    */
   neutralReference?: number[];
+  /** Set when a faster model classifies the frames of more faces than the active model serves at the camera's rate. */
+  crowd?: CrowdModel;
   /** How often the ML process was restarted after stopping unexpectedly. */
   restarts: number;
   /** A sentence for the user when something went wrong. */

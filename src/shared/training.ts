@@ -219,11 +219,15 @@ export function settingProblems(
   return problems;
 }
 
+/** The network designs the app trains; `fast` is the default's design at half its widths (docs/models.md). */
+export const ARCHITECTURES = ['default', 'fast', 'seed'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
 /** Everything the setup step chooses. */
 export interface TrainingConfig {
   name: string;
   datasetPath: string;
-  architecture: 'seed' | 'default';
+  architecture: Architecture;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -234,6 +238,11 @@ export interface TrainingConfig {
   classWeighting: boolean;
   /** Start from the weights of this model (the active one, when chosen) instead of from scratch. */
   fineTuneFrom?: string;
+  /**
+   * Learn from this model (its id) as well as from the labels: each training face's target blends in
+   * the teacher's probabilities (distillation; docs/models.md). Absent: the labels alone.
+   */
+  teacher?: string;
   /** Part of train held out for validation when the dataset has no test split. */
   validationFraction: number;
   seed: number;
@@ -395,4 +404,7 @@ export const ARCHITECTURE_NOTES: Record<TrainingConfig['architecture'], string> 
   default:
     "Emotion Monitor's own: a deeper network with batch normalisation, augmentation, a warm-up and cosine " +
     'learning-rate schedule, label smoothing and test-time averaging over ten shifted and mirrored views.',
+  fast:
+    'The default design at half its widths: a quarter of the work per face, for rooms full of faces. ' +
+    'Trained the default way; it gains most when it learns from a teacher (the default model).',
 };

@@ -133,7 +133,7 @@ const OPTIONAL = new Set([
   'text',
   'values',
 ]);
-const OPTIONAL_IN = new Set(['sessionIds', 'fineTuneFrom']);
+const OPTIONAL_IN = new Set(['sessionIds', 'fineTuneFrom', 'teacher']);
 
 function deep(levels: number): unknown {
   let value: unknown = { leaf: 1 };

@@ -65,9 +65,14 @@ function handlersWith(classified: Float32Array[], savePath?: string, folder?: st
     chooseFolder: async () => folder,
     ml: {
       status,
-      classify: async (faces) => {
+      // Stands in for the host: a live frame goes to the crowd model here, whatever its faces.
+      classify: async (faces, { live = false } = {}) => {
         classified.push(faces);
-        return { probabilities: new Float32Array((faces.length / FACE_PIXELS) * NUM_CLASSES), inferenceMs: 1 };
+        return {
+          probabilities: new Float32Array((faces.length / FACE_PIXELS) * NUM_CLASSES),
+          inferenceMs: 1,
+          model: live ? 'fast' : 'default',
+        };
       },
     },
   });
@@ -82,6 +87,17 @@ describe('API handlers', () => {
     expect(result).toMatchObject({ ok: true, value: { model: 'default' } });
     expect(result.ok && result.value.probabilities.length).toBe(2 * NUM_CLASSES);
     expect(seen).toHaveLength(1);
+  });
+
+  it('say whether a batch is a live frame, which the ML process may give to its crowd model', async () => {
+    const live = await invokeHandler(handlersWith([]), 'classifyFaces', [
+      { faces: new Float32Array(FACE_PIXELS), live: true },
+    ]);
+    expect(live).toMatchObject({ ok: true, value: { model: 'fast' } });
+    const refused = await invokeHandler(handlersWith([]), 'classifyFaces', [
+      { faces: new Float32Array(FACE_PIXELS), live: 'yes' },
+    ]);
+    expect(!refused.ok && refused.error).toMatch(/live must be true or false/);
   });
 
   it('classify a room of twenty faces, and a full frame of MAX_FACES_PER_CALL, in one call each', async () => {
@@ -448,11 +464,13 @@ describe('model API handlers', () => {
       [{ config: { ...good, epochs: 0 } }, /epochs must be a whole number from 1 to 500/],
       [{ config: { ...good, batchSize: 2.5 } }, /batchSize must be a whole number/],
       [{ config: { ...good, learningRate: Number.NaN } }, /learningRate must be a number/],
-      [{ config: { ...good, architecture: 'resnet' } }, /architecture must be one of seed, default/],
+      [{ config: { ...good, architecture: 'resnet' } }, /architecture must be one of default, fast, seed/],
       [{ config: { ...good, augment: { ...good.augment, flip: 'yes' } } }, /augment.flip must be true or false/],
       [{ config: { ...good, validationFraction: 0.9 } }, /validationFraction must be a number from 0.05 to 0.5/],
       [{ config: { ...good, shell: 'rm -rf /' } }, /config: shell is not one of its fields/],
       [{ config: { ...good, fineTuneFrom: 'user:nope' } }, /metadata.json is missing/],
+      [{ config: { ...good, teacher: 'user:nope' } }, /metadata.json is missing/],
+      [{ config: { ...good, teacher: 42 } }, /teacher must be text/],
     ];
     for (const [payload, error] of cases) {
       expect(await invokeHandler(handlers, 'startTraining', payload === undefined ? [] : [payload])).toMatchObject({

@@ -100,9 +100,8 @@ export function createApiHandlers({
     },
     classifyFaces: async (payload, ...rest): Promise<ClassifyResult> => {
       expectNoPayload('classifyFaces (after its request)', rest);
-      const { faces } = parseClassifyRequest(payload);
-      const { probabilities, inferenceMs } = await ml.classify(faces);
-      return { probabilities, inferenceMs, model: ml.status.model ?? 'unknown' };
+      const { faces, live } = parseClassifyRequest(payload);
+      return ml.classify(faces, { live });
     },
     getMlStatus: async (...args): Promise<MlStatus> => {
       expectNoPayload('getMlStatus', args);

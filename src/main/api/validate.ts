@@ -9,7 +9,7 @@ import { FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
 import { isAbsolute } from 'node:path';
 import { MAX_FACES_PER_PHOTO, MAX_IMAGE_SIDE, MAX_PHOTOS_PER_EXPORT, type PhotoResult } from '@shared/photos';
 import type { BaselineInput, SampleInput, SampleValues, SessionFilter, SessionSource } from '@shared/sessions';
-import { AUGMENTATION_SWITCHES, TRAINING_LIMITS, type TrainingConfig } from '@shared/training';
+import { ARCHITECTURES, AUGMENTATION_SWITCHES, TRAINING_LIMITS, type TrainingConfig } from '@shared/training';
 
 /** A payload from the renderer that does not match the contract. */
 export class InvalidPayloadError extends Error {}
@@ -19,7 +19,7 @@ export function parseClassifyRequest(payload: unknown): ClassifyRequest {
   if (!isRecord(payload) || !('faces' in payload)) {
     throw new InvalidPayloadError('classifyFaces expects { faces: Float32Array }');
   }
-  const { faces } = expectObject('classifyFaces', payload, ['faces']);
+  const { faces, live } = expectObject('classifyFaces', payload, ['faces', 'live']);
   if (!(faces instanceof Float32Array)) throw new InvalidPayloadError('faces must be a Float32Array');
   const count = faces.length / FACE_PIXELS;
   if (!Number.isInteger(count) || count < 1 || count > MAX_FACES_PER_CALL) {
@@ -31,7 +31,7 @@ export function parseClassifyRequest(payload: unknown): ClassifyRequest {
     // Also rejects NaN, which fails every comparison.
     if (!(faces[i] >= 0 && faces[i] <= 1)) throw new InvalidPayloadError(`faces[${i}] is ${faces[i]}, not in [0, 1]`);
   }
-  return { faces };
+  return { faces, live: optionalBoolean('live', live) ?? false };
 }
 
 /** Methods that take no argument must be called without one. */
@@ -285,6 +285,7 @@ export function parseTrainingConfig(payload: unknown): TrainingConfig {
     'augment',
     'classWeighting',
     'fineTuneFrom',
+    'teacher',
     'validationFraction',
     'seed',
   ]);
@@ -296,7 +297,7 @@ export function parseTrainingConfig(payload: unknown): TrainingConfig {
   return {
     name: requiredText('config.name', config.name).trim().slice(0, 200),
     datasetPath: datasetPath('config.datasetPath', config.datasetPath),
-    architecture: oneOf('config.architecture', config.architecture, ['seed', 'default'] as const),
+    architecture: oneOf('config.architecture', config.architecture, ARCHITECTURES),
     epochs: integer('config.epochs', config.epochs, TRAINING_LIMITS.epochs.min, TRAINING_LIMITS.epochs.max),
     batchSize: integer(
       'config.batchSize',
@@ -316,6 +317,7 @@ export function parseTrainingConfig(payload: unknown): TrainingConfig {
     ) as TrainingConfig['augment'],
     classWeighting: boolean('config.classWeighting', config.classWeighting),
     fineTuneFrom: optionalText('config.fineTuneFrom', config.fineTuneFrom),
+    teacher: optionalText('config.teacher', config.teacher),
     validationFraction: parseValidationFraction(config.validationFraction),
     seed: parseSeed(config.seed),
   };

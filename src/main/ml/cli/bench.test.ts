@@ -57,11 +57,27 @@ describe('npm run bench', () => {
       'train_seed_gflops',
       'train_default_images_per_s',
       'train_default_gflops',
+      'train_fast_images_per_s',
       'infer_default_b1_ms_per_face',
       'infer_default_b8_ms_per_face',
       'evaluate_default_s',
     ])
       expect(figures[key], key).toBeGreaterThan(0);
     expect(figures.evaluate_default_faces).toBe(6);
+  });
+
+  it('times a model folder per face at batch 1, 8 and 16, with its multiply-adds', { timeout: 120_000 }, async () => {
+    const { stdout } = await run(process.execPath, [
+      '--import',
+      'tsx',
+      path.resolve('src/main/ml/cli/bench.ts'),
+      '--model',
+      'resources/models/default',
+      '--repeats',
+      '1',
+    ]);
+    const figures = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(figures.default_multiply_adds).toBeGreaterThan(50e6);
+    for (const batch of [1, 8, 16]) expect(figures[`infer_default_b${batch}_ms_per_face`]).toBeGreaterThan(0);
   });
 });

@@ -22,8 +22,8 @@ const USAGE = `Usage: npm run bench -- [--data <folder|csv>] [--steps N] [--warm
 Measures, on the backend it names: loading the dataset (decoding every image, and from the cache),
 training images/s and achieved GFLOP/s (batch 64) for each architecture, inference ms per face at
 batch 1 and 8, and scoring the bundled default model on the test split with mirrored averaging.
-With --model, only the inference ms per face of each model folder (as the app runs it, batch 1
-and 8), e.g. for the ablation table. Ends with one JSON line of the figures.`;
+With --model, only the inference ms per face of each model folder (as the app runs it, batch 1,
+8 and 16: one face, and a room of them in one call), e.g. for the ablation table. Ends with one JSON line of the figures.`;
 
 /** The training benchmark's batch: the seed recipe's, and what the speed targets are stated for. */
 const BENCH_BATCH = 64;
@@ -135,7 +135,7 @@ await runCli(USAGE, async () => {
       const { model } = await loadModel(path.resolve(dir));
       const name = path.basename(path.resolve(dir));
       figures[`${name}_multiply_adds`] = multiplyAddsPerFace(model);
-      for (const batch of [1, 8]) {
+      for (const batch of [1, 8, 16]) {
         const ms = await timeInference(model, batch, repeats, true);
         figures[`infer_${name}_b${batch}_ms_per_face`] = Math.round(ms * 100) / 100;
         console.log(`inference ${dir}, batch ${batch}: ${ms.toFixed(2)} ms per face`);

@@ -22,6 +22,12 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, log
   let lastLog = 0;
   return (event: TrainProgress) => {
     switch (event.type) {
+      case 'teacher-computing':
+        stream.write(
+          `Learning from ${event.teacher}: computing its ten-view probabilities for ${event.faces} training faces ` +
+            `(once: later runs read them back)...\n`,
+        );
+        break;
       case 'teacher':
         stream.write(
           `Learning from ${event.teacher}: its ten-view probabilities ${event.cached ? 'read from' : 'computed and kept in'} ${event.file}\n`,

@@ -10,7 +10,12 @@ const run = promisify(execFile);
 const git = promisify(execFile);
 
 function trainCli(...args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', path.resolve('src/main/ml/cli/train.ts'), ...args]).then(
+  return trainCliWith({}, ...args);
+}
+
+function trainCliWith(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const script = path.resolve('src/main/ml/cli/train.ts');
+  return run(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, ...env } }).then(
     (result) => ({ code: 0, ...result }),
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
@@ -56,9 +61,42 @@ describe('npm run train protects finished models', () => {
 
   it('states the recipes’ own defaults in its help', async () => {
     const help = await trainCli('--help');
-    expect(help.stdout).toContain(`epochs (seed: ${SEED_RECIPE.epochs}, default: ${DEFAULT_RECIPE.epochs})`);
-    expect(help.stdout).toContain(`batch size (seed: ${SEED_RECIPE.batchSize}, default: ${DEFAULT_RECIPE.batchSize})`);
+    expect(help.stdout).toContain(`epochs (seed: ${SEED_RECIPE.epochs}, default and fast: ${DEFAULT_RECIPE.epochs})`);
+    expect(help.stdout).toContain(
+      `batch size (seed: ${SEED_RECIPE.batchSize}, default and fast: ${DEFAULT_RECIPE.batchSize})`,
+    );
   });
+});
+
+describe('npm run train --teacher', () => {
+  it(
+    'distils a fast model from the bundled default, computing the teacher once and reading it back',
+    { timeout: 240_000 },
+    async () => {
+      const dir = await temporaryDir();
+      const rows = [
+        'emotion,pixels,Usage',
+        ...Array.from({ length: 16 }, (_, i) => csvRow(i % 7, i, 'Training')),
+        ...Array.from({ length: 7 }, (_, i) => csvRow(i, 100 + i, 'PublicTest')),
+      ];
+      writeFileSync(path.join(dir, 'fer2013.csv'), rows.join('\n'));
+      const env = { EMOTION_MONITOR_CACHE: path.join(dir, 'cache') };
+      const args = ['--data', path.join(dir, 'fer2013.csv'), '--arch', 'fast', '--teacher', 'resources/models/default'];
+      const first = await trainCliWith(env, ...args, '--epochs', '1', '--batch', '8', '--out', path.join(dir, 'a'));
+      expect(first.stderr).toContain('Learning from');
+      expect(first.code).toBe(0);
+      expect(first.stderr).toContain('computed and kept in');
+      const metadata = JSON.parse(readFileSync(path.join(dir, 'a', 'metadata.json'), 'utf8')) as {
+        architecture: string;
+        recipe: { distillation?: { teacher: string } };
+      };
+      expect(metadata.architecture).toBe('fast');
+      expect(metadata.recipe.distillation?.teacher).toBe('default');
+      const second = await trainCliWith(env, ...args, '--epochs', '1', '--batch', '8', '--out', path.join(dir, 'b'));
+      expect(second.code).toBe(0);
+      expect(second.stderr).toContain('read from');
+    },
+  );
 });
 
 describe('npm run train explains a bad command line or dataset in one clear line', () => {

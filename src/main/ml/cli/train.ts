@@ -5,7 +5,7 @@ import { plural } from '@shared/format';
 import { formatReport } from '../data/dataset';
 import { loadDataset } from '../data/load';
 import { formatEvaluation } from '../evaluation/metrics';
-import { isArchitecture, type Architecture } from '../models/architectures';
+import { ARCHITECTURES, isArchitecture, type Architecture } from '../models/architectures';
 import { MODEL_FILE, readMetadata } from '../models/model-folder';
 import { CHECKPOINT_DIR, CHECKPOINT_STATE_FILE } from '../training/protocol';
 import { DEFAULT_RECIPE, recipeFor, SEED_RECIPE } from '../training/recipes';
@@ -15,10 +15,10 @@ import { parseCommandLine, positiveInt, positiveNumber, runCli, UsageError } fro
 import { errorMessage } from '@shared/errors';
 
 // Defaults are read from the recipes, so the help cannot disagree with what training does.
-const USAGE = `Usage: npm run train -- --data <folder|fer2013.csv> --arch seed|default [options]
-  --epochs N        epochs (seed: ${SEED_RECIPE.epochs}, default: ${DEFAULT_RECIPE.epochs})
-  --batch N         batch size (seed: ${SEED_RECIPE.batchSize}, default: ${DEFAULT_RECIPE.batchSize})
-  --lr X            base learning rate (seed: ${SEED_RECIPE.learningRate}, default: ${DEFAULT_RECIPE.learningRate})
+const USAGE = `Usage: npm run train -- --data <folder|fer2013.csv> --arch ${ARCHITECTURES.join('|')} [options]
+  --epochs N        epochs (seed: ${SEED_RECIPE.epochs}, default and fast: ${DEFAULT_RECIPE.epochs})
+  --batch N         batch size (seed: ${SEED_RECIPE.batchSize}, default and fast: ${DEFAULT_RECIPE.batchSize})
+  --lr X            base learning rate (seed: ${SEED_RECIPE.learningRate}, default and fast: ${DEFAULT_RECIPE.learningRate})
   --out DIR         model folder to write (default: models/<arch>)
   --resume          continue from DIR/checkpoint
   --from DIR        start from this model folder's weights (fine-tuning; same --arch)
@@ -50,7 +50,8 @@ await runCli(USAGE, async () => {
   });
   if (values.help) return console.log(USAGE);
   if (!values.data) throw new UsageError('--data is required');
-  if (!isArchitecture(values.arch!)) throw new UsageError(`--arch must be seed or default, not "${values.arch}"`);
+  if (!isArchitecture(values.arch!))
+    throw new UsageError(`--arch must be one of ${ARCHITECTURES.join(', ')}, not "${values.arch}"`);
   const recipe = recipeFor(values.arch);
   if (values.epochs) recipe.epochs = positiveInt('--epochs', values.epochs);
   if (values.batch) recipe.batchSize = positiveInt('--batch', values.batch);

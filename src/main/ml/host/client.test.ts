@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MlStatus } from '@shared/api';
+import { MAX_FACES_PER_CALL, type MlStatus } from '@shared/api';
 import { FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
 import { applyTemperature } from '../evaluation/calibration';
 import { MlHostClient, type HostChannel } from './client';
@@ -10,6 +10,7 @@ import type { HostMessage } from './protocol';
 import { spawnWorkerHost } from './worker-channel';
 
 const DEFAULT_MODEL = path.resolve('resources/models/default');
+const FAST_MODEL = path.resolve('resources/models/fast');
 
 function waitFor(statuses: MlStatus[], predicate: (status: MlStatus) => boolean): Promise<MlStatus> {
   return new Promise((resolve, reject) => {
@@ -148,6 +149,34 @@ describe('ML host client (the real host on a worker thread)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('hands a live frame of more faces than the chosen model serves at 30 fps to the crowd model, and nothing else', async () => {
+    client = new MlHostClient({ spawn: spawnWorkerHost, modelDir: DEFAULT_MODEL, crowdModelDir: FAST_MODEL });
+    const status = await client.start();
+    // How many faces the default model serves is measured on this machine as it loads.
+    expect(status.crowd).toEqual({ model: 'fast', aboveFaces: expect.any(Number) });
+    const above = status.crowd!.aboveFaces;
+    expect(above).toBeGreaterThanOrEqual(1);
+    const faces = (count: number) => new Float32Array(count * FACE_PIXELS).fill(0.5);
+    if (above < MAX_FACES_PER_CALL) {
+      expect((await client.classify(faces(above + 1), { live: true })).model).toBe('fast');
+      expect((await client.classify(faces(above + 1))).model).toBe('default'); // a file: the chosen model
+    }
+    expect((await client.classify(faces(above), { live: true })).model).toBe('default');
+  });
+
+  it('has no crowd model when it would be the chosen model itself, or is no faster, or does not load', async () => {
+    client = new MlHostClient({ spawn: spawnWorkerHost, modelDir: FAST_MODEL, crowdModelDir: FAST_MODEL });
+    expect((await client.start()).crowd).toBeUndefined();
+    client.dispose();
+    client = new MlHostClient({ spawn: spawnWorkerHost, modelDir: FAST_MODEL, crowdModelDir: DEFAULT_MODEL });
+    expect((await client.start()).crowd).toBeUndefined();
+    client.dispose();
+    const broken = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-broken-'));
+    client = new MlHostClient({ spawn: spawnWorkerHost, modelDir: DEFAULT_MODEL, crowdModelDir: broken });
+    expect(await client.start()).toMatchObject({ state: 'ready', model: 'default', crowd: undefined });
+    rmSync(broken, { recursive: true });
   });
 
   it('reports a broken model folder as a failed state with the reason', async () => {

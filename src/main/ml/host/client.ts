@@ -23,6 +23,8 @@ export interface HostChannel {
 export interface MlHostClientOptions {
   spawn: () => HostChannel;
   modelDir: string;
+  /** A faster model for frames of more faces than the active model serves at the camera's rate (see CrowdModel). */
+  crowdModelDir?: string;
   onStatus?: (status: MlStatus) => void;
   /** Wait before a restart, so a host that dies at once does not spin. */
   restartDelayMs?: number;
@@ -70,7 +72,8 @@ export class MlHostClient {
     return this.current;
   }
 
-  async classify(faces: Float32Array): Promise<HostMethods['classify']['result']> {
+  /** `live`: a camera frame, which a crowd model may classify when it holds many faces. */
+  async classify(faces: Float32Array, { live = false } = {}): Promise<HostMethods['classify']['result']> {
     if (this.current.state !== 'ready') {
       throw new Error(
         this.current.state === 'failed'
@@ -78,7 +81,7 @@ export class MlHostClient {
           : 'The classifier is starting',
       );
     }
-    return this.call('classify', { faces });
+    return this.call('classify', { faces, live });
   }
 
   /**
@@ -86,7 +89,7 @@ export class MlHostClient {
    * if the new one does not load, and the error says why.
    */
   async useModel(modelDir: string): Promise<MlStatus> {
-    const info = await this.call('load', { modelDir });
+    const info = await this.call('load', { modelDir, crowdModelDir: this.options.crowdModelDir });
     this.modelDir = modelDir;
     this.ready(info);
     return this.current;
@@ -130,6 +133,7 @@ export class MlHostClient {
       backend: info.backend,
       model: info.model,
       neutralReference: info.neutralReference,
+      crowd: info.crowd,
       message: undefined,
     });
   }
@@ -176,7 +180,7 @@ export class MlHostClient {
       channel.onExit((code) => this.onExit(channel, code)),
     );
     try {
-      const info = await this.call('load', { modelDir: this.modelDir });
+      const info = await this.call('load', { modelDir: this.modelDir, crowdModelDir: this.options.crowdModelDir });
       this.ready(info);
     } catch (error) {
       if (this.channel !== channel) return; // it exited; onExit has taken over

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { FACE_PIXELS } from '@shared/emotions';
 import { fuseForInference, type Predictor } from '../models/fused-inference';
@@ -15,50 +16,62 @@ import { errorMessage } from '@shared/errors';
  */
 export function createMlHost(emit: (event: HostEvent) => void): (request: HostRequest) => Promise<HostResponse> {
   const training = new TrainingJobs(emit);
-  let active: { loaded: LoadedModel; predictor: Predictor & { dispose(): void } } | undefined;
+  let active: Classifier | undefined;
+  /** The faster model for frames of more than `aboveFaces` faces, when the active model is slower. */
+  let crowd: { classifier: Classifier; aboveFaces: number } | undefined;
 
-  async function load(modelDir: string): Promise<LoadedModelInfo> {
+  async function load(modelDir: string, crowdModelDir?: string): Promise<LoadedModelInfo> {
     const report = await initBackend();
-    const loaded = await loadModel(modelDir);
-    const predictor = fuseForInference(loaded.model) ?? loaded.model;
-    // Warm up: the first prediction compiles kernels and allocates.
-    await predictProbabilities(predictor, new Float32Array(FACE_PIXELS));
-    if (active) {
-      if (active.predictor !== active.loaded.model) active.predictor.dispose();
-      active.loaded.model.dispose();
+    const next = await openClassifier(modelDir);
+    let nextCrowd: typeof crowd;
+    try {
+      nextCrowd = crowdModelDir ? await crowdFor(next, crowdModelDir) : undefined;
+    } catch {
+      // A missing or broken fast model costs the crowd switch, not the live model.
+      nextCrowd = undefined;
     }
-    active = { loaded, predictor };
-    const { name, input, neutralReference } = loaded.metadata;
+    active?.dispose();
+    crowd?.classifier.dispose();
+    active = next;
+    crowd = nextCrowd;
+    const { name, input, neutralReference } = next.loaded.metadata;
     return {
       model: name,
       backend: report.backend,
       blurSigma: input.blurSigma ?? 0,
       ...(neutralReference ? { neutralReference: neutralReference.distribution } : {}),
+      ...(crowd ? { crowd: { model: crowd.classifier.loaded.metadata.name, aboveFaces: crowd.aboveFaces } } : {}),
     };
   }
 
-  async function classify(faces: Float32Array): Promise<ClassifiedFaces> {
+  async function classify(faces: Float32Array, live = false): Promise<ClassifiedFaces> {
     if (!active) throw new Error('No model is loaded');
     const started = performance.now();
+    const count = faces.length / FACE_PIXELS;
+    const chosen = live && crowd && count > crowd.aboveFaces ? crowd.classifier : active;
     // No mirrored second pass here: it doubles the latency for a small gain on single frames,
     // and the live view smooths over frames anyway.
-    const { metadata } = active.loaded;
-    const raw = await predictProbabilities(active.predictor, faces, {
+    const { metadata } = chosen.loaded;
+    const raw = await predictProbabilities(chosen.predictor, faces, {
       blurSigma: metadata.input.blurSigma,
-      batchSize: faces.length / FACE_PIXELS,
+      batchSize: count,
     });
     // What the overlay shows and the recorder stores: the model's calibrated probabilities.
     const probabilities = applyTemperature(raw, temperatureFor(metadata, { testTimeFlip: false }));
-    return { probabilities, inferenceMs: performance.now() - started };
+    return { probabilities, inferenceMs: performance.now() - started, model: metadata.name };
   }
 
   return async (request) => {
     try {
       switch (request.method) {
         case 'load':
-          return { id: request.id, ok: true, value: await load(request.params.modelDir) };
+          return {
+            id: request.id,
+            ok: true,
+            value: await load(request.params.modelDir, request.params.crowdModelDir),
+          };
         case 'classify':
-          return { id: request.id, ok: true, value: await classify(request.params.faces) };
+          return { id: request.id, ok: true, value: await classify(request.params.faces, request.params.live) };
         case 'inspectDataset':
           return { id: request.id, ok: true, value: await training.inspect(request.params) };
         case 'estimateTraining':
@@ -88,6 +101,69 @@ export function createMlHost(emit: (event: HostEvent) => void): (request: HostRe
       return { id: request.id, ok: false, error: errorMessage(error) };
     }
   };
+}
+
+/**
+ * The share of a frame at the camera's 30 fps that classification may take: detection, cropping,
+ * tracking and drawing need the rest.
+ */
+export const CLASSIFY_BUDGET_MS = 1000 / 30 / 2;
+
+interface Classifier {
+  dir: string;
+  loaded: LoadedModel;
+  predictor: Predictor;
+  dispose(): void;
+}
+
+async function openClassifier(modelDir: string): Promise<Classifier> {
+  const loaded = await loadModel(modelDir);
+  const fused = fuseForInference(loaded.model);
+  const predictor = fused ?? loaded.model;
+  // Warm up: the first prediction compiles kernels and allocates.
+  await predictProbabilities(predictor, new Float32Array(FACE_PIXELS));
+  return {
+    dir: path.resolve(modelDir),
+    loaded,
+    predictor,
+    dispose: () => {
+      fused?.dispose();
+      loaded.model.dispose();
+    },
+  };
+}
+
+/** Milliseconds per face in a batch of `faces`, the median of a few timed calls. */
+async function msPerFace(classifier: Classifier, faces: number): Promise<number> {
+  const batch = new Float32Array(faces * FACE_PIXELS).fill(0.5);
+  await predictProbabilities(classifier.predictor, batch, { batchSize: faces });
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    await predictProbabilities(classifier.predictor, batch, { batchSize: faces });
+    times.push(performance.now() - started);
+  }
+  return times.sort((a, b) => a - b)[2] / faces;
+}
+
+/**
+ * The crowd model for `active`: how many faces the active model classifies within CLASSIFY_BUDGET_MS,
+ * measured here on this machine, and the faster model for frames of more. None when the crowd
+ * model is no faster (or is the active model itself).
+ */
+async function crowdFor(
+  active: Classifier,
+  crowdModelDir: string,
+): Promise<{ classifier: Classifier; aboveFaces: number } | undefined> {
+  if (path.resolve(crowdModelDir) === active.dir) return undefined;
+  const classifier = await openClassifier(crowdModelDir);
+  const [activeMs, crowdMs] = [await msPerFace(active, 8), await msPerFace(classifier, 8)];
+  // Not worth a second model unless it is clearly faster (a user's own fast model may be the active one).
+  if (crowdMs >= activeMs * 0.8) {
+    classifier.dispose();
+    return undefined;
+  }
+  return { classifier, aboveFaces: Math.max(1, Math.floor(CLASSIFY_BUDGET_MS / activeMs)) };
 }
 
 function hostMemory(): HostMemory {

@@ -2,6 +2,7 @@ import type { BackendChoice } from '../runtime/backend';
 import type { TrainProgress } from '../training/trainer';
 import type { DatasetChoice, ModelEvaluation, TrainingControl, TrainOutcome, TrainRequest } from './training-jobs';
 import type { DatasetProgress, DatasetSummary, TrainingConfig, TrainingEstimate } from '@shared/training';
+import type { CrowdModel } from '@shared/api';
 
 /** Messages between the main process and the ML host (an Electron utility process, or a worker thread in Node). */
 
@@ -12,11 +13,15 @@ export interface LoadedModelInfo {
   blurSigma: number;
   /** The model's mean output on neutral faces, for neutral-baseline calibration, when it has one. */
   neutralReference?: number[];
+  /** The faster model that classifies frames of more faces than this one serves at the camera's rate. */
+  crowd?: CrowdModel;
 }
 
 export interface ClassifiedFaces {
   probabilities: Float32Array;
   inferenceMs: number;
+  /** The model that classified them: the active one, or the crowd model for a frame of many faces. */
+  model: string;
 }
 
 /** What the ML host holds, for the soak benchmark's leak check. */
@@ -30,8 +35,9 @@ export interface HostMemory {
 }
 
 export interface HostMethods {
-  load: { params: { modelDir: string }; result: LoadedModelInfo };
-  classify: { params: { faces: Float32Array }; result: ClassifiedFaces };
+  /** `crowdModelDir`: a faster model for frames of more faces than the active one serves at the camera's rate. */
+  load: { params: { modelDir: string; crowdModelDir?: string }; result: LoadedModelInfo };
+  classify: { params: { faces: Float32Array; live?: boolean }; result: ClassifiedFaces };
   inspectDataset: { params: DatasetChoice; result: DatasetSummary };
   estimateTraining: {
     params: { config: TrainingConfig; backendCandidates?: BackendChoice[] };

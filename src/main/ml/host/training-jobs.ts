@@ -61,6 +61,8 @@ export interface TrainRequest {
   outDir: string;
   resume: boolean;
   initFrom?: string;
+  /** The teacher model's folder, and the name its student's recipe records. */
+  teacher?: { dir: string; name: string };
   backendCandidates?: BackendChoice[];
 }
 
@@ -186,6 +188,8 @@ export class TrainingJobs {
         holdout: config.validationFraction,
         resume: request.resume,
         initFrom: request.initFrom,
+        teacher: request.teacher?.dir,
+        teacherName: request.teacher?.name,
         name: config.name,
         signal: active.abort.signal,
         waitIfPaused: () => {

@@ -5,6 +5,8 @@ import type { MlHostClient } from '../host/client';
 import type { ModelLibrary } from '../models/library';
 
 export const DEFAULT_MODEL_ID = 'bundled:default';
+/** The model that classifies frames of more faces than the chosen model serves at the camera's rate. */
+export const CROWD_MODEL_ID = 'bundled:fast';
 
 /** The model library plus which model is active: remembered in the app database, applied live. */
 export class ModelService {

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bestEpoch, defaultTrainingConfig, type TrainingConfig, type TrainingRun } from '@shared/training';
 import { RunStore } from '../../storage/run-store';
 import { SessionStore } from '../../storage/session-store';
 import { MlHostClient, type HostChannel } from '../host/client';
 import { spawnWorkerHost } from '../host/worker-channel';
 import { ModelLibrary } from '../models/library';
+import { readMetadata } from '../models/model-folder';
 import { csvRow, temporaryDir } from '../test-support/fixtures';
 import { TrainingService } from './training-service';
 import { openDatabase } from '../../storage/database';
@@ -81,6 +82,11 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
   beforeAll(async () => {
     dir = await temporaryDir();
     datasetPath = await tinyDataset(dir);
+    // A cache of this run's own (the ML host's thread inherits it): a teacher is computed here, not read from an earlier run.
+    process.env.EMOTION_MONITOR_CACHE = path.join(dir, 'cache');
+  });
+  afterAll(() => {
+    delete process.env.EMOTION_MONITOR_CACHE;
   });
 
   afterEach(async () => {
@@ -226,6 +232,27 @@ describe('the training queue, with the real ML host', { timeout: 600_000 }, () =
     expect(service.get(run.id).message).toBe(
       'Cannot fine-tune "default": it is a default model and this run trains seed',
     );
+  });
+
+  it('trains a student from the teacher the setup names, which its model records by name', async () => {
+    await start();
+    const changes: TrainingRun[] = [];
+    const service = openService(changes);
+    const run = await service.enqueue({
+      ...config({ name: 'student', epochs: 1 }),
+      architecture: 'fast',
+      teacher: 'bundled:default',
+    });
+    const done = await until(() => (service.get(run.id).status === 'done' ? service.get(run.id) : undefined), 'done');
+    const metadata = await readMetadata(path.join(dir, 'models', done.modelId!.replace(/^user:/, '')));
+    expect(metadata.architecture).toBe('fast');
+    expect(metadata.recipe.distillation).toMatchObject({ teacher: 'default', weight: expect.any(Number) });
+    // The wait for the teacher is said while it lasts, and the message goes once training starts.
+    expect(
+      changes.some((c) => c.message?.startsWith('Computing the teacher’s probabilities for 84 training faces')),
+    ).toBe(true);
+    expect(done.message).toBeUndefined();
+    await expect(service.enqueue({ ...config(), teacher: 'user:nobody' })).rejects.toThrow(/metadata.json is missing/);
   });
 
   it('marks a run the app stopped during as failed and resumable at the next start', async () => {

@@ -105,7 +105,9 @@ export class TrainingService {
   }
 
   async enqueue(config: TrainingConfig): Promise<TrainingRun> {
-    if (config.fineTuneFrom) await this.options.models.folder(config.fineTuneFrom); // refuse an unknown model now
+    // Refuse an unknown model now, not when the run starts.
+    if (config.fineTuneFrom) await this.options.models.folder(config.fineTuneFrom);
+    if (config.teacher) await this.options.models.folder(config.teacher);
     const run = this.options.store.create(config);
     this.notify(run.id);
     this.pump();
@@ -215,8 +217,16 @@ export class TrainingService {
     if (this.disposed || !current || current.id !== runId) return;
     const { store } = this.options;
     switch (progress.type) {
+      case 'teacher-computing':
+        store.update(runId, {
+          message: `Computing the teacher’s probabilities for ${progress.faces} training faces (once, then kept)…`,
+        });
+        this.notify(runId);
+        return;
+      case 'teacher':
+        return;
       case 'start':
-        store.update(runId, { backend: progress.backend });
+        store.update(runId, { backend: progress.backend, message: undefined });
         this.notify(runId);
         return;
       case 'batch': {
@@ -260,12 +270,14 @@ export class TrainingService {
     try {
       const resume = this.hasCheckpoint(id);
       const initFrom = run.config.fineTuneFrom ? await models.folder(run.config.fineTuneFrom) : undefined;
+      const teacher = run.config.teacher ? await this.teacher(run.config.teacher) : undefined;
       const result = await host.request('train', {
         runId: id,
         config: run.config,
         outDir,
         resume,
         initFrom,
+        teacher,
         backendCandidates: this.options.backendCandidates,
       });
       if (this.disposed) return;
@@ -302,6 +314,12 @@ export class TrainingService {
   }
 
   /** The new model on the run's validation faces, and the active model on the same faces. */
+  /** A teacher's folder, and its name as the student's recipe records it. */
+  private async teacher(id: string): Promise<{ dir: string; name: string }> {
+    const dir = await this.options.models.folder(id);
+    return { dir, name: (await readMetadata(dir)).name };
+  }
+
   private async buildReport(run: StoredRun, modelId: string): Promise<RunReport> {
     const { host, models } = this.options;
     const dataset: DatasetChoice = {

@@ -31,7 +31,7 @@ export interface Recipe {
   classWeighting?: boolean;
   /** 1: total / (classes x count), so every class counts as much; 0.5: its square root, a milder push (absent: 1). */
   classWeightPower?: number;
-  /** Channel widths of the default architecture's stages (absent: DEFAULT_WIDTHS). */
+  /** Channel widths of the default or fast architecture's stages (absent: the architecture's own). */
   widths?: number[];
   /**
    * Which weights the run saves: the epoch with the best single-pass validation accuracy (the
@@ -89,8 +89,16 @@ export const DEFAULT_RECIPE: Recipe = {
   classWeightPower: 0.5,
 };
 
+/**
+ * The fast model's: the default recipe on the narrower network. The bundled fast model also learned
+ * from the default model (`--teacher`, see docs/models.md); without a teacher it trains on labels alone.
+ */
+export const FAST_RECIPE: Recipe = { ...DEFAULT_RECIPE, architecture: 'fast' };
+
+const RECIPES: Record<Architecture, Recipe> = { seed: SEED_RECIPE, default: DEFAULT_RECIPE, fast: FAST_RECIPE };
+
 export function recipeFor(architecture: Architecture): Recipe {
-  return structuredClone(architecture === 'seed' ? SEED_RECIPE : DEFAULT_RECIPE);
+  return structuredClone(RECIPES[architecture]);
 }
 
 /** The learning rate for optimizer step `step` (0-based) of a run with `stepsPerEpoch` steps an epoch. */

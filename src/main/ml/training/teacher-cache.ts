@@ -6,6 +6,7 @@ import { FACE_PIXELS } from '../data/image';
 import { defaultCacheDir } from '../data/load';
 import { predictSavedModel } from '../evaluation/parallel-predict';
 import { loadModel } from '../models/model-io';
+import { activeBackend, initBackend, type BackendChoice } from '../runtime/backend';
 
 /**
  * A teacher's class probabilities for every training face (its ten-view average: the face and its
@@ -16,7 +17,7 @@ import { loadModel } from '../models/model-io';
 export async function teacherProbabilities(
   teacherDir: string,
   faces: Uint8Array,
-  options: { cacheDir?: string } = {},
+  options: { cacheDir?: string; backendCandidates?: BackendChoice[]; onComputing?: () => void } = {},
 ): Promise<{ probabilities: Float32Array; cached: boolean; file: string }> {
   const count = faces.length / FACE_PIXELS;
   const key = createHash('sha256');
@@ -31,6 +32,9 @@ export async function teacherProbabilities(
       cached: true,
       file,
     };
+  options.onComputing?.();
+  // The teacher runs on this thread (and its workers): a command-line run has started no runtime yet.
+  if (!activeBackend()) await initBackend({ candidates: options.backendCandidates });
   const loaded = await loadModel(teacherDir);
   try {
     const probabilities = await predictSavedModel(teacherDir, loaded, faces, {

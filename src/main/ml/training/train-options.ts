@@ -5,6 +5,8 @@ import type { BackendChoice } from '../runtime/backend';
 import type { Recipe } from './recipes';
 
 export type TrainProgress =
+  /** Before the teacher's probabilities are computed (not sent when they come from the cache). */
+  | { type: 'teacher-computing'; teacher: string; faces: number }
   | { type: 'teacher'; teacher: string; cached: boolean; file: string }
   | {
       type: 'start';
@@ -48,6 +50,8 @@ export interface TrainOptions {
    * cached ten-view probabilities into every training face's target. A resumed run keeps its teacher.
    */
   teacher?: string;
+  /** What the recipe records as the teacher (default: its folder's name). */
+  teacherName?: string;
   /** Where the teacher's probabilities are cached (default: beside the decoded datasets). */
   cacheDir?: string;
   /** Awaited before every batch: resolves at once unless the run is paused. */

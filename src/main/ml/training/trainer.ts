@@ -47,7 +47,7 @@ function countLabels(labels: Uint8Array): number[] {
 
 /** A run's state before its first step: a new one, or where its checkpoint left off. */
 export async function resumeState(
-  options: Pick<TrainOptions, 'dataset' | 'recipe' | 'outDir' | 'seed' | 'resume' | 'teacher'>,
+  options: Pick<TrainOptions, 'dataset' | 'recipe' | 'outDir' | 'seed' | 'resume' | 'teacher' | 'teacherName'>,
 ): Promise<{ state: CheckpointState; resumeFrom?: string }> {
   const { dataset } = options;
   const recipe: Recipe = options.teacher
@@ -56,7 +56,7 @@ export async function resumeState(
         distillation: {
           ...DEFAULT_DISTILLATION,
           ...options.recipe.distillation,
-          teacher: path.basename(options.teacher),
+          teacher: options.teacherName ?? path.basename(options.teacher),
         },
       }
     : options.recipe;
@@ -90,6 +90,13 @@ async function teacherTargets(
   if (!state.teacherDir || !distillation) return undefined;
   const { probabilities, cached, file } = await teacherProbabilities(state.teacherDir, plan.split.train.images, {
     cacheDir: options.cacheDir,
+    backendCandidates: options.backendCandidates,
+    onComputing: () =>
+      options.onProgress?.({
+        type: 'teacher-computing',
+        teacher: state.teacherDir!,
+        faces: plan.split.train.labels.length,
+      }),
   });
   options.onProgress?.({ type: 'teacher', teacher: state.teacherDir, cached, file });
   const soft = softenedTargets(probabilities, distillation.temperature);

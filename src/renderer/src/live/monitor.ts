@@ -85,6 +85,7 @@ export class LiveMonitor<V extends VideoSource> {
       detectMs: found.detectMs,
       classifyMs: found.classifyMs,
       inferenceMs: found.inferenceMs,
+      model: found.model,
     };
     await this.deps.render(frame);
     this.record(arrived, this.now(), frame);

@@ -21,6 +21,8 @@ export interface MonitorFrame {
   /** Round trip of the classification call, and the part of it spent in the ML process. */
   classifyMs: number;
   inferenceMs?: number;
+  /** The model that classified the faces (the crowd model, for a camera frame of many). */
+  model?: string;
 }
 
 /** The steps from a frame to its faces' emotions, the same for the camera, a video file and a photo. */
@@ -43,6 +45,7 @@ export interface FrameFaces {
   /** Round trip of the classification calls, and the part of it spent in the ML process. */
   classifyMs: number;
   inferenceMs?: number;
+  model?: string;
 }
 
 /**
@@ -70,13 +73,15 @@ export async function analyseFrame<S>(
   try {
     const probabilities = new Float32Array(detections.length * NUM_CLASSES);
     let inferenceMs = 0;
+    let model: string | undefined;
     for (let first = 0; first < detections.length; first += MAX_FACES_PER_CALL) {
       const last = Math.min(detections.length, first + MAX_FACES_PER_CALL);
       const answer = await pipeline.classify(crops.subarray(first * FACE_PIXELS, last * FACE_PIXELS));
       probabilities.set(answer.probabilities, first * NUM_CLASSES);
       inferenceMs += answer.inferenceMs;
+      model = answer.model;
     }
-    Object.assign(result, { probabilities, inferenceMs });
+    Object.assign(result, { probabilities, inferenceMs, model });
   } catch (error) {
     result.classifyError = errorMessage(error);
   }

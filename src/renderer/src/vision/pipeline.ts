@@ -24,16 +24,21 @@ export function detectAtEveryScale(
   };
 }
 
-/** The app's frame pipeline: MediaPipe in this page, crops on a canvas, classification in the ML process. */
+/**
+ * The app's frame pipeline: MediaPipe in this page, crops on a canvas, classification in the ML
+ * process. `live`: frames of a camera, which must keep its rate (a frame of many faces may go to
+ * the crowd model); files are analysed with the chosen model whatever it costs.
+ */
 export async function createFramePipeline(
   tilesPerFrame: number,
+  { live }: { live: boolean },
 ): Promise<FramePipeline<DetectionSource> & { close(): void }> {
   const detector = await createFaceDetector();
   const cropper = new FaceCropper();
   return {
     detect: detectAtEveryScale(detector, tilesPerFrame),
     crop: (source, regions) => cropper.crop(source, regions),
-    classify: (faces) => api.classifyFaces({ faces }),
+    classify: (faces) => api.classifyFaces(live ? { faces, live } : { faces }),
     close: () => detector.close(),
   };
 }
