@@ -57,8 +57,12 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
   await page.getByRole('button', { name: 'Choose a folder…' }).click();
   await expect(report).toContainText('(folder)');
 
-  // 2. Setup: two epochs of the default model, and a time estimate measured on this machine.
+  // 2. Setup: two epochs of the fast model learning from the default one, and a time estimate measured on this machine.
   await page.getByRole('button', { name: 'Next: set up training' }).click();
+  const teacher = page.getByLabel('Learn from a teacher');
+  await expect(teacher).toHaveValue(''); // the default network learns from the labels unless asked
+  await page.getByRole('radio', { name: /^fast —/ }).check();
+  await expect(teacher).toHaveValue('bundled:default');
   await page.getByLabel('Model name', { exact: true }).fill('Small FER');
   await page.getByLabel('Epochs', { exact: true }).fill('2');
   await page.getByLabel('Batch size', { exact: true }).fill('16');
@@ -141,7 +145,9 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
 
   // The library lists it with the run that made it.
   await page.getByRole('button', { name: 'Models', exact: true }).click();
-  await expect(page.locator('[data-testid="model-row"]', { hasText: 'Small FER' })).toContainText('run 1');
+  const row = page.locator('[data-testid="model-row"]', { hasText: 'Small FER' });
+  await expect(row).toContainText('run 1');
+  await expect(row).toContainText('fast');
 
   // Every view, with everything this run left behind, keeps the app's background.
   for (const view of ['Live', 'History', 'Files', 'Models', 'Train']) {
