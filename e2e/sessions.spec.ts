@@ -96,6 +96,37 @@ test('a recording survives a reload of the page', async ({ app }) => {
   await expect(page.getByRole('button', { name: 'Record' })).toBeVisible();
 });
 
+test('a full disk stops the recording with a clear message wherever the user is, and keeps what was stored', async ({
+  app,
+}) => {
+  test.skip(!app.bridge, 'needs the test bridge to fill the database');
+  const { page } = app;
+  const { db } = app.bridge!.store;
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('face').first()).toBeVisible();
+  await page.getByRole('button', { name: 'Record' }).click();
+  await expect(page.getByTestId('recording-state')).toBeVisible();
+  const stored = () => (db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n;
+  await expect.poll(stored, { timeout: 60_000 }).toBeGreaterThan(5);
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  // The disk fills: the database may not grow by one more page.
+  db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+  try {
+    await expect(page.getByTestId('recording-halted')).toContainText('the disk is full', { timeout: 60_000 });
+    await expect(page.getByTestId('recording-halted')).toContainText('is kept');
+    await expect(page.getByTestId('rec-indicator')).toHaveCount(0);
+    const kept = stored();
+    expect(kept).toBeGreaterThan(5);
+    expect(app.bridge!.store.listSessions()[0]).toMatchObject({ interrupted: true, samples: kept });
+  } finally {
+    db.pragma('max_page_count = 1073741823');
+  }
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(page.getByTestId('recording-halted')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Live', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Record' })).toBeVisible();
+});
+
 test('deleting a session asks first, can be undone, and is final once History is left', async ({ app }) => {
   test.skip(!app.bridge, 'needs the test bridge to read the database');
   const { page } = app;

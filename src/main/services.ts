@@ -56,7 +56,10 @@ export function createAppServices(options: {
     if (event.event === 'datasetProgress') emit('onDatasetProgress', { path: event.path, ...event.progress });
   });
   const store = new SessionStore(db, options.log);
-  const sessions = new SessionService(store, { activeModel: () => ml.status.model });
+  const sessions = new SessionService(store, {
+    activeModel: () => ml.status.model,
+    onHalt: (halt) => emit('onRecordingHalted', halt),
+  });
   const runs = new RunStore(db);
   const models = new ModelService(options.library, new Settings(db), ml, (id) => runs.runOfModel(id));
   const training = new TrainingService({

@@ -16,6 +16,7 @@ import type {
   FaceLane,
   FaceSummary,
   Marker,
+  RecordingHalt,
   SampleInput,
   SampleValues,
   SegmentSummary,
@@ -167,6 +168,8 @@ export interface EmotionMonitorApi {
    * `offsetMs`: the frame's time in the video, for (and only for) a file's analysis.
    */
   recordFaces(request: { faces: SampleInput[]; offsetMs?: number }): Promise<number>;
+  /** Calls `listener` when a recording stops by itself: its samples could not be stored (a full disk). */
+  onRecordingHalted(listener: (halt: RecordingHalt) => void): () => void;
   /**
    * Gives a face of the live recording a neutral baseline: its later samples are kept both raw and
    * calibrated by it (src/shared/baseline.ts). Fails when nothing is being recorded live.
@@ -241,7 +244,7 @@ export interface EmotionMonitorApi {
 }
 
 /** The API's event subscriptions: each takes a listener and returns its unsubscribe. */
-export type EventMethod = 'onMlStatus' | 'onTrainingRun' | 'onDatasetProgress';
+export type EventMethod = 'onMlStatus' | 'onRecordingHalted' | 'onTrainingRun' | 'onDatasetProgress';
 
 /** What an event hands its listeners. */
 export type EventPayload<E extends EventMethod> = Parameters<Parameters<EmotionMonitorApi[E]>[0]>[0];
@@ -298,6 +301,7 @@ export const IPC_CHANNELS = {
 /** The channel of every event main sends (the listener methods' names are the keys). */
 export const IPC_EVENTS = {
   onMlStatus: 'ml:status',
+  onRecordingHalted: 'sessions:recording-halted',
   onTrainingRun: 'training:run',
   onDatasetProgress: 'training:dataset-progress',
 } as const satisfies Record<EventMethod, string>;

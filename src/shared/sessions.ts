@@ -25,6 +25,12 @@ export interface SessionSource {
   durationMs: number;
 }
 
+/** A recording that stopped by itself: which, and the sentence that tells the user why and what is kept. */
+export interface RecordingHalt {
+  sessionId: number;
+  message: string;
+}
+
 export interface SessionSummary {
   id: number;
   name: string;

@@ -12,6 +12,11 @@ export interface RecorderOptions {
   now?: () => number;
   /** The live model's name: a baseline corrects that model's outputs only (absent: every baseline applies). */
   activeModel?: () => string | undefined;
+  /**
+   * Samples could not be written (a full disk, say): the recorder has stopped taking them, and
+   * every batch written before is kept. Absent: the error is thrown from `flush`.
+   */
+  onWriteFailure?: (error: unknown) => void;
 }
 
 /**
@@ -28,6 +33,9 @@ export class SessionRecorder {
   private readonly minGapMs: number;
   private readonly now: () => number;
   private readonly activeModel: (() => string | undefined) | undefined;
+  private readonly onWriteFailure: ((error: unknown) => void) | undefined;
+  /** Set once a write failed: nothing more is taken or written. */
+  private failed = false;
 
   constructor(
     private readonly store: SessionStore,
@@ -36,6 +44,7 @@ export class SessionRecorder {
   ) {
     this.now = options.now ?? Date.now;
     this.activeModel = options.activeModel;
+    this.onWriteFailure = options.onWriteFailure;
     this.minGapMs = 1000 / (options.samplesPerFacePerSecond ?? DEFAULT_SAMPLES_PER_FACE_PER_SECOND);
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 1000);
     this.timer.unref?.();
@@ -46,6 +55,7 @@ export class SessionRecorder {
    * clock; a file's session by `videoOffsetMs`, the frame's time in the video, which it requires.
    */
   add(faces: readonly SampleInput[], videoOffsetMs?: number): number {
+    if (this.failed) return 0;
     if (this.session.source && videoOffsetMs === undefined) {
       throw new Error(`Samples of "${this.session.name}" need their time in the video`);
     }
@@ -97,10 +107,18 @@ export class SessionRecorder {
   }
 
   flush(): void {
-    if (this.buffer.length === 0) return;
+    if (this.failed || this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.store.appendSamples(this.session.id, batch);
+    try {
+      // One transaction: a batch is stored whole or not at all.
+      this.store.appendSamples(this.session.id, batch);
+    } catch (error) {
+      if (!this.onWriteFailure) throw error;
+      this.failed = true;
+      clearInterval(this.timer);
+      this.onWriteFailure(error);
+    }
   }
 
   /** Writes what is buffered and closes the session; `incomplete`: its file was not analysed to the end. */

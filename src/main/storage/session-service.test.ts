@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BRIEF_FACE_SECONDS } from '@shared/sessions';
+import { BRIEF_FACE_SECONDS, type RecordingHalt } from '@shared/sessions';
 import { openDatabase } from './database';
 import { SessionService } from './session-service';
 import { SessionStore } from './session-store';
@@ -28,5 +31,55 @@ describe("a session's detail", () => {
       [6000, 1],
       [7000, 1],
     ]);
+  });
+});
+
+describe('a recording on a full disk', () => {
+  it('stops cleanly, says why, keeps every sample written before, and records again once there is room', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-full-'));
+    const db = openDatabase(path.join(dir, 'sessions.db'));
+    const halts: RecordingHalt[] = [];
+    let now = 1_000_000;
+    const service = new SessionService(new SessionStore(db), {
+      activeModel: () => 'default',
+      // Flushed by hand below, at the times the test chooses.
+      recorder: { flushIntervalMs: 3_600_000, samplesPerFacePerSecond: 30, now: () => now },
+      onHalt: (halt) => halts.push(halt),
+    });
+    const session = service.startRecording({ name: 'a long day' });
+    const frame = () => [sample(1, 'happy'), sample(2, 'sad')];
+    for (let second = 0; second < 5; second++) {
+      now += 1000;
+      expect(service.recordFaces(frame())).toBe(2);
+    }
+    service.session(session.id); // writes the buffer
+    const stored = db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number };
+    expect(stored.n).toBe(10);
+
+    // The disk fills: SQLite may not grow the file by a single page.
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    for (let i = 0; i < 2000; i++) {
+      now += 40;
+      service.recordFaces(frame());
+    }
+    service.session(session.id); // the write that fails
+    expect(halts).toEqual([{ sessionId: session.id, message: expect.stringContaining('the disk is full') }]);
+    expect(halts[0].message).toContain('Everything up to 0:05 is kept');
+    // Every sample written before the fault is there, and the session is closed at the last of them.
+    expect((db.prepare('SELECT count(*) AS n FROM samples').get() as { n: number }).n).toBe(10);
+    expect(service.recording()).toBeUndefined();
+    expect(service.session(session.id)).toMatchObject({ interrupted: true, durationMs: 5000 });
+    // A page still offering frames is told why they are not kept.
+    expect(() => service.recordFaces(frame())).toThrow(/stopped: its samples could not be stored/);
+
+    // With room again, a new recording starts and keeps its samples.
+    db.pragma('max_page_count = 1073741823');
+    const next = service.startRecording({ name: 'after clearing space' });
+    now += 1000;
+    expect(service.recordFaces(frame())).toBe(2);
+    expect(service.stopRecording()?.id).toBe(next.id);
+    expect(db.prepare('SELECT count(*) AS n FROM samples WHERE session_id = ?').get(next.id)).toEqual({ n: 2 });
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -9,10 +9,19 @@ import {
   type SampleValues,
   type SessionFilter,
   type SessionSource,
+  type RecordingHalt,
   type SessionSummary,
 } from '@shared/sessions';
+import { errorMessage } from '@shared/errors';
+import { formatDuration } from '@shared/format';
 import { SessionRecorder, type RecorderOptions } from './recorder';
 import type { SessionStore } from './session-store';
+
+/** SQLite's SQLITE_FULL (and the file system's ENOSPC): no room left for the samples. */
+function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || /disk is full|no space left/i.test(errorMessage(error));
+}
 
 /** Faces given a lane of their own in History (the rest are in the all-faces chart and the table). */
 export const MAX_LANES = 12;
@@ -23,10 +32,17 @@ export const MAX_LANES = 12;
  */
 export class SessionService {
   private recorder: SessionRecorder | undefined;
+  /** Why the last recording stopped by itself, until the next one starts or the user stops it. */
+  private halted: RecordingHalt | undefined;
 
   constructor(
     private readonly store: SessionStore,
-    private readonly options: { activeModel: () => string | undefined; recorder?: RecorderOptions },
+    private readonly options: {
+      activeModel: () => string | undefined;
+      recorder?: RecorderOptions;
+      /** The recording stopped by itself (its samples could not be written): tell the user. */
+      onHalt?: (halt: RecordingHalt) => void;
+    },
   ) {
     store.recoverInterrupted();
   }
@@ -50,20 +66,51 @@ export class SessionService {
   }): SessionSummary {
     if (this.recorder) throw new Error(`Already recording "${this.recorder.session.name}"`);
     const { samplesPerFacePerSecond, ...details } = request;
-    const session = this.store.createSession({ ...details, model: this.options.activeModel() });
+    const session = this.store.createSession({
+      ...details,
+      model: this.options.activeModel(),
+      // The recorder's clock, so a session starts on the clock its samples are timed by.
+      startedAt: this.options.recorder?.now?.(),
+    });
+    this.halted = undefined;
     this.recorder = new SessionRecorder(this.store, session, {
       activeModel: this.options.activeModel,
       ...this.options.recorder,
       ...(samplesPerFacePerSecond ? { samplesPerFacePerSecond } : {}),
+      onWriteFailure: (error) => this.halt(session, error),
     });
     return session;
   }
 
   /** `incomplete`: a file's analysis stopped before the end of the file. */
   stopRecording(incomplete = false): SessionSummary | undefined {
+    this.halted = undefined;
     const ended = this.recorder?.stop(incomplete);
     this.recorder = undefined;
     return ended;
+  }
+
+  /**
+   * Samples could not be written (a full disk, a failing drive): the recording stops here, and the
+   * session ends, marked interrupted, at its last sample stored; everything stored before stays.
+   */
+  private halt(session: SessionSummary, error: unknown): void {
+    this.recorder = undefined;
+    let ended: SessionSummary | undefined;
+    try {
+      ended = this.store.endInterrupted(session.id);
+    } catch {
+      // The disk may refuse even this: the next start closes the session the same way.
+    }
+    const kept = formatDuration(ended?.durationMs ?? 0);
+    const reason = isDiskFull(error) ? 'the disk is full' : `the database refused them (${errorMessage(error)})`;
+    this.halted = {
+      sessionId: session.id,
+      message:
+        `Recording “${session.name}” stopped: its samples could not be stored, as ${reason}. ` +
+        `Everything up to ${kept} is kept. Free some space, then record again.`,
+    };
+    this.options.onHalt?.(this.halted);
   }
 
   recording(): SessionSummary | undefined {
@@ -71,6 +118,8 @@ export class SessionService {
   }
 
   recordFaces(faces: readonly SampleInput[], videoOffsetMs?: number): number {
+    // Until the user has seen it: a page that offers samples to a stopped recording is told why.
+    if (!this.recorder && this.halted) throw new Error(this.halted.message);
     return this.recorder?.add(faces, videoOffsetMs) ?? 0;
   }
 

@@ -8,6 +8,10 @@ export type { StoredSample, TimedSample } from './session-reads';
 const PROBABILITY_COLUMNS = EMOTIONS.join(', ');
 const CALIBRATED_COLUMNS = EMOTIONS.map((emotion) => `calibrated_${emotion}`).join(', ');
 
+/** An interrupted session ends at its last stored sample (or its start, if none). */
+const INTERRUPTED_AT_LAST_SAMPLE = `interrupted = 1, incomplete = (source_file IS NOT NULL),
+  ended_at = started_at + coalesce((SELECT max(offset_ms) FROM samples WHERE session_id = sessions.id), 0)`;
+
 /**
  * Sessions, samples and markers in one SQLite file (better-sqlite3; no Electron import, so tests
  * and the command line use it directly). WAL mode: a crash loses at most the transaction in flight.
@@ -102,11 +106,15 @@ export class SessionStore extends SessionReads {
   recoverInterrupted(except?: number): number {
     return this.db
       .prepare(
-        `UPDATE sessions SET interrupted = 1, incomplete = (source_file IS NOT NULL),
-           ended_at = started_at + coalesce((SELECT max(offset_ms) FROM samples WHERE session_id = sessions.id), 0)
+        `UPDATE sessions SET ${INTERRUPTED_AT_LAST_SAMPLE}
          WHERE ended_at IS NULL AND id IS NOT ?`,
       )
       .run(except ?? null).changes;
+  }
+  /** Closes one session that stopped unexpectedly (its samples could not be written) at its last stored sample. */
+  endInterrupted(id: number): SessionSummary | undefined {
+    this.db.prepare(`UPDATE sessions SET ${INTERRUPTED_AT_LAST_SAMPLE} WHERE id = ? AND ended_at IS NULL`).run(id);
+    return this.session(id);
   }
   rename(id: number, name: string): void {
     if (!name.trim()) throw new Error('A session needs a name');
