@@ -16,6 +16,11 @@ import { CHROMIUM, electronBinary, fakeCameraVideo, MAIN_ENTRY } from './paths';
 export interface AppOptions {
   /** Chromium only: launch without a camera, or with camera permission refused. */
   camera: 'fake' | 'none' | 'denied';
+  /**
+   * Writes the sessions database the app starts with (a damaged one, say); absent: a new one. An
+   * object, since Playwright takes a function given to test.use for a fixture of its own.
+   */
+  seedDatabase: { write: (file: string) => void } | undefined;
 }
 
 export interface AppHandle {
@@ -33,12 +38,14 @@ export interface AppHandle {
 
 export const test = base.extend<AppOptions & { app: AppHandle }>({
   camera: ['fake', { option: true }],
-  app: async ({ camera }, use, testInfo) => {
+  seedDatabase: [undefined, { option: true }],
+  app: async ({ camera, seedDatabase }, use, testInfo) => {
     if (testInfo.project.name === 'electron') {
       const electron = electronBinary();
       test.skip(!electron.path, `Electron specs skipped: ${electron.reason}`);
       test.skip(camera !== 'fake', 'camera states other than the fake camera are exercised in Chromium');
       const userData = await mkdtemp(path.join(tmpdir(), 'emotion-monitor-electron-'));
+      seedDatabase?.write(path.join(userData, 'sessions.db'));
       const env = {
         ...process.env,
         EMOTION_MONITOR_FAKE_CAMERA: fakeCameraVideo(),
@@ -81,7 +88,10 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
     }
     const browser = await chromium.launch({ executablePath: CHROMIUM, args });
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    const bridge = await startTestBridge();
+    const seeded =
+      seedDatabase && path.join(await mkdtemp(path.join(tmpdir(), 'emotion-monitor-seed-')), 'sessions.db');
+    if (seeded) seedDatabase.write(seeded);
+    const bridge = await startTestBridge({ dbFile: seeded });
     const origin = appOrigin(bridge.port);
     const externalRequests = await routeApp(context, origin);
     const page = await context.newPage();
@@ -96,6 +106,7 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
     });
     await browser.close();
     await bridge.dispose();
+    if (seeded) await rm(path.dirname(seeded), { recursive: true, force: true });
   },
 });
 

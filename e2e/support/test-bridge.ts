@@ -20,7 +20,7 @@ import { createLogger } from '../../src/main/log';
 import type { HostChannel, MlHostClient } from '../../src/main/ml/host/client';
 import { spawnWorkerHost } from '../../src/main/ml/host/worker-channel';
 import { ModelLibrary } from '../../src/main/ml/models/library';
-import { openDatabase } from '../../src/main/storage/database';
+import { openCheckedDatabase } from '../../src/main/storage/maintenance';
 import type { SessionService } from '../../src/main/storage/session-service';
 import type { SessionStore } from '../../src/main/storage/session-store';
 import type { TrainingService } from '../../src/main/ml/runs/training-service';
@@ -89,13 +89,17 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
   let channel: HostChannel | undefined;
   const sockets = new Set<WebSocket>();
   const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-e2e-'));
-  const db = openDatabase(options.dbFile ?? path.join(dir, 'sessions.db'));
+  // Opened as the app opens it: checked, and a damaged file recovered (saying so).
+  const databaseFile = options.dbFile ?? path.join(dir, 'sessions.db');
+  const backupsDir = path.join(dir, 'backups');
+  const { db, notice } = openCheckedDatabase(databaseFile, { backupsDir });
   let savePath: string | undefined;
   let folder: string | undefined;
   let datasetPath: string | undefined;
   // Composed by the app's own createAppServices: only the shell (dialogs, printing, events) differs.
   const { store, sessions, ml, training, handlers } = createAppServices({
     db,
+    storage: { file: databaseFile, backupsDir, notice },
     ml: { spawn: () => (channel = spawnWorkerHost()), modelDir: DEFAULT_MODEL_DIR, restartDelayMs: 100 },
     library: new ModelLibrary(path.dirname(DEFAULT_MODEL_DIR), path.join(dir, 'models')),
     trainingDir: path.join(dir, 'training'),

@@ -14,7 +14,7 @@ import { invokeHandler } from './api/handlers';
 import type { HostChannel } from './ml/host/client';
 import { ModelLibrary } from './ml/models/library';
 import { DEFAULT_MODEL_ID } from './ml/runs/model-service';
-import { openDatabase, type Database } from './storage/database';
+import { openCheckedDatabase, type OpenedDatabase } from './storage/maintenance';
 import { Settings } from './storage/settings';
 import { createAppServices } from './services';
 import { dialogs } from './dialogs';
@@ -97,11 +97,20 @@ const sqliteForElectron = join(
   process.versions.electron,
   'better_sqlite3.node',
 );
-/** The app's database, opened once here and closed at quit; every store shares it. */
-function openAppDatabase(): Database {
-  const file = process.env.EMOTION_MONITOR_DB ?? join(app.getPath('userData'), 'sessions.db');
+const databaseFile = process.env.EMOTION_MONITOR_DB ?? join(app.getPath('userData'), 'sessions.db');
+const backupsDir = join(app.getPath('userData'), 'backups');
+
+/**
+ * The app's database, opened once here and closed at quit; every store shares it. Checked first:
+ * a damaged file is kept aside and a recovered copy (or the newest backup) opened, saying so.
+ */
+function openAppDatabase(): OpenedDatabase {
+  const file = databaseFile;
   try {
-    return openDatabase(file, { nativeBinding: existsSync(sqliteForElectron) ? sqliteForElectron : undefined });
+    return openCheckedDatabase(file, {
+      backupsDir,
+      nativeBinding: existsSync(sqliteForElectron) ? sqliteForElectron : undefined,
+    });
   } catch (error) {
     // Without its database the app would lose recordings: say why and stop, rather than run without it.
     dialog.showErrorBox(
@@ -114,7 +123,8 @@ function openAppDatabase(): Database {
 }
 /** Everything main makes that must be let go of at quit, disposed newest first. */
 const lifetime = new DisposableStore();
-const db = openAppDatabase();
+const { db, notice: databaseNotice } = openAppDatabase();
+if (databaseNotice) log.warn(databaseNotice);
 lifetime.add('database', { dispose: () => db.close() });
 
 // Bundled models ship with the app; the user's own live in the user-data folder.
@@ -122,8 +132,9 @@ const library = new ModelLibrary(join(app.getAppPath(), 'resources/models'), joi
 const remembered = library.folderOf(new Settings(db).activeModel() ?? DEFAULT_MODEL_ID);
 // A remembered model that has gone since falls back to the bundled default.
 const startModelDir = existsSync(join(remembered, 'metadata.json')) ? remembered : library.folderOf(DEFAULT_MODEL_ID);
-const { sessions, ml, training, handlers } = createAppServices({
+const { sessions, ml, training, storage, handlers } = createAppServices({
   db,
+  storage: { file: databaseFile, backupsDir, notice: databaseNotice },
   log,
   ml: { spawn: spawnUtilityHost, modelDir: startModelDir },
   library,
@@ -139,7 +150,10 @@ const { sessions, ml, training, handlers } = createAppServices({
     versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
   }),
 });
-// Disposed newest first at quit: training, then the ML host, then sessions, then the database.
+// Disposed newest first at quit: training, then the ML host, then sessions, backups, then the database.
+lifetime.add('daily backups', {
+  dispose: storage.keepDailyBackups((error) => log.warn(`The daily backup failed: ${errorMessage(error)}`)),
+});
 lifetime.add('sessions', sessions);
 lifetime.add('ML host', ml);
 lifetime.add('training queue', training);

@@ -8,6 +8,7 @@ import type { ModelLibrary } from './ml/models/library';
 import { CROWD_MODEL_ID, ModelService } from './ml/runs/model-service';
 import { TrainingService } from './ml/runs/training-service';
 import type { Database } from './storage/database';
+import { DatabaseKeeper } from './storage/maintenance';
 import { RunStore } from './storage/run-store';
 import { SessionService } from './storage/session-service';
 import { SessionStore } from './storage/session-store';
@@ -22,6 +23,7 @@ export interface AppServices {
   ml: MlHostClient;
   models: ModelService;
   training: TrainingService;
+  storage: DatabaseKeeper;
   /** The API's main side, ready for IPC (or the test bridge) to call. */
   handlers: ApiHandlers;
 }
@@ -34,6 +36,8 @@ export interface AppServices {
 export function createAppServices(options: {
   /** The app's database connection: sessions, training runs and settings are all kept in it. */
   db: Database;
+  /** Its file, where its backups go, and what the check at start found (openCheckedDatabase). */
+  storage: { file: string; backupsDir: string; notice?: string };
   log?: Logger;
   ml: Pick<MlHostClientOptions, 'spawn' | 'modelDir' | 'restartDelayMs'>;
   library: ModelLibrary;
@@ -69,6 +73,15 @@ export function createAppServices(options: {
     runsDir: options.trainingDir,
     onChange: (run) => emit('onTrainingRun', run),
   });
-  const handlers = createApiHandlers({ ml, sessions, models, training, appInfo: options.appInfo, ...options.shell });
-  return { store, sessions, ml, models, training, handlers };
+  const storage = new DatabaseKeeper(db, options.storage);
+  const handlers = createApiHandlers({
+    ml,
+    sessions,
+    storage,
+    models,
+    training,
+    appInfo: options.appInfo,
+    ...options.shell,
+  });
+  return { store, sessions, ml, models, training, storage, handlers };
 }

@@ -63,6 +63,20 @@ export interface ClassifyResult {
   inferenceMs: number;
 }
 
+/** Where the sessions database is, how big, its backups, and what the check at start found. */
+export interface StorageInfo {
+  file: string;
+  /** The file with its write-ahead log. */
+  bytes: number;
+  /** Pages of deleted data not yet given back to the disk (compacting does). */
+  freeBytes: number;
+  backupsDir: string;
+  /** Newest first. */
+  backups: { createdAt: number; sizeBytes: number }[];
+  /** What the check at start did to a damaged file, for the user; absent when the file was sound. */
+  notice?: string;
+}
+
 export type MlState = 'starting' | 'ready' | 'restarting' | 'failed';
 
 /**
@@ -168,6 +182,10 @@ export interface EmotionMonitorApi {
    * `offsetMs`: the frame's time in the video, for (and only for) a file's analysis.
    */
   recordFaces(request: { faces: SampleInput[]; offsetMs?: number }): Promise<number>;
+  /** The sessions database: location, size, backups, and what the check at start found. */
+  getStorageInfo(): Promise<StorageInfo>;
+  /** Gives the space of deleted sessions back to the disk. */
+  compactDatabase(): Promise<StorageInfo>;
   /** Calls `listener` when a recording stops by itself: its samples could not be stored (a full disk). */
   onRecordingHalted(listener: (halt: RecordingHalt) => void): () => void;
   /**
@@ -278,6 +296,8 @@ export const IPC_CHANNELS = {
   updateSession: 'sessions:update',
   deleteSessions: 'sessions:delete',
   exportCsv: 'sessions:export-csv',
+  getStorageInfo: 'storage:get-info',
+  compactDatabase: 'storage:compact',
   exportReport: 'sessions:export-report',
   exportPhotoCsv: 'photos:export-csv',
   listModels: 'models:list',

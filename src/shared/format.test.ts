@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSessionName, formatDate, formatDuration, formatTimeTicks, plural } from './format';
+import { defaultSessionName, formatBytes, formatDate, formatDuration, formatTimeTicks, plural } from './format';
 
 describe('durations and dates', () => {
   it('writes durations as m:ss or h:mm:ss, the same in the live timer and in History', () => {
@@ -31,5 +31,18 @@ describe('durations and dates', () => {
     expect(plural(3, 'file or row', 'files or rows')).toBe('3 files or rows');
     expect(plural(0, 'session')).toBe('0 sessions');
     expect(plural(1, 'complete epoch')).toBe('1 complete epoch');
+  });
+});
+
+describe('formatBytes', () => {
+  it('says sizes in the unit that reads best', () => {
+    expect([0, 999, 1000, 12_345, 4_500_000, 1_200_000_000].map(formatBytes)).toEqual([
+      '0 B',
+      '999 B',
+      '1.0 kB',
+      '12.3 kB',
+      '4.5 MB',
+      '1.2 GB',
+    ]);
   });
 });

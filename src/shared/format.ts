@@ -46,3 +46,15 @@ export function plural(count: number, singular: string, pluralForm = `${singular
 /** A share as the app shows it: 68.3% (one decimal unless asked), or – when unknown. */
 export const percent = (value: number | undefined, digits = 1): string =>
   value === undefined ? '–' : `${(value * 100).toFixed(digits)}%`;
+
+/** A file size as people read it: 512 B, 12.3 kB, 4.5 MB, 1.2 GB (powers of 1000, as file managers show). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
+}

@@ -18,6 +18,7 @@ import { ModelService } from '../ml/runs/model-service';
 import { TrainingService } from '../ml/runs/training-service';
 import { Random } from '../ml/training/random';
 import { RunStore } from '../storage/run-store';
+import { DatabaseKeeper } from '../storage/maintenance';
 import { SessionService } from '../storage/session-service';
 import { createApiHandlers, invokeHandler, type ApiHandlers } from './handlers';
 import { openDatabase, type Database } from '../storage/database';
@@ -80,6 +81,8 @@ function validCalls(): Record<InvokeMethod, Payload> {
     updateSession: [{ id: 1, name: 'renamed', notes: 'notes' }],
     deleteSessions: [{ ids: [1] }],
     exportCsv: [{ kind: 'samples', sessionIds: [1] }],
+    getStorageInfo: [],
+    compactDatabase: [],
     exportReport: [{ sessionId: 1, values: 'raw' }],
     exportPhotoCsv: [
       {
@@ -266,6 +269,11 @@ describe('the IPC contract under fuzzing', { timeout: 300_000 }, () => {
       appInfo: () => ({ name: 'emotion-monitor', version: '1.0.0', versions: {} }),
       ml: spy(client, 'ml', calls),
       sessions: spy(sessions, 'sessions', calls),
+      storage: spy(
+        new DatabaseKeeper(db, { file: path.join(dir, 'sessions.db'), backupsDir: path.join(dir, 'backups') }),
+        'storage',
+        calls,
+      ),
       models: spy(models, 'models', calls),
       training: spy(training, 'training', calls),
       chooseSavePath: spy(async () => undefined, 'chooseSavePath', calls),

@@ -10,6 +10,7 @@ import { MAX_FACES_PER_CALL, MAX_FACES_PER_FRAME, type MlStatus } from '@shared/
 import { EMOTIONS, FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
 import { ModelLibrary } from '../ml/models/library';
 import { ModelService } from '../ml/runs/model-service';
+import { DatabaseKeeper } from '../storage/maintenance';
 import { SessionService } from '../storage/session-service';
 import { RunStore } from '../storage/run-store';
 import { TrainingService } from '../ml/runs/training-service';
@@ -56,6 +57,11 @@ function handlersWith(classified: Float32Array[], savePath?: string, folder?: st
   });
   return createApiHandlers({
     training,
+    storage: new DatabaseKeeper(db, {
+      file: ':memory:',
+      backupsDir: path.join(userModels, 'backups'),
+      notice: 'checked',
+    }),
     chooseDataset: async () => folder,
     appInfo: () => ({ name: 'emotion-monitor', version: '1.0.0', versions: {} }),
     sessions,

@@ -13,6 +13,7 @@ import type { Logger } from '../log';
 import { exportPhotosCsvFile } from '../storage/csv-export';
 import { chartPathFor, type ReportRequest } from '@shared/report';
 import type { ModelService } from '../ml/runs/model-service';
+import type { DatabaseKeeper } from '../storage/maintenance';
 import type { SessionService } from '../storage/session-service';
 import type { TrainingService } from '../ml/runs/training-service';
 import {
@@ -43,6 +44,7 @@ export interface ApiDependencies {
   appInfo: () => AppInfo;
   ml: Pick<MlHostClient, 'classify' | 'status'>;
   sessions: SessionService;
+  storage: Pick<DatabaseKeeper, 'info' | 'compact'>;
   models: ModelService;
   /** Asks the user where to save a file (the system dialog in the app); undefined when cancelled. */
   chooseSavePath: (suggestedName: string) => Promise<string | undefined>;
@@ -83,6 +85,7 @@ export function createApiHandlers({
   appInfo,
   ml,
   sessions,
+  storage,
   models,
   chooseSavePath,
   printReport,
@@ -200,6 +203,14 @@ export function createApiHandlers({
     },
     deleteSessions: async (...args) =>
       sessions.deleteSessions(parseSessionIds('ids', single('deleteSessions', args, ['ids']).ids)),
+    getStorageInfo: async (...args) => {
+      expectNoPayload('getStorageInfo', args);
+      return storage.info();
+    },
+    compactDatabase: async (...args) => {
+      expectNoPayload('compactDatabase', args);
+      return storage.compact();
+    },
     exportCsv: async (...args) => {
       const request = single('exportCsv', args, ['kind', 'sessionIds']);
       if (request.kind !== 'samples' && request.kind !== 'summary' && request.kind !== 'segments') {

@@ -16,6 +16,8 @@ export type Database = BetterSqlite3.Database;
 export function openDatabase(file: string, options: { nativeBinding?: string } = {}): Database {
   const db = new BetterSqlite3(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
+    // A new file frees the pages of deleted sessions as it goes (an older one, once compacted: maintenance.ts).
+    if ((db.pragma('page_count', { simple: true }) as number) === 0) db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     // WAL makes NORMAL durable across application crashes; only a power cut can lose the last commit.

@@ -207,7 +207,9 @@ export class SessionService {
     if (this.recorder && ids.includes(this.recorder.session.id)) {
       throw new Error('Stop the recording before deleting its session');
     }
-    return this.store.deleteSessions(ids);
+    const deleted = this.store.deleteSessions(ids);
+    this.store.releaseFreePages();
+    return deleted;
   }
 
   /** Ends the recording, keeping what was recorded (a file's analysis as incomplete); the database's opener closes it. */

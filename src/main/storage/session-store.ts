@@ -127,6 +127,10 @@ export class SessionStore extends SessionReads {
     const remove = this.db.prepare('DELETE FROM sessions WHERE id = ?');
     return this.db.transaction(() => ids.reduce((count, id) => count + remove.run(id).changes, 0))();
   }
+  /** Gives deleted rows' pages back to the disk, where the file allows it (incremental auto-vacuum). */
+  releaseFreePages(): void {
+    if ((this.db.pragma('auto_vacuum', { simple: true }) as number) === 2) this.db.pragma('incremental_vacuum');
+  }
   addMarker(sessionId: number, offsetMs: number, text: string): Marker {
     const { lastInsertRowid } = this.db
       .prepare('INSERT INTO markers (session_id, offset_ms, text) VALUES (?, ?, ?)')
