@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, utilityProcess } from 'electron';
 import {
   INVOKE_METHODS,
   IPC_CHANNELS,
@@ -11,6 +10,7 @@ import {
   type EventPayload,
 } from '@shared/api';
 import { invokeHandler } from './api/handlers';
+import { serveAppFile } from './app-protocol';
 import type { HostChannel } from './ml/host/client';
 import { ModelLibrary } from './ml/models/library';
 import { DEFAULT_MODEL_ID } from './ml/runs/model-service';
@@ -27,7 +27,6 @@ import {
   isPermissionAllowed,
   isRequestAllowed,
   isTrustedSender,
-  resolveAppFile,
 } from './security';
 import { createLogger } from './log';
 import { bringToFront, claimSingleInstance } from './single-instance';
@@ -173,11 +172,7 @@ function registerIpc(): void {
 
 function secureSession(): void {
   const appSession = session.defaultSession;
-  protocol.handle(APP_SCHEME, (request) => {
-    const file = resolveAppFile(rendererRoot, request.url);
-    if (!file) return new Response('Not found', { status: 404 });
-    return net.fetch(pathToFileURL(file).toString());
-  });
+  protocol.handle(APP_SCHEME, (request) => serveAppFile(rendererRoot, request.url));
   appSession.webRequest.onBeforeRequest((details, callback) => {
     const allowed = isRequestAllowed(details.url, devServerUrl);
     if (!allowed) log.warn(`Blocked a request to ${details.url}`);
