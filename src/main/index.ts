@@ -20,14 +20,8 @@ import { createAppServices } from './services';
 import { dialogs } from './dialogs';
 import { DisposableStore } from './disposables';
 import { printReportWindow } from './report-window';
-import type { HostMessage } from './ml/host/protocol';
-import {
-  APP_ENTRY,
-  APP_SCHEME,
-  isPermissionAllowed,
-  isRequestAllowed,
-  isTrustedSender,
-} from './security';
+import { spawnUtilityHost } from './ml/host/utility-channel';
+import { APP_ENTRY, APP_SCHEME, isPermissionAllowed, isRequestAllowed, isTrustedSender } from './security';
 import { createLogger } from './log';
 import { bringToFront, claimSingleInstance } from './single-instance';
 import { errorMessage } from '@shared/errors';
@@ -66,21 +60,14 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
-function spawnUtilityHost(): HostChannel {
-  const child = utilityProcess.fork(join(__dirname, 'ml-host.js'), [], { serviceName: 'Emotion Monitor ML' });
-  return {
-    send: (request) => child.postMessage(request),
-    onMessage: (listener) => {
-      const forward = (message: HostMessage) => listener(message);
-      child.on('message', forward);
-      return () => void child.off('message', forward);
+function spawnMlHost(): HostChannel {
+  return spawnUtilityHost(
+    (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
+    join(__dirname, 'ml-host.js'),
+    {
+      onError: (message) => log.warn(message),
     },
-    onExit: (listener) => {
-      child.on('exit', listener);
-      return () => void child.off('exit', listener);
-    },
-    kill: () => void child.kill(),
-  };
+  );
 }
 
 /** Sends one of the contract's events to every window. */
@@ -135,7 +122,7 @@ const { sessions, ml, training, storage, handlers } = createAppServices({
   db,
   storage: { file: databaseFile, backupsDir, notice: databaseNotice },
   log,
-  ml: { spawn: spawnUtilityHost, modelDir: startModelDir },
+  ml: { spawn: spawnMlHost, modelDir: startModelDir },
   library,
   trainingDir: join(app.getPath('userData'), 'training'),
   emit: broadcast,
