@@ -36,7 +36,8 @@ if (
       onSecondLaunch: (listener) => app.on('second-instance', listener),
     },
     () => {
-      if (!bringToFront(BrowserWindow.getAllWindows()[0]) && app.isReady()) createWindow();
+      // The app's own window, never a report being printed in a hidden one.
+      if (!bringToFront(mainWindow) && app.isReady()) createWindow();
     },
   )
 ) {
@@ -175,6 +176,9 @@ function secureSession(): void {
   });
 }
 
+/** The app's window (report windows, hidden and short-lived, are not it). */
+let mainWindow: BrowserWindow | undefined;
+
 function createWindow(): void {
   const window = new BrowserWindow({
     width: 1280,
@@ -189,6 +193,10 @@ function createWindow(): void {
       sandbox: true,
       nodeIntegration: false,
     },
+  });
+  mainWindow = window;
+  window.once('closed', () => {
+    if (mainWindow === window) mainWindow = undefined;
   });
   window.once('ready-to-show', () => window.show());
   // The app never navigates away from its own page or opens windows; https links go to the browser.
@@ -207,7 +215,7 @@ void app.whenReady().then(() => {
   training.start();
   createWindow();
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    if (!mainWindow) createWindow();
   });
 });
 
