@@ -71,7 +71,7 @@ describe('npm run build:native', () => {
       binding,
       commands: commands(),
       log: () => undefined,
-      run: (command: string, args: string[], cwd: string) => {
+      run: (_command: string, args: string[], cwd: string) => {
         ran.push(args[0]);
         mkdirSync(path.join(cwd, 'build', 'Release'), { recursive: true });
         writeFileSync(path.join(cwd, 'build', 'Release', 'better_sqlite3.node'), 'for Electron');
@@ -85,7 +85,7 @@ describe('npm run build:native', () => {
 
   it('compiles when no prebuilt binary exists, and says so when neither works', () => {
     const { source, work, binding } = sources();
-    const compileOnly = (command: string, args: string[], cwd: string) => {
+    const compileOnly = (_command: string, args: string[], cwd: string) => {
       if (args[0].includes('prebuild-install')) return false;
       mkdirSync(path.join(cwd, 'build', 'Release'), { recursive: true });
       writeFileSync(path.join(cwd, 'build', 'Release', 'better_sqlite3.node'), 'compiled');

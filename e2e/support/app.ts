@@ -11,7 +11,7 @@ import { _electron, chromium, test as base, type Page } from '@playwright/test';
 import { APP_ORIGIN } from '../../src/main/security';
 import { appOrigin, CHROMIUM_ARGS, routeApp } from './chromium';
 import { startTestBridge, type TestBridge } from './test-bridge';
-import { CHROMIUM, electronBinary, fakeCameraVideo, MAIN_ENTRY } from './paths';
+import { APP_DIR, CHROMIUM, electronBinary, fakeCameraVideo } from './paths';
 
 export interface AppOptions {
   /** Chromium only: launch without a camera, or with camera permission refused. */
@@ -52,7 +52,7 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
         EMOTION_MONITOR_DB: path.join(userData, 'sessions.db'),
         EMOTION_MONITOR_USER_DATA: userData,
       };
-      const app = await _electron.launch({ executablePath: electron.path, args: [MAIN_ENTRY], env });
+      const app = await _electron.launch({ executablePath: electron.path, args: [APP_DIR], env });
       const page = await app.firstWindow();
       const externalRequests: string[] = [];
       page.on('request', (request) => {
@@ -71,7 +71,7 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
         },
         launchAgain: () =>
           new Promise((resolve, reject) => {
-            const second = spawn(electron.path!, [MAIN_ENTRY], { env, stdio: 'ignore' });
+            const second = spawn(electron.path!, [APP_DIR], { env, stdio: 'ignore' });
             second.once('error', reject);
             second.once('exit', (code) => resolve(code));
           }),

@@ -6,7 +6,8 @@ import { errorMessage } from '../../src/shared/errors';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const RENDERER_DIR = path.join(ROOT, 'out/renderer');
-export const MAIN_ENTRY = path.join(ROOT, 'out/main/index.js');
+/** What Electron is started on: the project, whose package.json names out/main/index.js and the app's name. */
+export const APP_DIR = ROOT;
 export const DEFAULT_MODEL_DIR = path.join(ROOT, 'resources/models/default');
 export const FIXTURES_DIR = path.resolve(ROOT, '../shared/fixtures');
 export const FAKE_CAMERA_VIDEO = path.join(FIXTURES_DIR, 'faces-320x240.y4m');

@@ -11,6 +11,7 @@ import {
 } from '@shared/api';
 import { invokeHandler } from './api/handlers';
 import { serveAppFile } from './app-protocol';
+import { appPaths } from './app-paths';
 import type { HostChannel } from './ml/host/client';
 import { ModelLibrary } from './ml/models/library';
 import { DEFAULT_MODEL_ID } from './ml/runs/model-service';
@@ -48,7 +49,8 @@ if (
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 /** The main process's log: the console and <user data>/logs/main.log (README, Troubleshooting). */
 const log = createLogger({ dir: join(app.getPath('userData'), 'logs') });
-const rendererRoot = join(__dirname, '../renderer');
+const paths = appPaths(__dirname, process.versions.electron);
+const rendererRoot = paths.rendererRoot;
 
 // Test runs feed the camera from a video file (see e2e/); the app itself never sets these.
 if (process.env.EMOTION_MONITOR_FAKE_CAMERA) {
@@ -62,13 +64,9 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 function spawnMlHost(): HostChannel {
-  return spawnUtilityHost(
-    (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
-    join(__dirname, 'ml-host.js'),
-    {
-      onError: (message) => log.warn(message),
-    },
-  );
+  return spawnUtilityHost((modulePath, args, options) => utilityProcess.fork(modulePath, args, options), paths.mlHost, {
+    onError: (message) => log.warn(message),
+  });
 }
 
 /** Sends one of the contract's events to every window. */
@@ -77,13 +75,6 @@ function broadcast<E extends EventMethod>(event: E, payload: EventPayload<E>): v
 }
 
 // Sessions live in the user-data folder; EMOTION_MONITOR_DB points elsewhere (tests, power users).
-// better-sqlite3 compiled for Electron (npm run build:native), beside the Node build tests use.
-const sqliteForElectron = join(
-  app.getAppPath(),
-  '.cache/electron-native',
-  process.versions.electron,
-  'better_sqlite3.node',
-);
 const databaseFile = process.env.EMOTION_MONITOR_DB ?? join(app.getPath('userData'), 'sessions.db');
 const backupsDir = join(app.getPath('userData'), 'backups');
 
@@ -96,7 +87,7 @@ function openAppDatabase(): OpenedDatabase {
   try {
     return openCheckedDatabase(file, {
       backupsDir,
-      nativeBinding: existsSync(sqliteForElectron) ? sqliteForElectron : undefined,
+      nativeBinding: existsSync(paths.sqliteForElectron) ? paths.sqliteForElectron : undefined,
     });
   } catch (error) {
     // Without its database the app would lose recordings: say why and stop, rather than run without it.
@@ -115,7 +106,7 @@ if (databaseNotice) log.warn(databaseNotice);
 lifetime.add('database', { dispose: () => db.close() });
 
 // Bundled models ship with the app; the user's own live in the user-data folder.
-const library = new ModelLibrary(join(app.getAppPath(), 'resources/models'), join(app.getPath('userData'), 'models'));
+const library = new ModelLibrary(paths.bundledModels, join(app.getPath('userData'), 'models'));
 const remembered = library.folderOf(new Settings(db).activeModel() ?? DEFAULT_MODEL_ID);
 // A remembered model that has gone since falls back to the bundled default.
 const startModelDir = existsSync(join(remembered, 'metadata.json')) ? remembered : library.folderOf(DEFAULT_MODEL_ID);
@@ -188,7 +179,7 @@ function createWindow(): void {
     show: false,
     title: 'Emotion Monitor',
     webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
+      preload: paths.preload,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
