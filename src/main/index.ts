@@ -9,7 +9,7 @@ import {
   type EventMethod,
   type EventPayload,
 } from '@shared/api';
-import { invokeHandler } from './api/handlers';
+import { invokeHandler, type ApiHandlers } from './api/handlers';
 import { serveAppFile } from './app-protocol';
 import { appPaths } from './app-paths';
 import type { HostChannel } from './ml/host/client';
@@ -82,61 +82,86 @@ const backupsDir = join(app.getPath('userData'), 'backups');
  * The app's database, opened once here and closed at quit; every store shares it. Checked first:
  * a damaged file is kept aside and a recovered copy (or the newest backup) opened, saying so.
  */
-function openAppDatabase(): OpenedDatabase {
-  const file = databaseFile;
+function openAppDatabase(): OpenedDatabase | Error {
   try {
-    return openCheckedDatabase(file, {
+    return openCheckedDatabase(databaseFile, {
       backupsDir,
       nativeBinding: existsSync(paths.sqliteForElectron) ? paths.sqliteForElectron : undefined,
     });
   } catch (error) {
-    // Without its database the app would lose recordings: say why and stop, rather than run without it.
-    dialog.showErrorBox(
-      'Emotion Monitor cannot open its sessions database',
-      `${file}\n\n${errorMessage(error)}\n\nIf this is a native-module error, run "npm run build:native".`,
-    );
-    app.exit(1);
-    throw error;
+    return error instanceof Error ? error : new Error(errorMessage(error));
   }
 }
-/** Everything main makes that must be let go of at quit, disposed newest first. */
-const lifetime = new DisposableStore();
-const { db, notice: databaseNotice } = openAppDatabase();
-if (databaseNotice) log.warn(databaseNotice);
-lifetime.add('database', { dispose: () => db.close() });
 
-// Bundled models ship with the app; the user's own live in the user-data folder.
-const library = new ModelLibrary(paths.bundledModels, join(app.getPath('userData'), 'models'));
-const remembered = library.folderOf(new Settings(db).activeModel() ?? DEFAULT_MODEL_ID);
-// A remembered model that has gone since falls back to the bundled default.
-const startModelDir = existsSync(join(remembered, 'metadata.json')) ? remembered : library.folderOf(DEFAULT_MODEL_ID);
-const { sessions, ml, training, storage, handlers } = createAppServices({
-  db,
-  storage: { file: databaseFile, backupsDir, notice: databaseNotice },
-  log,
-  ml: { spawn: spawnMlHost, modelDir: startModelDir },
-  library,
-  trainingDir: join(app.getPath('userData'), 'training'),
-  emit: broadcast,
-  shell: {
-    ...dialogs,
-    printReport: (request, files) => printReportWindow(devServerUrl ?? APP_ENTRY, request, files),
-  },
-  appInfo: (): AppInfo => ({
-    name: app.getName(),
-    version: app.getVersion(),
-    versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
-  }),
-});
-// Disposed newest first at quit: training, then the ML host, then sessions, backups, then the database.
-lifetime.add('daily backups', {
-  dispose: storage.keepDailyBackups((error) => log.warn(`The daily backup failed: ${errorMessage(error)}`)),
-});
-lifetime.add('sessions', sessions);
-lifetime.add('ML host', ml);
-lifetime.add('training queue', training);
+/**
+ * Without its database the app would lose recordings: it says why and stops, rather than run
+ * without it. After `ready`, since before it a dialog is only a line on stderr on Linux.
+ */
+function refuseToStart(error: Error): void {
+  log.error(`Cannot open the sessions database ${databaseFile}`, error);
+  void app.whenReady().then(() => {
+    dialog.showErrorBox(
+      'Emotion Monitor cannot open its sessions database',
+      `${databaseFile}\n\n${error.message}\n\nIf this is a native-module error, run "npm run build:native".`,
+    );
+    app.exit(1);
+  });
+}
 
-function registerIpc(): void {
+/** Everything main serves, over the opened database; disposed newest first at quit. */
+function startApp({ db, notice }: OpenedDatabase): void {
+  const lifetime = new DisposableStore();
+  if (notice) log.warn(notice);
+  lifetime.add('database', { dispose: () => db.close() });
+
+  // Bundled models ship with the app; the user's own live in the user-data folder.
+  const library = new ModelLibrary(paths.bundledModels, join(app.getPath('userData'), 'models'));
+  const remembered = library.folderOf(new Settings(db).activeModel() ?? DEFAULT_MODEL_ID);
+  // A remembered model that has gone since falls back to the bundled default.
+  const startModelDir = existsSync(join(remembered, 'metadata.json')) ? remembered : library.folderOf(DEFAULT_MODEL_ID);
+  const { sessions, ml, training, storage, handlers } = createAppServices({
+    db,
+    storage: { file: databaseFile, backupsDir, notice },
+    log,
+    ml: { spawn: spawnMlHost, modelDir: startModelDir },
+    library,
+    trainingDir: join(app.getPath('userData'), 'training'),
+    emit: broadcast,
+    shell: {
+      ...dialogs,
+      printReport: (request, files) => printReportWindow(devServerUrl ?? APP_ENTRY, request, files),
+    },
+    appInfo: (): AppInfo => ({
+      name: app.getName(),
+      version: app.getVersion(),
+      versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
+    }),
+  });
+  // Disposed newest first at quit: training, then the ML host, then sessions, backups, then the database.
+  lifetime.add('daily backups', {
+    dispose: storage.keepDailyBackups((error) => log.warn(`The daily backup failed: ${errorMessage(error)}`)),
+  });
+  lifetime.add('sessions', sessions);
+  lifetime.add('ML host', ml);
+  lifetime.add('training queue', training);
+
+  void app.whenReady().then(() => {
+    secureSession();
+    registerIpc(handlers);
+    void ml.start();
+    training.start();
+    createWindow();
+    app.on('activate', () => {
+      if (!mainWindow) createWindow();
+    });
+  });
+  app.on('will-quit', () => {
+    // Newest first: the training queue, the ML host, the sessions (ending a recording), the database.
+    lifetime.dispose(log);
+  });
+}
+
+function registerIpc(handlers: ApiHandlers): void {
   for (const method of INVOKE_METHODS) {
     ipcMain.handle(IPC_CHANNELS[method], (event, ...args: unknown[]) => {
       // Only the app's own page may call the API.
@@ -199,22 +224,10 @@ function createWindow(): void {
   void window.loadURL(devServerUrl ?? APP_ENTRY);
 }
 
-void app.whenReady().then(() => {
-  secureSession();
-  registerIpc();
-  void ml.start();
-  training.start();
-  createWindow();
-  app.on('activate', () => {
-    if (!mainWindow) createWindow();
-  });
-});
+const opened = openAppDatabase();
+if (opened instanceof Error) refuseToStart(opened);
+else startApp(opened);
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
-});
-
-app.on('will-quit', () => {
-  // Newest first: the training queue, the ML host, the sessions (ending a recording), the database.
-  lifetime.dispose(log);
 });
