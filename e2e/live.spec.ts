@@ -208,3 +208,23 @@ test('a second launch of the app hands over to the first and exits, the first go
   expect(status.state).toBe('ready');
   await expect(app.page.getByRole('button', { name: 'Start' })).toBeVisible();
 });
+
+test.describe('a room of faces', () => {
+  // The chosen model "serves" one face at the camera's rate here, so the clip's two faces make a crowd.
+  test.use({ crowdAboveFaces: 1 });
+
+  test('a live frame of more faces than the chosen model serves goes to the fast model, and the panel says so', async ({
+    app,
+  }) => {
+    const { page } = app;
+    await expect(page.getByTestId('ml-status')).toHaveAttribute('data-state', 'ready');
+    await page.getByRole('button', { name: 'Start' }).click();
+    const note = page.getByTestId('crowd-note');
+    // The clip's two-face segment: classified by the fast model, said beside the model's name.
+    await expect(note).toContainText('2 faces: the fast model classifies them', { timeout: 60_000 });
+    await expect(note).toContainText('up to 1');
+    // One face again: the chosen model, and no note.
+    await expect(note).toHaveCount(0, { timeout: 60_000 });
+    await expect(page.getByTestId('model')).toHaveText('default');
+  });
+});

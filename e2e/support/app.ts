@@ -21,6 +21,8 @@ export interface AppOptions {
    * object, since Playwright takes a function given to test.use for a fixture of its own.
    */
   seedDatabase: { write: (file: string) => void } | undefined;
+  /** Chromium only: from how many faces on the fast model classifies live frames (default: measured). */
+  crowdAboveFaces: number | undefined;
 }
 
 export interface AppHandle {
@@ -39,11 +41,13 @@ export interface AppHandle {
 export const test = base.extend<AppOptions & { app: AppHandle }>({
   camera: ['fake', { option: true }],
   seedDatabase: [undefined, { option: true }],
-  app: async ({ camera, seedDatabase }, use, testInfo) => {
+  crowdAboveFaces: [undefined, { option: true }],
+  app: async ({ camera, seedDatabase, crowdAboveFaces }, use, testInfo) => {
     if (testInfo.project.name === 'electron') {
       const electron = electronBinary();
       test.skip(!electron.path, `Electron specs skipped: ${electron.reason}`);
       test.skip(camera !== 'fake', 'camera states other than the fake camera are exercised in Chromium');
+      test.skip(crowdAboveFaces !== undefined, 'the crowd threshold is set through the test bridge');
       const userData = await mkdtemp(path.join(tmpdir(), 'emotion-monitor-electron-'));
       seedDatabase?.write(path.join(userData, 'sessions.db'));
       const env = {
@@ -91,7 +95,7 @@ export const test = base.extend<AppOptions & { app: AppHandle }>({
     const seeded =
       seedDatabase && path.join(await mkdtemp(path.join(tmpdir(), 'emotion-monitor-seed-')), 'sessions.db');
     if (seeded) seedDatabase.write(seeded);
-    const bridge = await startTestBridge({ dbFile: seeded });
+    const bridge = await startTestBridge({ dbFile: seeded, crowdAboveFaces });
     const origin = appOrigin(bridge.port);
     const externalRequests = await routeApp(context, origin);
     const page = await context.newPage();

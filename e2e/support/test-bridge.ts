@@ -85,7 +85,10 @@ export interface TestBridge {
 }
 
 /** `dbFile`: an existing sessions database to serve (default: a fresh one in the scratch folder). */
-export async function startTestBridge(options: { dbFile?: string } = {}): Promise<TestBridge> {
+/** `crowdAboveFaces`: from how many faces on the fast model classifies live frames (default: measured). */
+export async function startTestBridge(
+  options: { dbFile?: string; crowdAboveFaces?: number } = {},
+): Promise<TestBridge> {
   let channel: HostChannel | undefined;
   const sockets = new Set<WebSocket>();
   const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-e2e-'));
@@ -100,7 +103,12 @@ export async function startTestBridge(options: { dbFile?: string } = {}): Promis
   const { store, sessions, ml, training, handlers } = createAppServices({
     db,
     storage: { file: databaseFile, backupsDir, notice },
-    ml: { spawn: () => (channel = spawnWorkerHost()), modelDir: DEFAULT_MODEL_DIR, restartDelayMs: 100 },
+    ml: {
+      spawn: () => (channel = spawnWorkerHost()),
+      modelDir: DEFAULT_MODEL_DIR,
+      restartDelayMs: 100,
+      crowdAboveFaces: options.crowdAboveFaces,
+    },
     library: new ModelLibrary(path.dirname(DEFAULT_MODEL_DIR), path.join(dir, 'models')),
     trainingDir: path.join(dir, 'training'),
     emit: (event, payload) => {

@@ -39,7 +39,7 @@ export function createAppServices(options: {
   /** Its file, where its backups go, and what the check at start found (openCheckedDatabase). */
   storage: { file: string; backupsDir: string; notice?: string };
   log?: Logger;
-  ml: Pick<MlHostClientOptions, 'spawn' | 'modelDir' | 'restartDelayMs'>;
+  ml: Pick<MlHostClientOptions, 'spawn' | 'modelDir' | 'restartDelayMs' | 'crowdAboveFaces'>;
   library: ModelLibrary;
   /** Runs train here until done, then their model joins the library. */
   trainingDir: string;

@@ -25,6 +25,8 @@ export interface MlHostClientOptions {
   modelDir: string;
   /** A faster model for frames of more faces than the active model serves at the camera's rate (see CrowdModel). */
   crowdModelDir?: string;
+  /** From how many faces on the crowd model takes over, instead of measuring it (tests). */
+  crowdAboveFaces?: number;
   onStatus?: (status: MlStatus) => void;
   /** Wait before a restart, so a host that dies at once does not spin. */
   restartDelayMs?: number;
@@ -89,7 +91,7 @@ export class MlHostClient {
    * if the new one does not load, and the error says why.
    */
   async useModel(modelDir: string): Promise<MlStatus> {
-    const info = await this.call('load', { modelDir, crowdModelDir: this.options.crowdModelDir });
+    const info = await this.call('load', { modelDir, ...this.crowdOptions() });
     this.modelDir = modelDir;
     this.ready(info);
     return this.current;
@@ -124,6 +126,11 @@ export class MlHostClient {
     this.channel?.kill();
     this.channel = undefined;
     this.failPending(new Error('The app is closing'));
+  }
+
+  private crowdOptions(): { crowdModelDir?: string; crowdAboveFaces?: number } {
+    const { crowdModelDir, crowdAboveFaces } = this.options;
+    return { crowdModelDir, crowdAboveFaces };
   }
 
   /** A model is loaded: the status names it (a field it lacks, such as its neutral reference, is cleared). */
@@ -180,7 +187,7 @@ export class MlHostClient {
       channel.onExit((code) => this.onExit(channel, code)),
     );
     try {
-      const info = await this.call('load', { modelDir: this.modelDir, crowdModelDir: this.options.crowdModelDir });
+      const info = await this.call('load', { modelDir: this.modelDir, ...this.crowdOptions() });
       this.ready(info);
     } catch (error) {
       if (this.channel !== channel) return; // it exited; onExit has taken over

@@ -6,7 +6,15 @@ import { predictProbabilities } from '../models/inference';
 import { loadModel, temperatureFor, type LoadedModel } from '../models/model-io';
 import { applyTemperature } from '../evaluation/calibration';
 import { initBackend } from '../runtime/backend';
-import type { ClassifiedFaces, HostEvent, HostMemory, HostRequest, HostResponse, LoadedModelInfo } from './protocol';
+import type {
+  ClassifiedFaces,
+  HostEvent,
+  HostMemory,
+  HostMethods,
+  HostRequest,
+  HostResponse,
+  LoadedModelInfo,
+} from './protocol';
 import { TrainingJobs } from './training-jobs';
 import { errorMessage } from '@shared/errors';
 
@@ -20,12 +28,16 @@ export function createMlHost(emit: (event: HostEvent) => void): (request: HostRe
   /** The faster model for frames of more than `aboveFaces` faces, when the active model is slower. */
   let crowd: { classifier: Classifier; aboveFaces: number } | undefined;
 
-  async function load(modelDir: string, crowdModelDir?: string): Promise<LoadedModelInfo> {
+  async function load({
+    modelDir,
+    crowdModelDir,
+    crowdAboveFaces,
+  }: HostMethods['load']['params']): Promise<LoadedModelInfo> {
     const report = await initBackend();
     const next = await openClassifier(modelDir);
     let nextCrowd: typeof crowd;
     try {
-      nextCrowd = crowdModelDir ? await crowdFor(next, crowdModelDir) : undefined;
+      nextCrowd = crowdModelDir ? await crowdFor(next, crowdModelDir, crowdAboveFaces) : undefined;
     } catch {
       // A missing or broken fast model costs the crowd switch, not the live model.
       nextCrowd = undefined;
@@ -68,7 +80,7 @@ export function createMlHost(emit: (event: HostEvent) => void): (request: HostRe
           return {
             id: request.id,
             ok: true,
-            value: await load(request.params.modelDir, request.params.crowdModelDir),
+            value: await load(request.params),
           };
         case 'classify':
           return { id: request.id, ok: true, value: await classify(request.params.faces, request.params.live) };
@@ -154,9 +166,11 @@ async function msPerFace(classifier: Classifier, faces: number): Promise<number>
 async function crowdFor(
   active: Classifier,
   crowdModelDir: string,
+  aboveFaces?: number,
 ): Promise<{ classifier: Classifier; aboveFaces: number } | undefined> {
   if (path.resolve(crowdModelDir) === active.dir) return undefined;
   const classifier = await openClassifier(crowdModelDir);
+  if (aboveFaces !== undefined) return { classifier, aboveFaces };
   const [activeMs, crowdMs] = [await msPerFace(active, 8), await msPerFace(classifier, 8)];
   // Not worth a second model unless it is clearly faster (a user's own fast model may be the active one).
   if (crowdMs >= activeMs * 0.8) {

@@ -35,8 +35,14 @@ export interface HostMemory {
 }
 
 export interface HostMethods {
-  /** `crowdModelDir`: a faster model for frames of more faces than the active one serves at the camera's rate. */
-  load: { params: { modelDir: string; crowdModelDir?: string }; result: LoadedModelInfo };
+  /**
+   * `crowdModelDir`: a faster model for frames of more faces than the active one serves at the
+   * camera's rate (measured as it loads, unless `crowdAboveFaces` says).
+   */
+  load: {
+    params: { modelDir: string; crowdModelDir?: string; crowdAboveFaces?: number };
+    result: LoadedModelInfo;
+  };
   classify: { params: { faces: Float32Array; live?: boolean }; result: ClassifiedFaces };
   inspectDataset: { params: DatasetChoice; result: DatasetSummary };
   estimateTraining: {
