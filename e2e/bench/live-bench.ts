@@ -32,6 +32,8 @@ interface FrameEntry {
   detectMs: number;
   classifyMs: number;
   inferenceMs: number;
+  /** The model that classified the frame's faces (the crowd model for a frame of many). */
+  model?: string;
 }
 
 function clip(width: number, height: number, single: number, pair: number): string {
@@ -155,6 +157,13 @@ function summariseCrowd(entries: FrameEntry[]) {
     classifyMedianMs: round(median(entries.map((e) => e.classifyMs))),
     /** What the ML process spends on a frame's faces (one call, one batch). */
     mlMedianMs: round(median(entries.map((e) => e.inferenceMs))),
+    /** Frames classified by each model: the chosen one, and the fast one for frames of more faces than it serves. */
+    framesByModel: Object.fromEntries(
+      [...new Set(entries.map((e) => e.model ?? 'none'))].map((model) => [
+        model,
+        entries.filter((e) => (e.model ?? 'none') === model).length,
+      ]),
+    ),
   };
 }
 
@@ -188,7 +197,8 @@ async function runCrowd(faces: number) {
     console.log(
       `${width}x${height}, ${faces} faces (found ${summary.facesFoundMedian} a frame; camera ${summary.cameraFps} fps): ` +
         `${summary.fps} fps, latency median ${summary.latencyMedianMs} ms, p95 ${summary.latencyP95Ms} ms ` +
-        `(detect ${summary.detectMedianMs} ms, classify round trip ${summary.classifyMedianMs} ms, ML ${summary.mlMedianMs} ms a frame)`,
+        `(detect ${summary.detectMedianMs} ms, classify round trip ${summary.classifyMedianMs} ms, ML ${summary.mlMedianMs} ms a frame; ` +
+        `frames by model ${JSON.stringify(summary.framesByModel)})`,
     );
   }
   console.log(JSON.stringify({ bench: 'live-crowd', faces, measureSeconds: MEASURE_MS / 1000, ...results }));

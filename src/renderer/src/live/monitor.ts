@@ -102,6 +102,7 @@ export class LiveMonitor<V extends VideoSource> {
         detectMs: frame.detectMs,
         classifyMs: frame.classifyMs,
         inferenceMs: frame.inferenceMs,
+        model: frame.model,
       },
     });
     this.frames++;
