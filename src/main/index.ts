@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, screen, session, shell, utilityProcess } from 'electron';
 import {
   INVOKE_METHODS,
   IPC_CHANNELS,
@@ -12,6 +12,7 @@ import {
 import { invokeHandler, type ApiHandlers } from './api/handlers';
 import { serveAppFile } from './app-protocol';
 import { appPaths } from './app-paths';
+import { MIN_WINDOW, windowPlacement } from './window-bounds';
 import type { HostChannel } from './ml/host/client';
 import { ModelLibrary } from './ml/models/library';
 import { DEFAULT_MODEL_ID } from './ml/runs/model-service';
@@ -116,7 +117,8 @@ function startApp({ db, notice }: OpenedDatabase): void {
 
   // Bundled models ship with the app; the user's own live in the user-data folder.
   const library = new ModelLibrary(paths.bundledModels, join(app.getPath('userData'), 'models'));
-  const remembered = library.folderOf(new Settings(db).activeModel() ?? DEFAULT_MODEL_ID);
+  windowSettings = new Settings(db);
+  const remembered = library.folderOf(windowSettings.activeModel() ?? DEFAULT_MODEL_ID);
   // A remembered model that has gone since falls back to the bundled default.
   const startModelDir = existsSync(join(remembered, 'metadata.json')) ? remembered : library.folderOf(DEFAULT_MODEL_ID);
   const { sessions, ml, training, storage, handlers } = createAppServices({
@@ -195,12 +197,21 @@ function secureSession(): void {
 /** The app's window (report windows, hidden and short-lived, are not it). */
 let mainWindow: BrowserWindow | undefined;
 
+/** The window's place, kept across restarts (set once the database is open). */
+let windowSettings: Settings | undefined;
+
 function createWindow(): void {
+  const placement = windowPlacement(
+    windowSettings?.windowBounds(),
+    screen.getAllDisplays().map((display) => display.workArea),
+  );
   const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    minWidth: 960,
-    minHeight: 600,
+    x: placement.x,
+    y: placement.y,
+    width: placement.width,
+    height: placement.height,
+    minWidth: MIN_WINDOW.width,
+    minHeight: MIN_WINDOW.height,
     show: false,
     title: 'Emotion Monitor',
     webPreferences: {
@@ -211,6 +222,10 @@ function createWindow(): void {
     },
   });
   mainWindow = window;
+  if (placement.maximized) window.maximize();
+  window.on('close', () =>
+    windowSettings?.setWindowBounds({ ...window.getNormalBounds(), maximized: window.isMaximized() }),
+  );
   window.once('closed', () => {
     if (mainWindow === window) mainWindow = undefined;
   });

@@ -1,5 +1,13 @@
 import type { Database } from './database';
 
+export interface WindowBounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  maximized: boolean;
+}
+
 /** App settings kept with the data they refer to (the settings table): one typed accessor a key. */
 export class Settings {
   constructor(private readonly db: Database) {}
@@ -11,6 +19,28 @@ export class Settings {
 
   setActiveModel(id: string): void {
     this.set('activeModel', id);
+  }
+
+  /** Where the window was when the app last closed; undefined when unknown or unreadable. */
+  windowBounds(): WindowBounds | undefined {
+    try {
+      const value = JSON.parse(this.get('windowBounds') ?? 'null') as Partial<WindowBounds> | null;
+      const numbers = ['x', 'y', 'width', 'height'] as const;
+      if (!value || !numbers.every((key) => Number.isFinite(value[key]))) return undefined;
+      return {
+        x: value.x!,
+        y: value.y!,
+        width: value.width!,
+        height: value.height!,
+        maximized: value.maximized === true,
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  setWindowBounds(bounds: WindowBounds): void {
+    this.set('windowBounds', JSON.stringify(bounds));
   }
 
   private get(key: string): string | undefined {
