@@ -11,11 +11,12 @@ test('the model library imports a model, makes it live without a restart, and re
   const bridge = app.bridge!;
   await expect(page.getByTestId('ml-status')).toHaveAttribute('data-state', 'ready');
   await page.getByRole('button', { name: 'Models', exact: true }).click();
-  // Both bundled models: ours (live) and the seed design, for comparison.
-  await expect(page.getByTestId('model-row')).toHaveCount(2);
+  // The bundled models: ours (live), its fast student for rooms of faces, and the seed design, for comparison.
+  await expect(page.getByTestId('model-row')).toHaveCount(3);
   // Each accuracy says how it was measured: ours over ten views, the seed as its recipe ran it.
   const accuracyOf = (id: string) => page.locator(`[data-model-id="${id}"] [data-testid="model-accuracy"]`);
   await expect(accuracyOf('bundled:default')).toContainText(/% on the test split, 3,589 images, averaged over ten/);
+  await expect(accuracyOf('bundled:fast')).toContainText(/% on the test split, 3,589 images, averaged over ten/);
   await expect(accuracyOf('bundled:seed')).toContainText(/% on the test split, 3,589 images, one pass a face/);
   // The seed run kept its best epoch, and its row says so and on which images that was chosen.
   await expect(page.locator('[data-model-id="bundled:seed"] [data-testid="model-epochs"]')).toContainText(
@@ -30,11 +31,11 @@ test('the model library imports a model, makes it live without a restart, and re
   await page.getByRole('button', { name: 'Import a model folder…' }).click();
   await expect(page.getByTestId('models-error')).toContainText(`Could not import ${broken}: `);
   await expect(page.getByTestId('models-error')).toContainText('truncated');
-  await expect(page.getByTestId('model-row')).toHaveCount(2);
+  await expect(page.getByTestId('model-row')).toHaveCount(3);
 
   bridge.folder = DEFAULT_MODEL_DIR;
   await page.getByRole('button', { name: 'Import a model folder…' }).click();
-  await expect(page.getByTestId('model-row')).toHaveCount(3);
+  await expect(page.getByTestId('model-row')).toHaveCount(4);
   const imported = page.locator('[data-testid="model-row"][data-model-id="user:default"]');
 
   // At 1280 px the table reads on one line a row: headers, dates, badges and actions do not wrap,

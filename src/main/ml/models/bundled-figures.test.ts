@@ -6,7 +6,7 @@ import { readMetadata } from './model-folder';
 
 // One figure, one rounding: the accuracy the Models view shows for a bundled model is the one the docs state.
 describe('the bundled models’ stored accuracy', () => {
-  it.each(['default', 'seed'])(
+  it.each(['default', 'fast', 'seed'])(
     '%s: the model card (docs/models.md) states it as the Models view rounds it',
     async (name) => {
       const metadata = await readMetadata(path.resolve('resources/models', name));
