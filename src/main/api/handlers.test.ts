@@ -424,7 +424,10 @@ describe('model API handlers', () => {
     const listed = await invokeHandler(handlers, 'listModels', []);
     expect(listed).toMatchObject({
       ok: true,
-      value: { activeId: 'bundled:default', models: [{ id: 'bundled:default' }, { id: 'bundled:fast' }, { id: 'bundled:seed' }] },
+      value: {
+        activeId: 'bundled:default',
+        models: [{ id: 'bundled:default' }, { id: 'bundled:fast' }, { id: 'bundled:seed' }],
+      },
     });
     const imported = await invokeHandler(handlers, 'importModel', []);
     expect(imported).toMatchObject({ ok: true, value: { id: 'user:default', bundled: false } });

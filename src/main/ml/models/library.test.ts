@@ -44,7 +44,12 @@ describe('ModelLibrary', () => {
     expect(path.basename(exported)).toBe('mine-v2');
     expect(JSON.parse(readFileSync(path.join(exported, 'metadata.json'), 'utf8')).name).toBe('Mine, v2');
     await library.remove(imported.id);
-    expect((await library.list()).map((m) => m.id)).toEqual(['bundled:default', 'bundled:fast', 'bundled:seed', 'user:default-2']);
+    expect((await library.list()).map((m) => m.id)).toEqual([
+      'bundled:default',
+      'bundled:fast',
+      'bundled:seed',
+      'user:default-2',
+    ]);
   });
 
   it.each([
