@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { openDatabase, SLOW_QUERY_MS, timed, type Database } from './database';
+import { SessionService } from './session-service';
 import { SessionStore } from './session-store';
 import { sample } from './test-support/samples';
 
@@ -34,26 +35,61 @@ function planOf(db: Database, sql: string): string[] {
 }
 
 describe('query plans', () => {
-  it('read samples through the samples_by_session index in the summary, timeline and distribution queries', () => {
-    const db = openDatabase(':memory:');
+  /** Every statement History, Compare, the report and the exports run, by what runs it. */
+  function historyStatements(db: Database): Record<string, string[]> {
     const store = new SessionStore(db);
+    const service = new SessionService(store, { activeModel: () => 'default' });
     const { id } = store.createSession({ name: 'planned', startedAt: 0 });
-    store.appendSamples(id, [{ ...sample(1, 'happy'), offsetMs: 0 }]);
-    const queries = {
-      summary: statementsOf(db, () => store.session(id)),
-      list: statementsOf(db, () => store.listSessions()),
-      timeline: statementsOf(db, () => store.timeline(id, 1000)),
-      faceTimeline: statementsOf(db, () => store.timeline(id, 1000, 1, 'calibrated')),
-      distribution: statementsOf(db, () => store.distribution(id)),
+    store.appendSamples(id, [
+      { ...sample(1, 'happy'), offsetMs: 0 },
+      { ...sample(2, 'sad'), offsetMs: 61_500 },
+    ]);
+    store.addMarker(id, 30_250, 'a marker');
+    store.endSession(id, 90_000);
+    return {
+      list: statementsOf(db, () => service.listSessions({ query: 'plan' })),
+      detail: statementsOf(db, () => service.detail(id, 5000)),
+      detailOfOneFace: statementsOf(db, () => service.detail(id, 60_000, 1, 'raw')),
+      // Buckets no span divides are read from the samples.
+      detailInFineBuckets: statementsOf(db, () => service.detail(id, 500)),
+      export: statementsOf(db, () => [...store.iterateSamples([id])]),
+      exportSummary: statementsOf(db, () => {
+        store.distribution(id);
+        store.affect(id);
+      }),
     };
-    for (const [name, statements] of Object.entries(queries)) {
+  }
+
+  it('are pinned for every History query: a change of plan is a change to review', () => {
+    const db = openDatabase(':memory:');
+    const plans = Object.fromEntries(
+      Object.entries(historyStatements(db)).map(([name, statements]) => [
+        name,
+        [...new Set(statements)].map((sql) => ({ sql: sql.replace(/\s+/g, ' ').trim(), plan: planOf(db, sql) })),
+      ]),
+    );
+    expect(plans).toMatchSnapshot();
+    db.close();
+  });
+
+  it('never scan a whole table of samples or sums: every read is an index range of one session', () => {
+    const db = openDatabase(':memory:');
+    for (const [name, statements] of Object.entries(historyStatements(db))) {
       expect(statements, name).not.toHaveLength(0);
-      const plan = statements.flatMap((sql) => planOf(db, sql));
-      const onSamples = plan.filter((detail) => /\bsamples\b/.test(detail));
-      expect(onSamples.length, `${name}: ${plan.join(' | ')}`).toBeGreaterThan(0);
-      // Every read of samples goes through the index: none scans the whole table.
-      for (const detail of onSamples) expect(detail, name).toMatch(/USING (COVERING )?INDEX samples_by_session/);
+      for (const detail of statements.flatMap((sql) => planOf(db, sql))) {
+        if (/\bsamples\b/.test(detail)) expect(detail, name).toMatch(/USING (COVERING )?INDEX samples_by_session/);
+        if (/\bsample_sums\b/.test(detail)) expect(detail, name).toMatch(/USING PRIMARY KEY \(session_id=\?/);
+      }
     }
+    db.close();
+  });
+
+  it('read the sums, not the samples, for a session view in whole-second buckets', () => {
+    const db = openDatabase(':memory:');
+    const { detail } = historyStatements(db);
+    const onSamples = detail.filter((sql) => /FROM samples\b/.test(sql));
+    // The samples are read only for the last sample's time and the part-seconds at a segment's edges.
+    for (const sql of onSamples) expect(sql).toMatch(/max\(offset_ms\)|offset_ms >= :from AND offset_ms < :to/);
     db.close();
   });
 });

@@ -5,6 +5,7 @@ import type { StorageInfo } from '@shared/api';
 import { errorMessage } from '@shared/errors';
 import { openDatabase, type Database } from './database';
 import { SCHEMA_VERSION } from './migrations';
+import { rebuildSums } from './sample-sums';
 
 /**
  * Keeping the sessions database whole: a check at start, a recovered copy of a damaged file,
@@ -129,8 +130,9 @@ export function salvage(damagedFile: string, targetFile: string, nativeBinding?:
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
       .pluck()
       .all() as string[];
+    const copiedTables = tables.filter((table) => table !== 'sample_sums'); // derived: rebuilt from the samples saved
     target.pragma('foreign_keys = OFF'); // rows arrive table by table, parents maybe after children
-    for (const table of tables) {
+    for (const table of copiedTables) {
       const columns = commonColumns(damaged, target, table);
       if (columns.length === 0) continue;
       const list = columns.map((c) => `"${c}"`).join(', ');
@@ -149,6 +151,7 @@ export function salvage(damagedFile: string, targetFile: string, nativeBinding?:
         target.prepare(`DELETE FROM "${child}" WHERE session_id NOT IN (SELECT id FROM sessions)`).run();
     }
     result.samples = (target.prepare('SELECT count(*) FROM samples').pluck().get() as number) ?? 0;
+    target.transaction(() => rebuildSums(target))();
     target.pragma('foreign_keys = ON');
   } finally {
     target.close();

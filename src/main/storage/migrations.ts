@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { CREATE_SAMPLE_SUMS, rebuildSums } from './sample-sums';
 
 /**
  * Forward migrations, applied in order at start-up; PRAGMA user_version holds how many ran.
@@ -117,6 +118,13 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ALTER TABLE baselines ADD COLUMN model TEXT NOT NULL DEFAULT '';
       UPDATE baselines SET model = COALESCE((SELECT model FROM sessions WHERE sessions.id = baselines.session_id), '');
     `),
+  // 8: per-face sums of samples over 1 s, 5 s and 1 min (sample-sums.ts), which History reads
+  // instead of the samples; computed here for the sessions already recorded. Should the sums'
+  // definition change, a later migration drops and rebuilds them.
+  (db) => {
+    db.exec(CREATE_SAMPLE_SUMS);
+    rebuildSums(db);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,45 +1,27 @@
 import { EMOTIONS, type Emotion } from '@shared/emotions';
 import type { SegmentSummary } from '@shared/sessions';
+import type { Totals } from './sample-sums';
 
-/** Samples of one segment with one top emotion: how many, and their summed valence and arousal. */
-export interface SegmentCounts {
-  label: number;
-  n: number;
-  valence: number;
-  arousal: number;
+/** From samples' totals: each emotion's share of the samples it was on top of, and the most frequent (the first on a tie). */
+export function topShares(totals: Pick<Totals, 'n' | 'tops'>): { timeShares: number[]; dominant?: Emotion } {
+  if (totals.n === 0) return { timeShares: EMOTIONS.map(() => 0) };
+  const timeShares = totals.tops.map((count) => count / totals.n);
+  return { timeShares, dominant: EMOTIONS[timeShares.indexOf(Math.max(...timeShares))] };
 }
 
-/** From samples counted by top emotion: each emotion's share, and the most frequent (the first on a tie). */
-export function topShares(groups: readonly { label: number; n: number }[]): {
-  samples: number;
-  timeShares: number[];
-  dominant?: Emotion;
-} {
-  const samples = groups.reduce((sum, group) => sum + group.n, 0);
-  if (samples === 0) return { samples, timeShares: EMOTIONS.map(() => 0) };
-  const timeShares = EMOTIONS.map((_, label) => (groups.find((group) => group.label === label)?.n ?? 0) / samples);
-  return { samples, timeShares, dominant: EMOTIONS[timeShares.indexOf(Math.max(...timeShares))] };
-}
-
-/** A segment's statistics from its samples grouped by top emotion. */
+/** A segment's statistics from its samples' totals. */
 export function summariseSegment(
   segment: Pick<SegmentSummary, 'markerId' | 'label' | 'startMs' | 'endMs'>,
-  groups: readonly SegmentCounts[],
+  totals: Totals,
 ): SegmentSummary {
-  const { samples, timeShares, dominant } = topShares(groups);
+  const { timeShares, dominant } = topShares(totals);
   return {
     ...(segment.markerId === undefined ? {} : { markerId: segment.markerId }),
     label: segment.label,
     startMs: segment.startMs,
     endMs: segment.endMs,
-    samples,
+    samples: totals.n,
     timeShares,
-    ...(samples
-      ? {
-          dominant,
-          valence: groups.reduce((sum, group) => sum + group.valence, 0) / samples,
-          arousal: groups.reduce((sum, group) => sum + group.arousal, 0) / samples,
-        }
-      : {}),
+    ...(totals.n ? { dominant, valence: totals.valence / totals.n, arousal: totals.arousal / totals.n } : {}),
   };
 }

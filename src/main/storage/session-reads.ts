@@ -1,8 +1,17 @@
 import type { Logger } from '../log';
 import { timed, type Database } from './database';
-import { summariseSegment, topShares, type SegmentCounts } from './segment-summary';
-import { arousalSql, valenceSql } from '@shared/affect';
-import { EMOTIONS, type Emotion } from '@shared/emotions';
+import {
+  addTotals,
+  rangePieces,
+  spanFor,
+  toTotals,
+  totalsOfSamplesSql,
+  totalsOfSumsSql,
+  WHOLE_SPAN_MS,
+  type Totals,
+} from './sample-sums';
+import { summariseSegment, topShares } from './segment-summary';
+import { EMOTIONS } from '@shared/emotions';
 import type {
   Baseline,
   EmotionShare,
@@ -50,37 +59,34 @@ interface SessionRow {
   model: string | null;
   notes: string;
   last_offset: number | null;
-  samples: number;
-  faces: number;
-  dominant: number | null;
+  /** JSON [samples, faces, then per emotion the samples it was on top of]; null values without samples. */
+  totals: string;
 }
 
 /**
- * The SQL of the values a query reads: the model's raw probabilities, or the calibrated ones where a
- * sample has them (the raw ones elsewhere), with the top emotion, valence and arousal to match.
+ * The query behind every session summary: the session row, its last sample's time (from the
+ * samples' index) and, from its one-minute sums, its sample count, faces and top-emotion counts.
  */
-function valuesSql(values: SampleValues) {
-  const column =
-    values === 'calibrated'
-      ? (emotion: Emotion) => `coalesce(calibrated_${emotion}, ${emotion})`
-      : (emotion: Emotion) => emotion;
-  return {
-    top: values === 'calibrated' ? 'coalesce(calibrated_top_label, top_label)' : 'top_label',
-    valence: valenceSql(column),
-    arousal: arousalSql(column),
-    means: EMOTIONS.map((emotion) => `avg(${column(emotion)}) AS ${emotion}`).join(', '),
-    sums: EMOTIONS.map((emotion) => `sum(${column(emotion)}) AS ${emotion}`).join(', '),
-  };
-}
-
-/** The query behind every session summary: the session row with its sample statistics. */
 const SUMMARY_SELECT = `
   SELECT s.*,
     (SELECT max(offset_ms) FROM samples WHERE session_id = s.id) AS last_offset,
-    (SELECT count(*) FROM samples WHERE session_id = s.id) AS samples,
-    (SELECT count(DISTINCT face_id) FROM samples WHERE session_id = s.id) AS faces,
-    (SELECT top_label FROM samples WHERE session_id = s.id GROUP BY top_label ORDER BY count(*) DESC, top_label LIMIT 1) AS dominant
+    (SELECT json_array(sum(n), count(DISTINCT face_id), ${EMOTIONS.map((emotion) => `sum(top_${emotion})`).join(', ')})
+     FROM sample_sums WHERE session_id = s.id AND span_ms = ${WHOLE_SPAN_MS}) AS totals
   FROM sessions s`;
+
+/** A bucket of a timeline from its totals: means over its samples. */
+function toBucket(offsetMs: number, totals: Totals): TimelineBucket {
+  return {
+    offsetMs,
+    samples: totals.n,
+    probabilities: totals.probabilities.map((sum) => sum / totals.n),
+    valence: totals.valence / totals.n,
+    arousal: totals.arousal / totals.n,
+  };
+}
+
+/** Bound in SQL for "no end". */
+const NO_END = Number.MAX_SAFE_INTEGER;
 
 /**
  * The read side of the sessions database: summaries, markers, faces and the analytics History,
@@ -141,61 +147,87 @@ export class SessionReads {
       .all(sessionId) as Marker[];
   }
   faces(sessionId: number): number[] {
-    return (
-      this.db
-        .prepare('SELECT DISTINCT face_id AS id FROM samples WHERE session_id = ? ORDER BY face_id')
-        .all(sessionId) as {
-        id: number;
-      }[]
-    ).map((row) => row.id);
+    return this.db
+      .prepare(
+        `SELECT DISTINCT face_id FROM sample_sums WHERE session_id = ? AND span_ms = ${WHOLE_SPAN_MS} ORDER BY face_id`,
+      )
+      .pluck()
+      .all(sessionId) as number[];
   }
-  /** Mean probabilities per `bucketMs` of the session (all faces, or one), computed in SQL. */
-  /** `faces`: one face, several (their samples together), or undefined for all. */
+  /**
+   * Mean probabilities, valence and arousal per `bucketMs` of the session, of all faces or of some
+   * (their samples together). Read from the sums whose span divides the bucket, else from the samples.
+   */
   timeline(
     sessionId: number,
     bucketMs: number,
     faces?: number | readonly number[],
     values: SampleValues = 'raw',
   ): TimelineBucket[] {
-    const ids = faces === undefined ? null : JSON.stringify(typeof faces === 'number' ? [faces] : faces);
-    return timed(this.log, 'timeline', () => {
-      const sql = valuesSql(values);
-      const rows = this.db
-        .prepare(
-          // JavaScript numbers bind as REAL: cast, for integer division.
-          `SELECT (offset_ms / CAST(:bucket AS INTEGER)) * CAST(:bucket AS INTEGER) AS offsetMs, count(*) AS samples, ${sql.means},
-                  avg(${sql.valence}) AS valence, avg(${sql.arousal}) AS arousal
-           FROM samples WHERE session_id = :session AND (:faces IS NULL OR face_id IN (SELECT value FROM json_each(:faces)))
-           GROUP BY 1 ORDER BY 1`,
-        )
-        .all({ bucket: Math.max(1, Math.round(bucketMs)), session: sessionId, faces: ids }) as ({
-        offsetMs: number;
-        samples: number;
-      } & Record<string, number>)[];
-      return rows.map((row) => ({
-        offsetMs: row.offsetMs,
-        samples: row.samples,
-        probabilities: EMOTIONS.map((emotion) => row[emotion]),
-        valence: row.valence,
-        arousal: row.arousal,
-      }));
-    });
+    const ids = faces === undefined ? undefined : typeof faces === 'number' ? [faces] : faces;
+    return timed(this.log, 'timeline', () => this.bucketTotals(sessionId, bucketMs, ids, values, false).get(0) ?? []);
   }
-  /** Per emotion: the share of samples it was on top of, and its mean probability (one pass in SQL). */
+  /** One timeline per face (History's lanes), all in one query. */
+  faceTimelines(
+    sessionId: number,
+    bucketMs: number,
+    faces: readonly number[],
+    values: SampleValues = 'raw',
+  ): Map<number, TimelineBucket[]> {
+    if (faces.length === 0) return new Map();
+    return timed(this.log, 'faceTimelines', () => this.bucketTotals(sessionId, bucketMs, faces, values, true));
+  }
+  /** Buckets of the given faces' samples (all faces when undefined), together (under key 0) or by face. */
+  private bucketTotals(
+    sessionId: number,
+    bucketMs: number,
+    faces: readonly number[] | undefined,
+    values: SampleValues,
+    byFace: boolean,
+  ): Map<number, TimelineBucket[]> {
+    const bucket = Math.max(1, Math.round(bucketMs));
+    const span = spanFor(bucket);
+    const source = span
+      ? { table: 'sample_sums', time: 'start_ms', totals: totalsOfSumsSql(values), span: `AND span_ms = ${span}` }
+      : { table: 'samples', time: 'offset_ms', totals: totalsOfSamplesSql(values), span: '' };
+    const face = byFace ? 'face_id' : '0';
+    const rows = this.db
+      .prepare(
+        `SELECT ${face} AS face, CAST(${source.time} / ${bucket} AS INTEGER) * ${bucket} AS offsetMs, ${source.totals}
+         FROM ${source.table} WHERE session_id = :session ${source.span}
+           AND (:faces IS NULL OR face_id IN (SELECT value FROM json_each(:faces)))
+         GROUP BY face, offsetMs ORDER BY face, offsetMs`,
+      )
+      .all({ session: sessionId, faces: faces === undefined ? null : JSON.stringify(faces) }) as ({
+      face: number;
+      offsetMs: number;
+    } & Record<string, number>)[];
+    const timelines = new Map<number, TimelineBucket[]>();
+    for (const row of rows) {
+      const timeline = timelines.get(row.face) ?? [];
+      timeline.push(toBucket(row.offsetMs, toTotals(row)));
+      timelines.set(row.face, timeline);
+    }
+    return timelines;
+  }
+  /** Totals of a session's samples, of all faces or one, from its one-minute sums. */
+  totals(sessionId: number, faceId?: number, values: SampleValues = 'raw'): Totals {
+    const row = this.db
+      .prepare(
+        `SELECT ${totalsOfSumsSql(values)} FROM sample_sums
+         WHERE session_id = :session AND span_ms = ${WHOLE_SPAN_MS} AND (:face IS NULL OR face_id = :face)`,
+      )
+      .get({ session: sessionId, face: faceId ?? null }) as Record<string, number | null>;
+    return toTotals(row);
+  }
+  /** Per emotion: the share of samples it was on top of, and its mean probability. */
   distribution(sessionId: number, faceId?: number, values: SampleValues = 'raw'): EmotionShare[] {
     return timed(this.log, 'distribution', () => {
-      const sql = valuesSql(values);
-      const groups = this.db
-        .prepare(
-          `SELECT ${sql.top} AS label, count(*) AS n, ${sql.sums}
-           FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face) GROUP BY label`,
-        )
-        .all({ session: sessionId, face: faceId ?? null }) as ({ label: number; n: number } & Record<string, number>)[];
-      const total = groups.reduce((sum, group) => sum + group.n, 0);
-      return EMOTIONS.map((emotion, label) => ({
+      const { n, tops, probabilities } = this.totals(sessionId, faceId, values);
+      return EMOTIONS.map((emotion, c) => ({
         emotion,
-        timeShare: total ? (groups.find((group) => group.label === label)?.n ?? 0) / total : 0,
-        meanProbability: total ? groups.reduce((sum, group) => sum + group[emotion], 0) / total : 0,
+        timeShare: n ? tops[c] / n : 0,
+        meanProbability: n ? probabilities[c] / n : 0,
       }));
     });
   }
@@ -205,44 +237,45 @@ export class SessionReads {
     faceId?: number,
     values: SampleValues = 'raw',
   ): { valence: number; arousal: number } | undefined {
-    const sql = valuesSql(values);
-    const row = this.db
-      .prepare(
-        `SELECT avg(${sql.valence}) AS valence, avg(${sql.arousal}) AS arousal
-         FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)`,
-      )
-      .get({ session: sessionId, face: faceId ?? null }) as { valence: number | null; arousal: number | null };
-    return row.valence === null || row.arousal === null ? undefined : { valence: row.valence, arousal: row.arousal };
+    const { n, valence, arousal } = this.totals(sessionId, faceId, values);
+    return n ? { valence: valence / n, arousal: arousal / n } : undefined;
   }
   /**
    * The session cut at its markers: one segment before the first marker (when the session does not
-   * start with one), then one per marker up to the next one or `endMs`. One indexed range query a segment.
+   * start with one), then one per marker up to the next one or `endMs`. Each segment sums whole
+   * minutes, 5 s and 1 s spans, and the samples of the part-seconds at its edges (sample-sums.ts).
    */
   segments(sessionId: number, endMs: number, faceId?: number, values: SampleValues = 'raw'): SegmentSummary[] {
     return timed(this.log, 'segments', () => {
-      const sql = valuesSql(values);
       const markers = this.markers(sessionId);
       const bounds: { marker?: Marker; startMs: number }[] = [
         ...(markers[0]?.offsetMs === 0 ? [] : [{ startMs: 0 }]),
         ...markers.map((marker) => ({ marker, startMs: marker.offsetMs })),
       ];
-      const counts = this.db.prepare(
-        `SELECT ${sql.top} AS label, count(*) AS n, sum(${sql.valence}) AS valence, sum(${sql.arousal}) AS arousal
-         FROM samples WHERE session_id = :session AND (:face IS NULL OR face_id = :face)
-           AND offset_ms >= :start AND (:end IS NULL OR offset_ms < :end)
-         GROUP BY label`,
+      const fromSums = this.db.prepare(
+        `SELECT ${totalsOfSumsSql(values)} FROM sample_sums
+         WHERE session_id = :session AND span_ms = :span AND start_ms >= :from AND start_ms < :to
+           AND (:face IS NULL OR face_id = :face)`,
+      );
+      const fromSamples = this.db.prepare(
+        `SELECT ${totalsOfSamplesSql(values)} FROM samples
+         WHERE session_id = :session AND offset_ms >= :from AND offset_ms < :to AND (:face IS NULL OR face_id = :face)`,
       );
       return bounds.map(({ marker, startMs }, i) => {
         const next = bounds[i + 1]?.startMs;
-        const groups = counts.all({
-          session: sessionId,
-          face: faceId ?? null,
-          start: startMs,
-          end: next ?? null,
-        }) as SegmentCounts[];
+        const parts = rangePieces(startMs, next ?? Infinity).map((piece) => {
+          const bind = {
+            session: sessionId,
+            face: faceId ?? null,
+            from: piece.fromMs,
+            to: piece.toMs === Infinity ? NO_END : piece.toMs,
+          };
+          const row = piece.span === 'samples' ? fromSamples.get(bind) : fromSums.get({ ...bind, span: piece.span });
+          return toTotals(row as Record<string, number | null>);
+        });
         return summariseSegment(
           { markerId: marker?.id, label: marker?.text ?? 'Start', startMs, endMs: Math.max(startMs, next ?? endMs) },
-          groups,
+          addTotals(parts),
         );
       });
     });
@@ -258,80 +291,87 @@ export class SessionReads {
   faceSummaries(sessionId: number, values: SampleValues = 'raw'): FaceSummary[] {
     return timed(this.log, 'faceSummaries', () => {
       const names = this.faceNames(sessionId);
-      const sql = valuesSql(values);
       const rows = this.db
         .prepare(
-          `SELECT face_id AS faceId, count(*) AS samples, count(DISTINCT offset_ms / 1000) AS secondsInView,
-                  ${sql.means}, avg(${sql.valence}) AS valence, avg(${sql.arousal}) AS arousal
-           FROM samples WHERE session_id = ? GROUP BY face_id ORDER BY face_id`,
+          `SELECT face_id AS faceId, ${totalsOfSumsSql(values)} FROM sample_sums
+           WHERE session_id = ? AND span_ms = ${WHOLE_SPAN_MS} GROUP BY face_id ORDER BY face_id`,
         )
-        .all(sessionId) as ({
-        faceId: number;
-        samples: number;
-        secondsInView: number;
-        valence: number;
-        arousal: number;
-      } & Record<string, number>)[];
-      // Every face's samples by top emotion in one query, not one query a face.
-      const byTop = this.db
-        .prepare(
-          `SELECT face_id AS faceId, ${sql.top} AS label, count(*) AS n FROM samples WHERE session_id = ? GROUP BY face_id, label`,
-        )
-        .all(sessionId) as { faceId: number; label: number; n: number }[];
+        .all(sessionId) as ({ faceId: number } & Record<string, number>)[];
       return rows.map((row) => {
-        const { timeShares, dominant } = topShares(byTop.filter((group) => group.faceId === row.faceId));
+        const totals = toTotals(row);
+        const { timeShares, dominant } = topShares(totals);
         const name = names.get(row.faceId);
         return {
           faceId: row.faceId,
           ...(name === undefined ? {} : { name }),
-          samples: row.samples,
-          secondsInView: row.secondsInView,
+          samples: totals.n,
+          secondsInView: totals.seconds,
           dominant,
           timeShares,
-          meanProbabilities: EMOTIONS.map((emotion) => row[emotion]),
-          valence: row.valence,
-          arousal: row.arousal,
+          meanProbabilities: totals.probabilities.map((sum) => sum / totals.n),
+          valence: totals.valence / totals.n,
+          arousal: totals.arousal / totals.n,
         };
       });
     });
   }
-  /** Every sample of the given sessions (all when undefined), in session and time order, one at a time. */
-  *iterateSamples(sessionIds?: readonly number[]): Generator<StoredSample> {
+  /**
+   * The samples of the given sessions (all when undefined), oldest session first, in time order,
+   * a page (a span of recorded time) at a time. Each page is read whole, so no statement stays open
+   * between pages: the recorder can write while an export waits for its disk.
+   */
+  *samplePages(sessionIds?: readonly number[]): Generator<StoredSample[]> {
     const ids =
       sessionIds ?? (this.db.prepare('SELECT id FROM sessions ORDER BY started_at, id').pluck().all() as number[]);
-    const select = this.db.prepare(
+    const next = this.db.prepare('SELECT min(offset_ms) FROM samples WHERE session_id = ? AND offset_ms >= ?').pluck();
+    const page = this.db.prepare(
       `SELECT s.id AS sessionId, s.name AS sessionName, s.started_at AS startedAt, x.offset_ms AS offsetMs,
               x.face_id AS faceId, x.top_label AS topLabel, x.confidence, ${EMOTIONS.map((e) => `x.${e}`).join(', ')},
               x.box_x, x.box_y, x.box_w, x.box_h, p.name AS faceName, ${EMOTIONS.map((e) => `x.calibrated_${e}`).join(', ')}
        FROM samples x JOIN sessions s ON s.id = x.session_id
        LEFT JOIN participants p ON p.session_id = x.session_id AND p.face_id = x.face_id
-       WHERE x.session_id = ? ORDER BY x.offset_ms, x.face_id`,
+       WHERE x.session_id = ? AND x.offset_ms >= ? AND x.offset_ms < ? ORDER BY x.offset_ms, x.face_id`,
     );
     for (const id of ids) {
-      for (const row of select.iterate(id) as IterableIterator<Record<string, number | string | null>>) {
-        yield {
-          sessionId: row.sessionId as number,
-          sessionName: row.sessionName as string,
-          startedAt: row.startedAt as number,
-          offsetMs: row.offsetMs as number,
-          faceId: row.faceId as number,
-          ...(row.faceName === null ? {} : { faceName: row.faceName as string }),
-          topLabel: row.topLabel as number,
-          confidence: row.confidence as number,
-          probabilities: EMOTIONS.map((emotion) => row[emotion] as number),
-          ...(row.calibrated_angry === null
-            ? {}
-            : { calibrated: EMOTIONS.map((emotion) => row[`calibrated_${emotion}`] as number) }),
-          box: {
-            x: row.box_x as number,
-            y: row.box_y as number,
-            width: row.box_w as number,
-            height: row.box_h as number,
-          },
-        };
+      for (let from = next.get(id, 0) as number | null; from !== null;) {
+        const to = from + SAMPLE_PAGE_MS;
+        const rows = page.all(id, from, to) as Record<string, number | string | null>[];
+        yield rows.map(toStoredSample);
+        from = next.get(id, to) as number | null;
       }
     }
   }
+
+  /** The samples of the given sessions one by one (see samplePages). */
+  *iterateSamples(sessionIds?: readonly number[]): Generator<StoredSample> {
+    for (const page of this.samplePages(sessionIds)) yield* page;
+  }
+}
+
+/** Recorded time per page of samples: 10 s is 2,000 rows for twenty faces at 10 samples a second. */
+const SAMPLE_PAGE_MS = 10_000;
+
+function toStoredSample(row: Record<string, number | string | null>): StoredSample {
+  return {
+    sessionId: row.sessionId as number,
+    sessionName: row.sessionName as string,
+    startedAt: row.startedAt as number,
+    offsetMs: row.offsetMs as number,
+    faceId: row.faceId as number,
+    ...(row.faceName === null ? {} : { faceName: row.faceName as string }),
+    topLabel: row.topLabel as number,
+    confidence: row.confidence as number,
+    probabilities: EMOTIONS.map((emotion) => row[emotion] as number),
+    ...(row.calibrated_angry === null
+      ? {}
+      : { calibrated: EMOTIONS.map((emotion) => row[`calibrated_${emotion}`] as number) }),
+    box: {
+      x: row.box_x as number,
+      y: row.box_y as number,
+      width: row.box_w as number,
+      height: row.box_h as number,
+    },
+  };
 }
 
 function toSummary(row: SessionRow): SessionSummary {
@@ -341,6 +381,7 @@ function toSummary(row: SessionRow): SessionSummary {
       ? undefined
       : { kind: 'video', fileName: row.source_file, durationMs: row.source_duration_ms ?? 0 };
   const analysedToEnd = row.ended_at !== null && row.incomplete === 0;
+  const [samples, faces, ...tops] = JSON.parse(row.totals) as (number | null)[];
   return {
     id: row.id,
     name: row.name,
@@ -353,8 +394,8 @@ function toSummary(row: SessionRow): SessionSummary {
     model: row.model ?? undefined,
     notes: row.notes,
     durationMs: source ? (analysedToEnd ? source.durationMs : (row.last_offset ?? 0)) : end - row.started_at,
-    samples: row.samples,
-    faces: row.faces,
-    dominant: row.dominant === null ? undefined : EMOTIONS[row.dominant],
+    samples: samples ?? 0,
+    faces: faces ?? 0,
+    dominant: topShares({ n: samples ?? 0, tops: tops.map((count) => count ?? 0) }).dominant,
   };
 }

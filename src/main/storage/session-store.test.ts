@@ -35,6 +35,7 @@ describe('migrations', () => {
       'baselines',
       'markers',
       'participants',
+      'sample_sums',
       'samples',
       'sessions',
       'settings',

@@ -1,6 +1,7 @@
 import { EMOTIONS, topEmotionIndex } from '@shared/emotions';
 import { defaultSessionName } from '@shared/format';
 import type { Baseline, BaselineInput, Marker, SessionSource, SessionSummary } from '@shared/sessions';
+import { rebuildSums, refreshSums } from './sample-sums';
 import { SessionReads, type TimedSample } from './session-reads';
 
 export type { StoredSample, TimedSample } from './session-reads';
@@ -41,7 +42,7 @@ export class SessionStore extends SessionReads {
       );
     return this.session(Number(lastInsertRowid))!;
   }
-  /** Writes a batch of samples in one transaction. */
+  /** Writes a batch of samples in one transaction, with the sums History reads (sample-sums.ts). */
   appendSamples(sessionId: number, samples: readonly TimedSample[]): void {
     const placeholders = EMOTIONS.map(() => '?').join(', ');
     const insert = this.db.prepare(
@@ -50,8 +51,13 @@ export class SessionStore extends SessionReads {
        VALUES (?, ?, ?, ${placeholders}, ?, ?, ?, ?, ?, ?, ${placeholders}, ?)`,
     );
     const none = EMOTIONS.map(() => null);
+    if (samples.length === 0) return;
     this.db.transaction(() => {
+      let first = Infinity;
+      let last = -Infinity;
       for (const sample of samples) {
+        first = Math.min(first, sample.offsetMs);
+        last = Math.max(last, sample.offsetMs);
         const p = sample.probabilities;
         const top = topEmotionIndex(p);
         const { x, y, width, height } = sample.box;
@@ -71,6 +77,7 @@ export class SessionStore extends SessionReads {
           calibrated ? topEmotionIndex(calibrated) : null,
         );
       }
+      refreshSums(this.db, sessionId, first, last);
     })();
   }
   /** Stores a participant's neutral baseline, in force for their face from `offsetMs` on. */
@@ -182,6 +189,7 @@ export class SessionStore extends SessionReads {
       const names = this.faceNames(sessionId);
       if (!names.has(into) && names.has(from)) this.nameFace(sessionId, into, names.get(from)!);
       this.nameFace(sessionId, from, '');
+      rebuildSums(this.db, sessionId);
       return moved;
     })();
   }

@@ -1,4 +1,5 @@
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { openDatabase } from '../database';
 import { SessionStore } from '../session-store';
 import { sample } from './samples';
@@ -26,10 +27,16 @@ export function scribble(file: string, offset: number, length: number): void {
   closeSync(fd);
 }
 
-/** `recordedDatabase`, then three pages at 60% of the file damaged: sample pages, the schema left whole. */
+/** `recordedDatabase`, then three of the samples table's pages from its middle damaged; the schema left whole. */
 export function damagedDatabase(file: string, sessions = 3, samplesEach = 4000): void {
   recordedDatabase(file, sessions, samplesEach);
-  const pageSize = 4096;
-  const pages = statSync(file).size / pageSize;
-  scribble(file, Math.floor(pages * 0.6) * pageSize, 3 * pageSize);
+  const db = new BetterSqlite3(file, { readonly: true });
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  const pages = db
+    .prepare("SELECT pageno FROM dbstat WHERE name = 'samples' AND pagetype = 'leaf' ORDER BY pageno")
+    .pluck()
+    .all() as number[];
+  db.close();
+  const middle = Math.floor(pages.length / 2);
+  for (const page of pages.slice(middle, middle + 3)) scribble(file, (page - 1) * pageSize, pageSize);
 }
