@@ -15,6 +15,8 @@ export function stagesFor({ electronInstalled }) {
     ['typecheck', ['run', 'typecheck']],
     ['build', ['exec', '--', 'electron-vite', 'build']],
     ['unit tests', ['test']],
+    // History's session view may not grow dearer per sample than its committed baseline.
+    ['sessions guard', ['run', 'guard:sessions']],
     ...(electronInstalled ? [['better-sqlite3 for Electron', ['run', 'build:native']]] : []),
     ['end-to-end tests', ['run', 'test:e2e']],
   ];

@@ -14,8 +14,8 @@ describe('npm run verify', () => {
       },
       (line: string) => lines.push(line),
     ) as { name: string; ok: boolean }[];
-    expect(ran).toHaveLength(5); // the end-to-end stage still ran
-    expect(results.map((r) => r.ok)).toEqual([true, true, true, false, true]);
+    expect(ran).toHaveLength(6); // the end-to-end stage still ran
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, false, true, true]);
     expect(lines).toContain('verify failed: unit tests');
     expect(lines.some((line) => line.startsWith('passed  end-to-end tests'))).toBe(true);
   });
@@ -28,6 +28,7 @@ describe('npm run verify', () => {
       'typecheck',
       'build',
       'unit tests',
+      'sessions guard',
       'better-sqlite3 for Electron',
       'end-to-end tests',
     ]);
