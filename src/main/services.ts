@@ -63,6 +63,7 @@ export function createAppServices(options: {
   const sessions = new SessionService(store, {
     activeModel: () => ml.status.model,
     onHalt: (halt) => emit('onRecordingHalted', halt),
+    onExportProgress: (progress) => emit('onExportProgress', progress),
   });
   const runs = new RunStore(db);
   const models = new ModelService(options.library, new Settings(db), ml, (id) => runs.runOfModel(id));

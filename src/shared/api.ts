@@ -155,6 +155,12 @@ export interface ExportRequest {
   kind: 'samples' | 'summary' | 'segments';
 }
 
+/** How far the running CSV export has gone: rows written of the rows it will write. */
+export interface ExportProgress {
+  rows: number;
+  total: number;
+}
+
 export interface EmotionMonitorApi {
   getAppInfo(): Promise<AppInfo>;
   /** Classifies the faces of one frame with the active model. */
@@ -216,8 +222,15 @@ export interface EmotionMonitorApi {
   }): Promise<SessionDetail>;
   updateSession(request: { id: number; name?: string; notes?: string }): Promise<SessionSummary>;
   deleteSessions(request: { ids: number[] }): Promise<number>;
-  /** Asks where to save, then writes the CSV; undefined when the user cancels. */
-  exportCsv(request: ExportRequest): Promise<{ path: string; rows: number } | undefined>;
+  /**
+   * Asks where to save, then writes the CSV, one export at a time (progress by onExportProgress);
+   * undefined when the user cancels the dialog. `cancelled` when cancelExport stopped it: no file is left.
+   */
+  exportCsv(request: ExportRequest): Promise<{ path: string; rows: number; cancelled?: boolean } | undefined>;
+  /** Stops the running CSV export; resolves with whether one was running. */
+  cancelExport(): Promise<boolean>;
+  /** Calls `listener` as the running CSV export writes its rows. */
+  onExportProgress(listener: (progress: ExportProgress) => void): () => void;
   /**
    * Asks where to save, then writes the session's report as a PDF (its figures of the given values)
    * and its timeline chart as a PNG beside it; undefined when the user cancels.
@@ -262,7 +275,8 @@ export interface EmotionMonitorApi {
 }
 
 /** The API's event subscriptions: each takes a listener and returns its unsubscribe. */
-export type EventMethod = 'onMlStatus' | 'onRecordingHalted' | 'onTrainingRun' | 'onDatasetProgress';
+export type EventMethod =
+  'onMlStatus' | 'onRecordingHalted' | 'onExportProgress' | 'onTrainingRun' | 'onDatasetProgress';
 
 /** What an event hands its listeners. */
 export type EventPayload<E extends EventMethod> = Parameters<Parameters<EmotionMonitorApi[E]>[0]>[0];
@@ -296,6 +310,7 @@ export const IPC_CHANNELS = {
   updateSession: 'sessions:update',
   deleteSessions: 'sessions:delete',
   exportCsv: 'sessions:export-csv',
+  cancelExport: 'sessions:cancel-export',
   getStorageInfo: 'storage:get-info',
   compactDatabase: 'storage:compact',
   exportReport: 'sessions:export-report',
@@ -322,6 +337,7 @@ export const IPC_CHANNELS = {
 export const IPC_EVENTS = {
   onMlStatus: 'ml:status',
   onRecordingHalted: 'sessions:recording-halted',
+  onExportProgress: 'sessions:export-progress',
   onTrainingRun: 'training:run',
   onDatasetProgress: 'training:dataset-progress',
 } as const satisfies Record<EventMethod, string>;

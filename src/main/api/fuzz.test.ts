@@ -81,6 +81,7 @@ function validCalls(): Record<InvokeMethod, Payload> {
     updateSession: [{ id: 1, name: 'renamed', notes: 'notes' }],
     deleteSessions: [{ ids: [1] }],
     exportCsv: [{ kind: 'samples', sessionIds: [1] }],
+    cancelExport: [],
     getStorageInfo: [],
     compactDatabase: [],
     exportReport: [{ sessionId: 1, values: 'raw' }],

@@ -220,7 +220,11 @@ export function createApiHandlers({
       const suggested = `emotion-monitor-${request.kind}-${new Date().toISOString().slice(0, 10)}.csv`;
       const path = await chooseSavePath(suggested);
       if (!path) return undefined;
-      return { path, rows: await sessions.exportCsv(path, request.kind, ids) };
+      return { path, ...(await sessions.exportCsv(path, request.kind, ids)) };
+    },
+    cancelExport: async (...args) => {
+      expectNoPayload('cancelExport', args);
+      return sessions.cancelExport();
     },
     exportReport: async (...args) => {
       const request = single('exportReport', args, ['sessionId', 'values']);

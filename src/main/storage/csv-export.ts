@@ -1,11 +1,15 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { setImmediate } from 'node:timers/promises';
 import { arousal, valence } from '@shared/affect';
 import { EMOTIONS, topEmotionIndex } from '@shared/emotions';
-import type { ExportRequest } from '@shared/api';
+import type { ExportProgress, ExportRequest } from '@shared/api';
 import type { PhotoResult } from '@shared/photos';
 import type { SessionSummary } from '@shared/sessions';
+import type { StoredSample } from './session-reads';
 import type { SessionStore } from './session-store';
 
 /** One CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break. */
@@ -82,48 +86,89 @@ export const SEGMENT_COLUMNS = [
   'mean_arousal',
 ];
 
-/** Writes, waiting for the stream to drain when it asks to, so a long export never piles up in memory. */
-async function write(out: Writable, chunk: string): Promise<void> {
-  if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+/**
+ * Writes, waiting for the stream to drain when it asks to, so a long export never piles up in
+ * memory; a stream error (a full disk) or the signal ends the wait.
+ */
+async function write(out: Writable, chunk: string, signal?: AbortSignal): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain', { signal });
 }
 
 const round = (value: number) => Math.round(value * 1e6) / 1e6;
 
+/** How far a long export has gone: rows written of the rows it will write. */
+export interface ExportOptions {
+  /** Stops the export between pages; it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  onProgress?: (progress: ExportProgress) => void;
+}
+
 /**
  * One row per sample of the given sessions (all when undefined): UTF-8, CRLF, RFC 4180 quoting,
  * ISO-8601 UTC timestamps, probabilities in emotion-named columns, the box as fractions of the frame.
- * Returns the number of data rows.
+ * Read and written a page at a time, yielding to the event loop between pages (a cancel, the
+ * recorder's writes). Returns the number of data rows.
  */
 export async function exportSamplesCsv(
   store: SessionStore,
   out: Writable,
   sessionIds?: readonly number[],
+  options: ExportOptions = {},
 ): Promise<number> {
+  const sessions = sessionsToExport(store, sessionIds);
+  const total = sessions.reduce((sum, session) => sum + session.samples, 0);
   await write(out, csvLine(SAMPLE_COLUMNS));
   let rows = 0;
-  for (const sample of store.iterateSamples(sessionIds)) {
-    const line = csvLine([
+  const names = new Map<number, string>();
+  for (const page of store.samplePages(sessions.map((session) => session.id))) {
+    options.signal?.throwIfAborted();
+    const lines: string[] = [];
+    for (const sample of page) {
+      let name = names.get(sample.sessionId);
+      if (name === undefined) names.set(sample.sessionId, (name = csvField(sample.sessionName)));
+      lines.push(sampleLine(sample, name));
+      // Chunks of a few hundred rows keep what the stream buffers small whatever the number of faces.
+      if (lines.length === 500) await write(out, lines.splice(0).join(''), options.signal);
+    }
+    await write(out, lines.join(''), options.signal);
+    rows += page.length;
+    options.onProgress?.({ rows, total: Math.max(total, rows) });
+    await setImmediate();
+  }
+  options.signal?.throwIfAborted();
+  return rows;
+}
+
+/** A sample's CSV row; `sessionName` comes quoted already (it is the same on every row). */
+function sampleLine(sample: StoredSample, sessionName: string): string {
+  const p = sample.probabilities;
+  const box = sample.box;
+  return (
+    [
       sample.sessionId,
-      sample.sessionName,
+      sessionName,
       new Date(sample.startedAt + sample.offsetMs).toISOString(),
       sample.offsetMs,
       sample.faceId,
       EMOTIONS[sample.topLabel],
       round(sample.confidence),
-      ...sample.probabilities.map(round),
-      round(sample.box.x),
-      round(sample.box.y),
-      round(sample.box.width),
-      round(sample.box.height),
-      round(valence(sample.probabilities)),
-      round(arousal(sample.probabilities)),
-      sample.faceName ?? '',
+      round(p[0]),
+      round(p[1]),
+      round(p[2]),
+      round(p[3]),
+      round(p[4]),
+      round(p[5]),
+      round(p[6]),
+      round(box.x),
+      round(box.y),
+      round(box.width),
+      round(box.height),
+      round(valence(p)),
+      round(arousal(p)),
+      sample.faceName === undefined ? '' : csvField(sample.faceName),
       ...calibratedFields(sample.calibrated),
-    ]);
-    await write(out, line);
-    rows++;
-  }
-  return rows;
+    ].join(',') + '\r\n'
+  );
 }
 
 /** The calibrated columns of a sample row: its top emotion, probabilities, valence and arousal, or blanks. */
@@ -149,10 +194,13 @@ export async function exportSummaryCsv(
   store: SessionStore,
   out: Writable,
   sessionIds?: readonly number[],
+  options: ExportOptions = {},
 ): Promise<number> {
   await write(out, csvLine(SUMMARY_COLUMNS));
   const sessions = sessionsToExport(store, sessionIds);
-  for (const session of sessions) {
+  for (const [done, session] of sessions.entries()) {
+    options.signal?.throwIfAborted();
+    options.onProgress?.({ rows: done, total: sessions.length });
     const shares = store.distribution(session.id);
     const affect = store.affect(session.id);
     await write(
@@ -177,11 +225,14 @@ export async function exportSegmentsCsv(
   store: SessionStore,
   out: Writable,
   sessionIds?: readonly number[],
+  options: ExportOptions = {},
 ): Promise<number> {
   await write(out, csvLine(SEGMENT_COLUMNS));
   const sessions = sessionsToExport(store, sessionIds);
   let rows = 0;
-  for (const session of sessions) {
+  for (const [done, session] of sessions.entries()) {
+    options.signal?.throwIfAborted();
+    options.onProgress?.({ rows: done, total: sessions.length });
     for (const [index, segment] of store.segments(session.id, session.durationMs).entries()) {
       await write(
         out,
@@ -247,10 +298,18 @@ export async function exportPhotosCsv(photos: readonly PhotoResult[], out: Writa
 /** Writes rows to `file` through a stream, and waits until they are on disk; returns the rows. */
 async function writeCsvFile(file: string, writeRows: (out: Writable) => Promise<number>): Promise<number> {
   const out = createWriteStream(file, { encoding: 'utf8' });
-  const rows = await writeRows(out);
-  out.end();
-  await finished(out);
-  return rows;
+  try {
+    const rows = await writeRows(out);
+    out.end();
+    await finished(out);
+    return rows;
+  } catch (error) {
+    // A cancelled or failed export leaves no half-written file behind.
+    out.destroy();
+    await finished(out).catch(() => undefined);
+    await rm(file, { force: true });
+    throw error;
+  }
 }
 
 /** Writes photo analysis results to `file`; returns the rows. */
@@ -264,7 +323,8 @@ export function exportCsvFile(
   file: string,
   kind: ExportRequest['kind'],
   sessionIds?: readonly number[],
+  options: ExportOptions = {},
 ): Promise<number> {
   const writer = { samples: exportSamplesCsv, summary: exportSummaryCsv, segments: exportSegmentsCsv }[kind];
-  return writeCsvFile(file, (out) => writer(store, out, sessionIds));
+  return writeCsvFile(file, (out) => writer(store, out, sessionIds, options));
 }

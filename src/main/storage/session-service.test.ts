@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ExportProgress } from '@shared/api';
 import { BRIEF_FACE_SECONDS, type RecordingHalt } from '@shared/sessions';
 import { openDatabase } from './database';
 import { SessionService } from './session-service';
@@ -80,6 +81,69 @@ describe('a recording on a full disk', () => {
     expect(service.stopRecording()?.id).toBe(next.id);
     expect(db.prepare('SELECT count(*) AS n FROM samples WHERE session_id = ?').get(next.id)).toEqual({ n: 2 });
     db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('a CSV export of a long session', () => {
+  it('reports its progress to the end while the recording goes on writing, and one at a time', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-export-'));
+    const progress: ExportProgress[] = [];
+    let service: SessionService | undefined = undefined;
+    let recordedDuringExport = 0;
+    const store = new SessionStore(openDatabase(path.join(dir, 'sessions.db')));
+    service = new SessionService(store, {
+      activeModel: () => 'default',
+      onExportProgress: (report) => {
+        progress.push(report);
+        // Between two pages the database is free: the live recording's samples go in.
+        if (service?.recordFaces([sample(1, 'happy')])) recordedDuringExport += service.session(live.id)!.samples;
+      },
+    });
+    const { id } = store.createSession({ name: 'long', startedAt: 0 });
+    const samples = Array.from({ length: 20_000 }, (_, i) => ({ ...sample(1, 'sad'), offsetMs: i * 100 }));
+    store.appendSamples(id, samples);
+    const live = service.startRecording({ name: 'live' });
+
+    const file = path.join(dir, 'long.csv');
+    const exporting = service.exportCsv(file, 'samples', [id]);
+    await expect(service.exportCsv(path.join(dir, 'other.csv'), 'samples', [id])).rejects.toThrow(/already running/);
+    expect(await exporting).toEqual({ rows: 20_000 });
+    expect(readFileSync(file, 'utf8').split('\r\n')).toHaveLength(20_000 + 2); // header, rows, the last CRLF
+    expect(progress.at(-1)).toEqual({ rows: 20_000, total: 20_000 });
+    expect(progress.map((report) => report.rows)).toEqual(
+      [...progress.map((report) => report.rows)].sort((a, b) => a - b),
+    );
+    expect(recordedDuringExport).toBeGreaterThan(0);
+    store.db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops when cancelled and leaves no file behind', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emotion-monitor-export-'));
+    const store = new SessionStore(openDatabase(':memory:'));
+    let service: SessionService | undefined = undefined;
+    const reports: ExportProgress[] = [];
+    service = new SessionService(store, {
+      activeModel: () => 'default',
+      onExportProgress: (report) => {
+        reports.push(report);
+        expect(service?.cancelExport()).toBe(true);
+      },
+    });
+    const { id } = store.createSession({ name: 'long', startedAt: 0 });
+    store.appendSamples(
+      id,
+      Array.from({ length: 20_000 }, (_, i) => ({ ...sample(1, 'sad'), offsetMs: i * 100 })),
+    );
+    const file = path.join(dir, 'cancelled.csv');
+    expect(await service.exportCsv(file, 'samples', [id])).toEqual({ rows: 0, cancelled: true });
+    expect(reports).toHaveLength(1);
+    expect(reports[0].rows).toBeLessThan(20_000);
+    expect(existsSync(file)).toBe(false);
+    expect(service.cancelExport()).toBe(false);
+    // The next export runs to its end.
+    expect(await service.exportCsv(file, 'summary', [id])).toEqual({ rows: 1 });
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,4 +1,4 @@
-import type { ExportRequest, SessionDetail } from '@shared/api';
+import type { ExportProgress, ExportRequest, SessionDetail } from '@shared/api';
 import { exportCsvFile } from './csv-export';
 import {
   BRIEF_FACE_SECONDS,
@@ -34,6 +34,8 @@ export class SessionService {
   private recorder: SessionRecorder | undefined;
   /** Why the last recording stopped by itself, until the next one starts or the user stops it. */
   private halted: RecordingHalt | undefined;
+  /** The running CSV export's cancel. */
+  private exporting: AbortController | undefined;
 
   constructor(
     private readonly store: SessionStore,
@@ -42,6 +44,8 @@ export class SessionService {
       recorder?: RecorderOptions;
       /** The recording stopped by itself (its samples could not be written): tell the user. */
       onHalt?: (halt: RecordingHalt) => void;
+      /** The running CSV export wrote more rows. */
+      onExportProgress?: (progress: ExportProgress) => void;
     },
   ) {
     store.recoverInterrupted();
@@ -52,10 +56,43 @@ export class SessionService {
     return this.store.session(id);
   }
 
-  /** Writes sessions (all when `ids` is undefined) as CSV of the given kind; resolves with the rows written. */
-  exportCsv(file: string, kind: ExportRequest['kind'], ids?: readonly number[]): Promise<number> {
+  /**
+   * Writes sessions (all when `ids` is undefined) as CSV of the given kind, one export at a time;
+   * resolves with the rows written, or `cancelled` (and no file) when cancelExport stopped it.
+   */
+  async exportCsv(
+    file: string,
+    kind: ExportRequest['kind'],
+    ids?: readonly number[],
+  ): Promise<{ rows: number; cancelled?: boolean }> {
+    if (this.exporting) throw new Error('An export is already running: wait for it or cancel it');
     this.recorder?.flush();
-    return exportCsvFile(this.store, file, kind, ids);
+    const exporting = new AbortController();
+    this.exporting = exporting;
+    let reportedAt = -Infinity;
+    const onProgress = (progress: ExportProgress) => {
+      // Ten reports a second are plenty for a progress bar; the last one always goes.
+      const now = performance.now();
+      if (progress.rows < progress.total && now - reportedAt < 100) return;
+      reportedAt = now;
+      this.options.onExportProgress?.(progress);
+    };
+    try {
+      const rows = await exportCsvFile(this.store, file, kind, ids, { signal: exporting.signal, onProgress });
+      return { rows };
+    } catch (error) {
+      if (exporting.signal.aborted) return { rows: 0, cancelled: true };
+      throw error;
+    } finally {
+      this.exporting = undefined;
+    }
+  }
+
+  /** Stops the running export (its file is removed); false when none was running. */
+  cancelExport(): boolean {
+    if (!this.exporting) return false;
+    this.exporting.abort();
+    return true;
   }
 
   startRecording(request: {
@@ -140,19 +177,19 @@ export class SessionService {
     const participants = this.store.faceSummaries(id, values);
     const brief = participants.filter((face) => face.secondsInView < BRIEF_FACE_SECONDS).map((face) => face.faceId);
     const lasting = participants.filter((face) => face.secondsInView >= BRIEF_FACE_SECONDS).map((face) => face.faceId);
+    const laneFaces = lasting.slice(0, MAX_LANES);
+    const laneTimelines = this.store.faceTimelines(id, bucketMs, laneFaces, values);
     return {
       session,
       markers: this.store.markers(id),
-      faces: this.store.faces(id),
+      faces: participants.map((face) => face.faceId),
       bucketMs,
       timeline: this.store.timeline(id, bucketMs, faceId, values),
       distribution: this.store.distribution(id, faceId, values),
       affect: this.store.affect(id, faceId, values),
       segments: this.store.segments(id, session.durationMs, faceId, values),
       participants,
-      lanes: lasting
-        .slice(0, MAX_LANES)
-        .map((face) => ({ faceId: face, timeline: this.store.timeline(id, bucketMs, face, values) })),
+      lanes: laneFaces.map((face) => ({ faceId: face, timeline: laneTimelines.get(face) ?? [] })),
       ...(brief.length > 0 && {
         briefFaces: { faceIds: brief, timeline: this.store.timeline(id, bucketMs, brief, values) },
       }),
