@@ -3,6 +3,8 @@
  * test bridge, recording a session and reading it back; split by feature, each file would repeat
  * that set-up.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -242,6 +244,77 @@ test('History: a search without a match says so, bulk actions take only the sess
   app.bridge!.savePath = undefined; // the save dialog is cancelled
   await page.getByRole('button', { name: 'Export all' }).click();
   await expect(page.getByTestId('export-message')).toContainText('Export cancelled: nothing was saved.');
+});
+
+test('a session of twenty faces gives twelve of them lanes, drawn as they are scrolled to', async ({ app }) => {
+  test.skip(!app.bridge, 'needs the test bridge to prepare a session');
+  const { page } = app;
+  const store = app.bridge!.store;
+  const { id } = store.createSession({ name: 'A room', startedAt: Date.UTC(2026, 11, 2, 9) });
+  for (let second = 0; second < 60; second++) {
+    store.appendSamples(
+      id,
+      Array.from({ length: 20 }, (_, face) => ({
+        faceId: face + 1,
+        offsetMs: second * 1000,
+        probabilities: EMOTIONS.map((_, c) => (c === (face + second) % EMOTIONS.length ? 0.64 : 0.06)),
+        box: { x: (face % 5) * 0.2, y: Math.floor(face / 5) * 0.2, width: 0.15, height: 0.15 },
+      })),
+    );
+  }
+  store.endSession(id, Date.UTC(2026, 11, 2, 9) + 60_000);
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  await page.getByTestId('session-item').filter({ hasText: 'A room' }).getByRole('button').first().click();
+  await expect(page.getByTestId('participant')).toHaveCount(20);
+  const titles = page.getByTestId('lane-title');
+  await expect(titles).toHaveCount(12);
+  await expect(page.getByTestId('timeline-chart').locator('canvas')).toBeVisible();
+  // The last lane is far below the fold: not drawn until it is scrolled to.
+  const lastLane = page.locator('[data-testid="lane-title"]:last-of-type + div');
+  await expect(lastLane.getByTestId('lane-chart')).toHaveCount(0);
+  await titles.last().scrollIntoViewIfNeeded();
+  await expect(lastLane.getByTestId('lane-chart').locator('canvas')).toBeVisible();
+});
+
+test('a long export shows its progress and a cancel stops it, leaving no file', async ({ app }) => {
+  test.skip(!app.bridge, 'needs the test bridge to prepare a session and answer the save dialog');
+  const { page } = app;
+  const bridge = app.bridge!;
+  const { id } = bridge.store.createSession({ name: 'A long day', startedAt: Date.UTC(2026, 11, 1, 9) });
+  bridge.store.appendSamples(
+    id,
+    Array.from({ length: 20_000 }, (_, i) => ({
+      faceId: 1 + (i % 2),
+      offsetMs: Math.floor(i / 2) * 100,
+      probabilities: EMOTIONS.map((_, c) => (c === i % EMOTIONS.length ? 0.64 : 0.06)),
+      box: { x: 0.1, y: 0.1, width: 0.3, height: 0.4 },
+    })),
+  );
+  bridge.store.endSession(id, Date.UTC(2026, 11, 1, 9) + 1_000_000);
+  // The export writes into a pipe no one reads yet: it waits there, part-way, until the test reads it.
+  const pipe = path.join(bridge.dir, 'long-export.csv');
+  execFileSync('mkfifo', [pipe]);
+  bridge.savePath = pipe;
+
+  await page.getByRole('button', { name: 'History', exact: true }).click();
+  await page.getByRole('checkbox', { name: 'Select A long day' }).check();
+  await page.getByRole('button', { name: 'Export selected' }).click();
+  const progress = page.getByTestId('export-progress');
+  await expect(progress).toContainText('Exporting 0 of 20,000 samples');
+  await expect(progress.getByRole('progressbar')).toHaveAttribute('max', '20000');
+  await progress.getByRole('button', { name: 'Cancel export' }).click();
+  await expect(progress.getByRole('button', { name: 'Cancelling…' })).toBeDisabled();
+  // Main has stopped the export: now the pipe is read, so what it had written can drain.
+  const read = readFile(pipe, 'utf8');
+  await expect(page.getByTestId('export-message')).toContainText('Export cancelled: nothing was saved.');
+  await expect(progress).toHaveCount(0);
+  expect((await read).split('\r\n').length).toBeLessThan(20_000);
+  expect(existsSync(pipe)).toBe(false);
+
+  // The next export runs to its end.
+  bridge.savePath = path.join(bridge.dir, 'long-export-2.csv');
+  await page.getByRole('button', { name: 'Export selected' }).click();
+  await expect(page.getByTestId('export-message')).toContainText('Saved 20,000 samples');
 });
 
 test('recording needs a running camera, shows in the header from every view, moves nothing on screen, and has shortcuts', async ({

@@ -117,6 +117,7 @@ export async function exportSamplesCsv(
 ): Promise<number> {
   const sessions = sessionsToExport(store, sessionIds);
   const total = sessions.reduce((sum, session) => sum + session.samples, 0);
+  options.onProgress?.({ rows: 0, total });
   await write(out, csvLine(SAMPLE_COLUMNS));
   let rows = 0;
   const names = new Map<number, string>();

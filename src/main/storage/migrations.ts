@@ -118,7 +118,7 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ALTER TABLE baselines ADD COLUMN model TEXT NOT NULL DEFAULT '';
       UPDATE baselines SET model = COALESCE((SELECT model FROM sessions WHERE sessions.id = baselines.session_id), '');
     `),
-  // 8: per-face sums of samples over 1 s, 5 s and 1 min (sample-sums.ts), which History reads
+  // 8: per-face sums of samples over 1 s, 5 s, 30 s and 5 min (sample-sums.ts), which History reads
   // instead of the samples; computed here for the sessions already recorded. Should the sums'
   // definition change, a later migration drops and rebuilds them.
   (db) => {

@@ -16,7 +16,7 @@ import { Random } from '../ml/training/random';
 function recording(seed: number): TimedSample[] {
   const random = new Random(seed);
   const samples: TimedSample[] = [];
-  for (let offset = 0; offset < 200_000; offset += 40 + Math.floor(random.next() * 170)) {
+  for (let offset = 0; offset < 700_000; offset += 40 + Math.floor(random.next() * 170)) {
     for (let faceId = 1; faceId <= 3; faceId++) {
       if (faceId === 3 && (offset < 70_000 || offset > 130_000)) continue; // a face seen for a minute only
       const raw = EMOTIONS.map(() => random.next() ** 3);
@@ -86,8 +86,8 @@ function expectReadsMatch(store: SessionStore, id: number, samples: TimedSample[
   expect(store.faces(id)).toEqual(faces);
   for (const values of ['raw', 'calibrated'] as const) {
     const ref = reference(samples, values);
-    // Buckets the sums serve (1 s, 5 s, 1 min, 2 min, 30 s) and ones they do not (0.5 s, 1.5 s).
-    for (const bucket of [1000, 5000, 60_000, 120_000, 30_000, 500, 1500]) {
+    // Buckets the sums serve (each size History draws) and ones they do not (0.5 s, 1.5 s, 45 s).
+    for (const bucket of [1000, 2000, 5000, 15_000, 30_000, 60_000, 300_000, 600_000, 500, 1500, 45_000]) {
       expectClose(store.timeline(id, bucket, undefined, values), ref.timeline(bucket), `${values} timeline ${bucket}`);
       expectClose(store.timeline(id, bucket, 2, values), ref.timeline(bucket, [2]), `${values} face 2 ${bucket}`);
       const lanes = store.faceTimelines(id, bucket, faces, values);
@@ -115,7 +115,7 @@ function expectReadsMatch(store: SessionStore, id: number, samples: TimedSample[
     // Segments between markers at odd times: whole minutes, spans and part-seconds add up exactly.
     const markers = store.markers(id).map((marker) => marker.offsetMs);
     const bounds = [0, ...markers, Infinity];
-    store.segments(id, 200_000, 2, values).forEach((segment, i) => {
+    store.segments(id, 700_000, 2, values).forEach((segment, i) => {
       const inside = samples.filter((s) => s.faceId === 2 && s.offsetMs >= bounds[i] && s.offsetMs < bounds[i + 1]);
       const own = ref.totals(inside);
       expect(segment.samples, `segment ${i}`).toBe(own.n);
@@ -140,7 +140,7 @@ describe('sample sums', () => {
     for (let at = 0, size = 1; at < samples.length; at += size, size = (size * 7) % 23) {
       store.appendSamples(id, samples.slice(at, at + size));
     }
-    for (const offset of [12_345, 60_000, 61_999, 150_500]) store.addMarker(id, offset, `at ${offset}`);
+    for (const offset of [12_345, 60_000, 61_999, 150_500, 610_000]) store.addMarker(id, offset, `at ${offset}`);
     expectReadsMatch(store, id, samples);
     store.db.close();
   });

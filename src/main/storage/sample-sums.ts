@@ -4,13 +4,15 @@ import { EMOTIONS, type Emotion } from '@shared/emotions';
 import type { SampleValues } from '@shared/sessions';
 
 /**
- * Per-face sums of a session's samples over fixed spans of time (1 s, 5 s and 1 min), kept beside
+ * Per-face sums of a session's samples over fixed spans of time (1 s, 5 s, 30 s and 5 min), kept beside
  * the samples as they are written (migration 8). History reads these instead of the samples: a
- * day with twenty faces is 5.8 million samples but 9,600 one-minute rows. Each span's rows are
+ * day with twenty faces is 5.8 million samples but 19,200 half-minute rows. Each span's rows are
  * computed from the next finer span's (the finest from the samples), so every level sums exactly
  * the samples under it; bucket means are sums over counts, as the samples' averages were.
  */
-export const SUM_SPANS_MS = [1000, 5000, 60_000] as const;
+// Each divides the next, and between them they make every bucket size History draws (format.ts's
+// bucketFor: 1 and 2 s from 1 s rows; 5, 10 and 15 s from 5 s; 30 s to 2 min from 30 s; 5 and 10 min).
+export const SUM_SPANS_MS = [1000, 5000, 30_000, 300_000] as const;
 /** The coarsest span: whole-session and per-face totals read its rows. */
 export const WHOLE_SPAN_MS = SUM_SPANS_MS[SUM_SPANS_MS.length - 1];
 
@@ -165,6 +167,18 @@ export function totalsOfSamplesSql(values: SampleValues): string {
   });
 }
 
+/**
+ * The select list of a timeline bucket, for rows read raw (as arrays): the count, then the summed
+ * probabilities (EMOTIONS order), valence and arousal. From the samples; from sums rows grouped
+ * into larger buckets; or from sums rows that are the buckets themselves (no grouping at all).
+ */
+export function bucketSumsSql(values: SampleValues, from: 'samples' | 'sums' | 'span-rows'): string {
+  const measures = measureColumns(values).slice(0, EMOTIONS.length + 2);
+  if (from === 'samples') return ['count(*)', ...sampleSumsSql(values).slice(0, EMOTIONS.length + 2)].join(', ');
+  if (from === 'sums') return ['sum(n)', ...measures.map((column) => `sum(${column})`)].join(', ');
+  return ['n', ...measures].join(', ');
+}
+
 function splitMeasures(measures: string[]): [string[], string, string, string[]] {
   const count = EMOTIONS.length;
   return [measures.slice(0, count), measures[count], measures[count + 1], measures.slice(count + 2)];
@@ -226,7 +240,7 @@ export type RangePiece =
   { span: number; fromMs: number; toMs: number } | { span: 'samples'; fromMs: number; toMs: number };
 
 /**
- * [fromMs, toMs) cut into the fewest rows: whole minutes inside it, then whole 5 s and 1 s spans at
+ * [fromMs, toMs) cut into the fewest rows: whole 5 min spans inside it, then whole 30 s, 5 s and 1 s spans at
  * its edges, then the samples of the part-seconds left. `toMs` may be Infinity (to the end).
  */
 export function rangePieces(fromMs: number, toMs: number, level = SUM_SPANS_MS.length - 1): RangePiece[] {

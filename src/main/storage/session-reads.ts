@@ -2,6 +2,7 @@ import type { Logger } from '../log';
 import { timed, type Database } from './database';
 import {
   addTotals,
+  bucketSumsSql,
   rangePieces,
   spanFor,
   toTotals,
@@ -65,7 +66,7 @@ interface SessionRow {
 
 /**
  * The query behind every session summary: the session row, its last sample's time (from the
- * samples' index) and, from its one-minute sums, its sample count, faces and top-emotion counts.
+ * samples' index) and, from its five-minute sums, its sample count, faces and top-emotion counts.
  */
 const SUMMARY_SELECT = `
   SELECT s.*,
@@ -73,17 +74,6 @@ const SUMMARY_SELECT = `
     (SELECT json_array(sum(n), count(DISTINCT face_id), ${EMOTIONS.map((emotion) => `sum(top_${emotion})`).join(', ')})
      FROM sample_sums WHERE session_id = s.id AND span_ms = ${WHOLE_SPAN_MS}) AS totals
   FROM sessions s`;
-
-/** A bucket of a timeline from its totals: means over its samples. */
-function toBucket(offsetMs: number, totals: Totals): TimelineBucket {
-  return {
-    offsetMs,
-    samples: totals.n,
-    probabilities: totals.probabilities.map((sum) => sum / totals.n),
-    valence: totals.valence / totals.n,
-    arousal: totals.arousal / totals.n,
-  };
-}
 
 /** Bound in SQL for "no end". */
 const NO_END = Number.MAX_SAFE_INTEGER;
@@ -187,30 +177,42 @@ export class SessionReads {
   ): Map<number, TimelineBucket[]> {
     const bucket = Math.max(1, Math.round(bucketMs));
     const span = spanFor(bucket);
-    const source = span
-      ? { table: 'sample_sums', time: 'start_ms', totals: totalsOfSumsSql(values), span: `AND span_ms = ${span}` }
-      : { table: 'samples', time: 'offset_ms', totals: totalsOfSamplesSql(values), span: '' };
-    const face = byFace ? 'face_id' : '0';
+    const faceFilter = 'AND (:faces IS NULL OR face_id IN (SELECT value FROM json_each(:faces)))';
+    // A bucket the size of a span is that span's rows as they are: no grouping and no sort.
+    const sql =
+      span === undefined
+        ? `SELECT ${byFace ? 'face_id' : '0'} AS face, CAST(offset_ms / ${bucket} AS INTEGER) * ${bucket} AS start,
+                  ${bucketSumsSql(values, 'samples')}
+           FROM samples WHERE session_id = :session ${faceFilter}
+           GROUP BY start, face ORDER BY start, face`
+        : span === bucket && byFace
+          ? `SELECT face_id, start_ms, ${bucketSumsSql(values, 'span-rows')}
+             FROM sample_sums WHERE session_id = :session AND span_ms = ${span} ${faceFilter}
+             ORDER BY start_ms, face_id`
+          : `SELECT ${byFace ? 'face_id' : '0'} AS face, CAST(start_ms / ${bucket} AS INTEGER) * ${bucket} AS start,
+                    ${bucketSumsSql(values, 'sums')}
+             FROM sample_sums WHERE session_id = :session AND span_ms = ${span} ${faceFilter}
+             GROUP BY start, face ORDER BY start, face`;
+    // Read raw (arrays, not objects): a day of twenty faces is tens of thousands of rows.
     const rows = this.db
-      .prepare(
-        `SELECT ${face} AS face, CAST(${source.time} / ${bucket} AS INTEGER) * ${bucket} AS offsetMs, ${source.totals}
-         FROM ${source.table} WHERE session_id = :session ${source.span}
-           AND (:faces IS NULL OR face_id IN (SELECT value FROM json_each(:faces)))
-         GROUP BY face, offsetMs ORDER BY face, offsetMs`,
-      )
-      .all({ session: sessionId, faces: faces === undefined ? null : JSON.stringify(faces) }) as ({
-      face: number;
-      offsetMs: number;
-    } & Record<string, number>)[];
+      .prepare(sql)
+      .raw(true)
+      .all({ session: sessionId, faces: faces === undefined ? null : JSON.stringify(faces) }) as number[][];
     const timelines = new Map<number, TimelineBucket[]>();
-    for (const row of rows) {
-      const timeline = timelines.get(row.face) ?? [];
-      timeline.push(toBucket(row.offsetMs, toTotals(row)));
-      timelines.set(row.face, timeline);
+    for (const [face, start, n, ...sums] of rows) {
+      let timeline = timelines.get(face);
+      if (!timeline) timelines.set(face, (timeline = []));
+      timeline.push({
+        offsetMs: start,
+        samples: n,
+        probabilities: sums.slice(0, EMOTIONS.length).map((sum) => sum / n),
+        valence: sums[EMOTIONS.length] / n,
+        arousal: sums[EMOTIONS.length + 1] / n,
+      });
     }
     return timelines;
   }
-  /** Totals of a session's samples, of all faces or one, from its one-minute sums. */
+  /** Totals of a session's samples, of all faces or one, from its five-minute sums. */
   totals(sessionId: number, faceId?: number, values: SampleValues = 'raw'): Totals {
     const row = this.db
       .prepare(
@@ -243,7 +245,7 @@ export class SessionReads {
   /**
    * The session cut at its markers: one segment before the first marker (when the session does not
    * start with one), then one per marker up to the next one or `endMs`. Each segment sums whole
-   * minutes, 5 s and 1 s spans, and the samples of the part-seconds at its edges (sample-sums.ts).
+   * 5 min, 30 s, 5 s and 1 s spans, and the samples of the part-seconds at its edges (sample-sums.ts).
    */
   segments(sessionId: number, endMs: number, faceId?: number, values: SampleValues = 'raw'): SegmentSummary[] {
     return timed(this.log, 'segments', () => {
