@@ -70,6 +70,7 @@ export interface TestBridge {
   sessions: SessionService;
   /** Where the next CSV export is saved, standing in for the save dialog (undefined: cancelled). */
   savePath: string | undefined;
+  readonly windowResets: number;
   /** The folder the next folder dialog answers with (undefined: cancelled). */
   folder: string | undefined;
   /** The dataset the next dataset dialog answers with (undefined: cancelled). */
@@ -99,6 +100,7 @@ export async function startTestBridge(
   let savePath: string | undefined;
   let folder: string | undefined;
   let datasetPath: string | undefined;
+  let windowResets = 0;
   // Composed by the app's own createAppServices: only the shell (dialogs, printing, events) differs.
   const { store, sessions, ml, training, handlers } = createAppServices({
     db,
@@ -119,6 +121,7 @@ export async function startTestBridge(
       chooseSavePath: async () => savePath,
       chooseFolder: async () => folder,
       printReport: (request, files) => printReport(request, files),
+      resetWindow: () => void windowResets++,
     },
     appInfo: (): AppInfo => ({ name: 'emotion-monitor', version: 'test', versions: { node: process.versions.node } }),
   });
@@ -190,6 +193,10 @@ export async function startTestBridge(
     },
     set folder(chosen) {
       folder = chosen;
+    },
+    /** How often the app asked its window to go back to its default size (a reset of the settings). */
+    get windowResets() {
+      return windowResets;
     },
     attach,
     killMlHost: () => channel?.kill(),

@@ -12,7 +12,7 @@ import {
 import { invokeHandler, type ApiHandlers } from './api/handlers';
 import { serveAppFile } from './app-protocol';
 import { appPaths } from './app-paths';
-import { MIN_WINDOW, windowPlacement } from './window-bounds';
+import { DEFAULT_WINDOW, MIN_WINDOW, windowPlacement } from './window-bounds';
 import type { HostChannel } from './ml/host/client';
 import { ModelLibrary } from './ml/models/library';
 import { DEFAULT_MODEL_ID } from './ml/runs/model-service';
@@ -132,6 +132,7 @@ function startApp({ db, notice }: OpenedDatabase): void {
     shell: {
       ...dialogs,
       printReport: (request, files) => printReportWindow(devServerUrl ?? APP_ENTRY, request, files),
+      resetWindow,
     },
     appInfo: (): AppInfo => ({
       name: app.getName(),
@@ -199,6 +200,15 @@ let mainWindow: BrowserWindow | undefined;
 
 /** The window's place, kept across restarts (set once the database is open). */
 let windowSettings: Settings | undefined;
+
+/** Back to the default size, centred, its kept place forgotten (a reset of the settings). */
+function resetWindow(): void {
+  windowSettings?.clearWindowBounds();
+  if (!mainWindow) return;
+  mainWindow.unmaximize();
+  mainWindow.setSize(DEFAULT_WINDOW.width, DEFAULT_WINDOW.height);
+  mainWindow.center();
+}
 
 function createWindow(): void {
   const placement = windowPlacement(

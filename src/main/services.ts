@@ -45,7 +45,7 @@ export function createAppServices(options: {
   trainingDir: string;
   emit: EmitEvent;
   /** What only the app's shell (or the test bridge standing in for it) can do: dialogs and printing. */
-  shell: Pick<ApiDependencies, 'chooseSavePath' | 'chooseFolder' | 'chooseDataset' | 'printReport'>;
+  shell: Pick<ApiDependencies, 'chooseSavePath' | 'chooseFolder' | 'chooseDataset' | 'printReport' | 'resetWindow'>;
   appInfo: () => AppInfo;
 }): AppServices {
   const { db, emit } = options;

@@ -38,4 +38,13 @@ describe('the window’s place across restarts', () => {
     db.prepare('UPDATE settings SET value = \'{"x":"left"}\' WHERE key = \'windowBounds\'').run();
     expect(settings.windowBounds()).toBeUndefined();
   });
+
+  it('is forgotten by a reset of the settings, and nothing else is', () => {
+    const settings = new Settings(openDatabase(':memory:'));
+    settings.setWindowBounds({ x: 5, y: 6, width: 1000, height: 700, maximized: true });
+    settings.setActiveModel('user:mine');
+    settings.clearWindowBounds();
+    expect(settings.windowBounds()).toBeUndefined();
+    expect(settings.activeModel()).toBe('user:mine');
+  });
 });

@@ -241,6 +241,11 @@ export interface EmotionMonitorApi {
 
   /** The model library: bundled and the user's models, and which one is live. */
   listModels(): Promise<{ models: ModelEntry[]; activeId: string }>;
+  /**
+   * Puts the settings main keeps back to their defaults: the bundled default model becomes the live
+   * one, and the window goes back to its default size, centred (the page clears its own preferences).
+   */
+  resetSettings(): Promise<MlStatus>;
   /** Makes a model the live one, without a restart. */
   activateModel(request: { id: string }): Promise<MlStatus>;
   renameModel(request: { id: string; name: string }): Promise<ModelEntry>;
@@ -315,6 +320,7 @@ export const IPC_CHANNELS = {
   compactDatabase: 'storage:compact',
   exportReport: 'sessions:export-report',
   exportPhotoCsv: 'photos:export-csv',
+  resetSettings: 'settings:reset',
   listModels: 'models:list',
   activateModel: 'models:activate',
   renameModel: 'models:rename',

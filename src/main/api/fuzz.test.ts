@@ -82,6 +82,7 @@ function validCalls(): Record<InvokeMethod, Payload> {
     deleteSessions: [{ ids: [1] }],
     exportCsv: [{ kind: 'samples', sessionIds: [1] }],
     cancelExport: [],
+    resetSettings: [],
     getStorageInfo: [],
     compactDatabase: [],
     exportReport: [{ sessionId: 1, values: 'raw' }],
@@ -281,6 +282,7 @@ describe('the IPC contract under fuzzing', { timeout: 300_000 }, () => {
       printReport: spy(async () => undefined, 'printReport', calls),
       chooseFolder: spy(async () => undefined, 'chooseFolder', calls),
       chooseDataset: spy(async () => undefined, 'chooseDataset', calls),
+      resetWindow: spy(() => undefined, 'resetWindow', calls),
     });
   });
 

@@ -29,6 +29,9 @@ const hostCalls: { method: string; params: unknown }[] = [];
 /** Reports the handlers asked to be printed. */
 const printedReports: { request: unknown; files: { pdf: string; png: string } }[] = [];
 
+/** How often the handlers asked the window to go back to its default size. */
+let windowResets = 0;
+
 function handlersWith(classified: Float32Array[], savePath?: string, folder?: string, usedModels: string[] = []) {
   const status: MlStatus = { state: 'ready', restarts: 0, model: 'default', backend: 'wasm' };
   const db = openDatabase(':memory:');
@@ -69,6 +72,7 @@ function handlersWith(classified: Float32Array[], savePath?: string, folder?: st
     chooseSavePath: async () => savePath,
     printReport: async (request, files) => void printedReports.push({ request, files }),
     chooseFolder: async () => folder,
+    resetWindow: () => void windowResets++,
     ml: {
       status,
       // Stands in for the host: a live frame goes to the crowd model here, whatever its faces.
@@ -444,6 +448,20 @@ describe('model API handlers', () => {
       ok: false,
       error: expect.stringMatching(/cannot be deleted/),
     });
+  });
+
+  it('reset the settings: the bundled default is live again, remembered, and the window goes back to its default size', async () => {
+    const used: string[] = [];
+    const handlers = handlersWith([], undefined, path.join(BUNDLED_MODELS, 'seed'), used);
+    expect(await invokeHandler(handlers, 'activateModel', [{ id: 'bundled:seed' }])).toMatchObject({ ok: true });
+    const resetsBefore = windowResets;
+    expect(await invokeHandler(handlers, 'resetSettings', [])).toMatchObject({ ok: true, value: { state: 'ready' } });
+    expect(used.at(-1)).toMatch(/default$/);
+    const after = await invokeHandler(handlers, 'listModels', []);
+    expect(after.ok && after.value.activeId).toBe('bundled:default');
+    expect(windowResets).toBe(resetsBefore + 1);
+    expect(await invokeHandler(handlers, 'resetSettings', [{ all: true }])).toMatchObject({ ok: false });
+    expect(windowResets).toBe(resetsBefore + 1);
   });
 
   it('do nothing when the folder dialog is cancelled, and refuse unknown models', async () => {

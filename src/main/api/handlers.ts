@@ -55,6 +55,8 @@ export interface ApiDependencies {
   training: TrainingService;
   /** Asks the user for a dataset folder or fer2013.csv; undefined when cancelled. */
   chooseDataset: (kind: 'folder' | 'csv') => Promise<string | undefined>;
+  /** Puts the app's window back to its default size, centred, and forgets its kept place. */
+  resetWindow: () => void;
 }
 
 /** The one argument of a method that takes one, with only `fields`; more arguments are refused. */
@@ -92,6 +94,7 @@ export function createApiHandlers({
   chooseFolder,
   training,
   chooseDataset,
+  resetWindow,
 }: ApiDependencies): ApiHandlers {
   const modelId = (request: Record<string, unknown>) => requiredText('id', request.id);
   const runId = (method: string, args: unknown[]) =>
@@ -247,6 +250,11 @@ export function createApiHandlers({
     listModels: async (...args) => {
       expectNoPayload('listModels', args);
       return models.list();
+    },
+    resetSettings: async (...args) => {
+      expectNoPayload('resetSettings', args);
+      resetWindow();
+      return models.resetToDefault();
     },
     activateModel: async (...args) => models.activate(modelId(single('activateModel', args, ['id']))),
     renameModel: async (...args) => {

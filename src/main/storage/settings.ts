@@ -43,6 +43,11 @@ export class Settings {
     this.set('windowBounds', JSON.stringify(bounds));
   }
 
+  /** Forgets the window's place: the next start opens it at its default size. */
+  clearWindowBounds(): void {
+    this.db.prepare('DELETE FROM settings WHERE key = ?').run('windowBounds');
+  }
+
   private get(key: string): string | undefined {
     return (
       (this.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined) ?? undefined

@@ -15,3 +15,8 @@ export function loadSetting<T extends number | boolean | string>(name: string, f
 export function saveSetting(name: string, value: number | boolean | string): void {
   localStorage.setItem(PREFIX + name, JSON.stringify(value));
 }
+
+/** Forgets every preference kept here (a reset of the settings): each view reads its defaults again. */
+export function clearSettings(): void {
+  for (const key of Object.keys(localStorage)) if (key.startsWith(PREFIX)) localStorage.removeItem(key);
+}

@@ -34,6 +34,11 @@ export class ModelService {
     return status;
   }
 
+  /** Makes the bundled default the live model again (a reset of the settings). */
+  resetToDefault(): Promise<MlStatus> {
+    return this.activate(DEFAULT_MODEL_ID);
+  }
+
   /** The folder of a model of the library (refusing an unknown id). */
   folder(id: string): Promise<string> {
     return this.library.folder(id);
