@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { EMOTIONS } from '../src/shared/emotions';
+import { expectAccessible } from './support/axe';
 import { expect, test } from './support/app';
 import { makeBogusFile, makeLongClip, makePhoto, makeWebmClip, SEGMENT_MS, SEGMENTS } from './support/media';
 
@@ -66,6 +67,7 @@ test('analyses a WebM clip into a session whose segments hold the clip’s faces
   testInfo.annotations.push({ type: 'labels per segment', description: seen });
 
   await page.screenshot({ path: testInfo.outputPath('video-analysed.png') });
+  await expectAccessible(page, "Files: a video's analysis");
   await page.getByRole('button', { name: 'Open in History' }).click();
   await expect(page.getByTestId('session-detail')).toBeVisible();
   await expect(page.getByTestId('detail-source')).toContainText('faces-clip.webm');
@@ -141,6 +143,7 @@ test('analyses photos with one, two and no faces, refuses a file that is not an 
   await expect(card('pair.jpg').getByTestId('photo-face')).toHaveCount(2);
   await expect(page.getByTestId('photo-progress')).toContainText('5 of 5 photos · 4 faces');
   await page.screenshot({ path: testInfo.outputPath('photos-analysed.png'), fullPage: true });
+  await expectAccessible(page, 'Files: photos analysed');
 
   // The filter keeps the photos with a face of that emotion.
   // The filter names its choices in words ("A angry face" once).

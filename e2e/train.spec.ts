@@ -3,6 +3,7 @@ import path from 'node:path';
 import { EMOTIONS } from '../src/shared/emotions';
 import { expect, test } from './support/app';
 import { buildSmallDataset, hasSharedFer2013 } from './support/small-dataset';
+import { expectAccessible } from './support/axe';
 import { expectAppBackground, pageBackground } from './support/theme';
 
 test('the training wizard: dataset report, setup with an estimate, live curves, cancel and resume, report, make live', async ({
@@ -37,6 +38,7 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
   await expect(page.getByTestId('skipped')).toContainText('small-fer2013.csv:');
   await expect(page.getByTestId('sample-faces').locator('canvas')).toHaveCount(7 * 8);
   await expectAppBackground(page, appBackground, 'Train with a dataset chosen');
+  await expectAccessible(page, "Train: the dataset's report");
 
   // The folder form reads the same faces; its broken file is named.
   bridge.datasetPath = dataset.folder;
@@ -79,6 +81,7 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
   await expect(page.getByTestId('estimate')).toContainText(/About .+ on the wasm backend/);
   await expect(page.getByTestId('estimate')).toContainText('@tensorflow/tfjs-node');
   await page.screenshot({ path: testInfo.outputPath('train-setup.png'), fullPage: true });
+  await expectAccessible(page, 'Train: the setup with its estimate');
   await page.getByRole('button', { name: 'Start training' }).click();
 
   // 3. Training: the curves move, pause holds, cancel after the first epoch keeps its checkpoint.
@@ -99,6 +102,7 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
   // The first epoch ends (an event, however long this machine takes for it).
   await expect(page.getByTestId('best-epoch')).toContainText('(epoch 1)', { timeout: 300_000 });
   await page.screenshot({ path: testInfo.outputPath('train-running.png'), fullPage: true });
+  await expectAccessible(page, 'Train: a run training, with its curves');
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(panel).toHaveAttribute('data-status', 'cancelled');
   await expect(page.getByTestId('run-message')).toContainText('Cancelled after 1 complete epoch');
@@ -123,6 +127,7 @@ test('the training wizard: dataset report, setup with an estimate, live curves, 
   await expect(page.getByTestId('mistakes').locator('figure').first()).toBeVisible();
   await expectAppBackground(page, appBackground, "Train with a run's report open");
   await page.screenshot({ path: testInfo.outputPath('train-report.png'), fullPage: true });
+  await expectAccessible(page, "Train: a run's report");
 
   // Two epochs on 442 faces make a model far below the bundled one: the report says so, and
   // making it live is no longer the obvious next step.

@@ -2,14 +2,31 @@ import { EMOTIONS, NUM_CLASSES, topEmotionIndex, type Emotion } from '@shared/em
 import type { TimelineBucket } from '@shared/sessions';
 
 /** One colour per emotion, in EMOTIONS order: distinct, and readable on the dark background. */
+/**
+ * The emotions' colours everywhere (charts, bars, swatches): hues of Okabe and Ito's palette for
+ * colour-blind readers, each darkened or lightened to at least 3:1 against the app's page and
+ * panels and against the report's white paper (format.test.ts checks it). Colour is never the only
+ * cue: every chart line also has its own dash pattern (EMOTION_DASHES), and every bar its label.
+ */
 export const EMOTION_COLORS: Record<Emotion, string> = {
-  angry: '#e5484d',
-  disgust: '#8e4ec6',
-  fear: '#f5a524',
-  happy: '#46c37b',
-  sad: '#3e8ed0',
-  surprise: '#f76ce8',
-  neutral: '#9aa5b1',
+  angry: '#d55e00', // vermillion
+  disgust: '#009e73', // bluish green
+  fear: '#cc79a7', // reddish purple
+  happy: '#b38000', // ochre
+  sad: '#2f86c8', // blue
+  surprise: '#9467bd', // violet
+  neutral: '#808a94', // grey
+};
+
+/** Each emotion's line pattern on a chart (canvas dash: on, off, … in CSS pixels; empty is solid). */
+export const EMOTION_DASHES: Record<Emotion, number[]> = {
+  angry: [],
+  disgust: [10, 4],
+  fear: [2, 3],
+  happy: [12, 3, 2, 3],
+  sad: [6, 6],
+  surprise: [2, 3, 2, 3, 10, 3],
+  neutral: [1, 6],
 };
 
 export const emotionColor = (index: number): string => EMOTION_COLORS[EMOTIONS[index]];
