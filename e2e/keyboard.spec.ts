@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import path from 'node:path';
 import { expect, test } from './support/app';
+import { expectAccessible } from './support/axe';
 
 /**
  * Presses Tab until the focused element is the control named `name` (at most `limit` presses),
@@ -53,4 +54,46 @@ test('without a mouse: start the camera, record with a marker, stop, open the se
   await tabTo(page, 'Export CSV');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('export-message')).toContainText(`to ${bridge.savePath}`);
+});
+
+test('shortcuts and the menu: Help on F1, views on Ctrl+1 to 5, the overlay paused on Alt+O, About from the menu', async ({
+  app,
+}, testInfo) => {
+  test.skip(!app.bridge, 'needs the test bridge to send menu commands');
+  const { page } = app;
+  await page.keyboard.press('F1');
+  const help = page.getByRole('dialog', { name: 'Help' });
+  await expect(help).toBeVisible();
+  for (const keys of ['Ctrl+1', 'Ctrl+3', 'Alt+R', 'Alt+S', 'Alt+M', 'Alt+O', 'F1']) {
+    await expect(help.getByRole('row').filter({ hasText: keys })).toHaveCount(1);
+  }
+  await expectAccessible(page, 'the Help');
+  await help.screenshot({ path: testInfo.outputPath('help.png') });
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+
+  await page.keyboard.press('Control+3');
+  await expect(page.getByRole('button', { name: 'History', exact: true })).toHaveAttribute('aria-current', 'page');
+  await page.keyboard.press('Control+1');
+  await expect(page.getByRole('region', { name: 'Live monitor' })).toBeVisible();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('face').first()).toBeVisible();
+  await page.keyboard.press('Alt+o');
+  await expect(page.getByTestId('overlay-paused')).toBeVisible();
+  await expect(page.getByTestId('face')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Pause overlay' })).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Alt+o');
+  await expect(page.getByTestId('face').first()).toBeVisible();
+
+  app.bridge!.menuCommand('view:models');
+  await expect(page.getByRole('button', { name: 'Models', exact: true })).toHaveAttribute('aria-current', 'page');
+  app.bridge!.menuCommand('about:open');
+  const about = page.getByRole('dialog', { name: 'Emotion Monitor' });
+  await expect(about.getByTestId('about-version')).toHaveText('test');
+  await expect(about.getByTestId('about-backend')).toHaveText('wasm');
+  await expect(about.getByTestId('about-model')).toHaveText(/\S/);
+  await expectAccessible(page, 'About');
+  await about.screenshot({ path: testInfo.outputPath('about.png') });
+  await about.getByRole('button', { name: 'Close' }).click();
+  await expect(about).toBeHidden();
 });

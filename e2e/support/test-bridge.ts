@@ -15,6 +15,7 @@ import { REPORT_READY_SCRIPT, reportHash, type ReportReadiness, type ReportReque
 import { appOrigin } from './chromium';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENT_METHODS, INVOKE_METHODS, type AppInfo } from '../../src/shared/api';
+import type { AppCommand } from '../../src/shared/commands';
 import { invokeHandler, isInvokeMethod } from '../../src/main/api/handlers';
 import { createLogger } from '../../src/main/log';
 import type { HostChannel, MlHostClient } from '../../src/main/ml/host/client';
@@ -71,6 +72,8 @@ export interface TestBridge {
   /** Where the next CSV export is saved, standing in for the save dialog (undefined: cancelled). */
   savePath: string | undefined;
   readonly windowResets: number;
+  /** Sends a command as the application menu does. */
+  menuCommand(command: AppCommand): void;
   /** The folder the next folder dialog answers with (undefined: cancelled). */
   folder: string | undefined;
   /** The dataset the next dataset dialog answers with (undefined: cancelled). */
@@ -197,6 +200,9 @@ export async function startTestBridge(
     /** How often the app asked its window to go back to its default size (a reset of the settings). */
     get windowResets() {
       return windowResets;
+    },
+    menuCommand: (command) => {
+      for (const socket of sockets) socket.send(JSON.stringify({ event: 'onMenuCommand', payload: command }));
     },
     attach,
     killMlHost: () => channel?.kill(),

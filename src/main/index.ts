@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, screen, session, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell, utilityProcess } from 'electron';
 import {
   INVOKE_METHODS,
   IPC_CHANNELS,
@@ -20,6 +20,7 @@ import { openCheckedDatabase, type OpenedDatabase } from './storage/maintenance'
 import { Settings } from './storage/settings';
 import { createAppServices } from './services';
 import { dialogs } from './dialogs';
+import { menuTemplate } from './menu';
 import { DisposableStore } from './disposables';
 import { printReportWindow } from './report-window';
 import { spawnUtilityHost } from './ml/host/utility-channel';
@@ -151,6 +152,15 @@ function startApp({ db, notice }: OpenedDatabase): void {
   void app.whenReady().then(() => {
     secureSession();
     registerIpc(handlers);
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate({
+          mac: process.platform === 'darwin',
+          appName: app.getName(),
+          send: (command) => broadcast('onMenuCommand', command),
+        }),
+      ),
+    );
     void ml.start();
     training.start();
     createWindow();

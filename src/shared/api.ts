@@ -1,3 +1,4 @@
+import type { AppCommand } from './commands';
 import type { ModelEntry } from './models';
 import type { PhotoResult } from './photos';
 import type { ReportRequest } from './report';
@@ -163,6 +164,8 @@ export interface ExportProgress {
 
 export interface EmotionMonitorApi {
   getAppInfo(): Promise<AppInfo>;
+  /** Calls `listener` when the user picks a command in the application menu (src/shared/commands.ts). */
+  onMenuCommand(listener: (command: AppCommand) => void): () => void;
   /** Classifies the faces of one frame with the active model. */
   classifyFaces(request: ClassifyRequest): Promise<ClassifyResult>;
   getMlStatus(): Promise<MlStatus>;
@@ -281,7 +284,7 @@ export interface EmotionMonitorApi {
 
 /** The API's event subscriptions: each takes a listener and returns its unsubscribe. */
 export type EventMethod =
-  'onMlStatus' | 'onRecordingHalted' | 'onExportProgress' | 'onTrainingRun' | 'onDatasetProgress';
+  'onMenuCommand' | 'onMlStatus' | 'onRecordingHalted' | 'onExportProgress' | 'onTrainingRun' | 'onDatasetProgress';
 
 /** What an event hands its listeners. */
 export type EventPayload<E extends EventMethod> = Parameters<Parameters<EmotionMonitorApi[E]>[0]>[0];
@@ -341,6 +344,7 @@ export const IPC_CHANNELS = {
 
 /** The channel of every event main sends (the listener methods' names are the keys). */
 export const IPC_EVENTS = {
+  onMenuCommand: 'app:menu-command',
   onMlStatus: 'ml:status',
   onRecordingHalted: 'sessions:recording-halted',
   onExportProgress: 'sessions:export-progress',
