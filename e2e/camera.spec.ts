@@ -40,3 +40,24 @@ test('a camera that goes away mid-run stops the view with a message', async ({ a
   await expect(page.getByTestId('overlay')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Start' })).toBeEnabled();
 });
+
+test("the system's refusal of the camera (macOS asks once) is explained, with its settings a click away", async ({
+  app,
+}) => {
+  test.skip(!app.bridge, "needs the test bridge to stand in for the system's answer");
+  const { page } = app;
+  const bridge = app.bridge!;
+  bridge.cameraAccess = 'denied';
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('camera-error')).toContainText(
+    'The system does not let Emotion Monitor use the camera',
+  );
+  await expect(page.getByTestId('face')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Open the camera settings' }).click();
+  await expect.poll(() => bridge.cameraSettingsOpened).toBe(1);
+  // Allowed in the settings: Start works.
+  bridge.cameraAccess = 'granted';
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByTestId('face').first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Open the camera settings' })).toHaveCount(0);
+});

@@ -14,7 +14,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { REPORT_READY_SCRIPT, reportHash, type ReportReadiness, type ReportRequest } from '../../src/shared/report';
 import { appOrigin } from './chromium';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EVENT_METHODS, INVOKE_METHODS, type AppInfo } from '../../src/shared/api';
+import { EVENT_METHODS, INVOKE_METHODS, type AppInfo, type CameraAccess } from '../../src/shared/api';
 import type { AppCommand } from '../../src/shared/commands';
 import { invokeHandler, isInvokeMethod } from '../../src/main/api/handlers';
 import { createLogger } from '../../src/main/log';
@@ -72,6 +72,10 @@ export interface TestBridge {
   /** Where the next CSV export is saved, standing in for the save dialog (undefined: cancelled). */
   savePath: string | undefined;
   readonly windowResets: number;
+  /** What the system answers when the page asks for the camera (macOS's prompt, in the app). */
+  cameraAccess: CameraAccess;
+  /** How often the page opened the system's camera settings. */
+  readonly cameraSettingsOpened: number;
   /** Sends a command as the application menu does. */
   menuCommand(command: AppCommand): void;
   /** The folder the next folder dialog answers with (undefined: cancelled). */
@@ -104,6 +108,8 @@ export async function startTestBridge(
   let folder: string | undefined;
   let datasetPath: string | undefined;
   let windowResets = 0;
+  let cameraAccess: CameraAccess = 'granted';
+  let cameraSettingsOpened = 0;
   // Composed by the app's own createAppServices: only the shell (dialogs, printing, events) differs.
   const { store, sessions, ml, training, handlers } = createAppServices({
     db,
@@ -125,6 +131,13 @@ export async function startTestBridge(
       chooseFolder: async () => folder,
       printReport: (request, files) => printReport(request, files),
       resetWindow: () => void windowResets++,
+      camera: {
+        requestAccess: async () => cameraAccess,
+        openSettings: async () => {
+          cameraSettingsOpened++;
+          return true;
+        },
+      },
     },
     appInfo: (): AppInfo => ({ name: 'emotion-monitor', version: 'test', versions: { node: process.versions.node } }),
   });
@@ -200,6 +213,15 @@ export async function startTestBridge(
     /** How often the app asked its window to go back to its default size (a reset of the settings). */
     get windowResets() {
       return windowResets;
+    },
+    get cameraAccess() {
+      return cameraAccess;
+    },
+    set cameraAccess(answer) {
+      cameraAccess = answer;
+    },
+    get cameraSettingsOpened() {
+      return cameraSettingsOpened;
     },
     menuCommand: (command) => {
       for (const socket of sockets) socket.send(JSON.stringify({ event: 'onMenuCommand', payload: command }));

@@ -21,6 +21,7 @@ import { Settings } from './storage/settings';
 import { createAppServices } from './services';
 import { dialogs } from './dialogs';
 import { menuTemplate } from './menu';
+import { cameraAccess } from './camera-access';
 import { DisposableStore } from './disposables';
 import { printReportWindow } from './report-window';
 import { spawnUtilityHost } from './ml/host/utility-channel';
@@ -134,6 +135,7 @@ function startApp({ db, notice }: OpenedDatabase): void {
       ...dialogs,
       printReport: (request, files) => printReportWindow(devServerUrl ?? APP_ENTRY, request, files),
       resetWindow,
+      camera: cameraAccess,
     },
     appInfo: (): AppInfo => ({
       name: app.getName(),

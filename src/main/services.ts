@@ -45,7 +45,10 @@ export function createAppServices(options: {
   trainingDir: string;
   emit: EmitEvent;
   /** What only the app's shell (or the test bridge standing in for it) can do: dialogs and printing. */
-  shell: Pick<ApiDependencies, 'chooseSavePath' | 'chooseFolder' | 'chooseDataset' | 'printReport' | 'resetWindow'>;
+  shell: Pick<
+    ApiDependencies,
+    'chooseSavePath' | 'chooseFolder' | 'chooseDataset' | 'printReport' | 'resetWindow' | 'camera'
+  >;
   appInfo: () => AppInfo;
 }): AppServices {
   const { db, emit } = options;

@@ -32,6 +32,9 @@ import type {
  * this interface as `window.api`; the main process implements it and validates every payload.
  */
 
+/** What the system says of the app's use of the camera. */
+export type CameraAccess = 'granted' | 'denied' | 'restricted';
+
 export interface AppInfo {
   name: string;
   version: string;
@@ -164,6 +167,14 @@ export interface ExportProgress {
 
 export interface EmotionMonitorApi {
   getAppInfo(): Promise<AppInfo>;
+  /**
+   * Asks the system for the camera before its first use (macOS asks the user once, and remembers):
+   * 'denied' or 'restricted' when the system refuses it; 'granted' elsewhere, where the page's own
+   * permission prompt decides.
+   */
+  requestCameraAccess(): Promise<CameraAccess>;
+  /** Opens the system's camera privacy settings; false where the system has none to open. */
+  openCameraSettings(): Promise<boolean>;
   /** Calls `listener` when the user picks a command in the application menu (src/shared/commands.ts). */
   onMenuCommand(listener: (command: AppCommand) => void): () => void;
   /** Classifies the faces of one frame with the active model. */
@@ -300,6 +311,8 @@ export type InvokeMethod = Exclude<keyof EmotionMonitorApi, EventMethod | 'pathF
  */
 export const IPC_CHANNELS = {
   getAppInfo: 'app:get-info',
+  requestCameraAccess: 'app:request-camera-access',
+  openCameraSettings: 'app:open-camera-settings',
   classifyFaces: 'ml:classify-faces',
   getMlStatus: 'ml:get-status',
   startRecording: 'sessions:start-recording',

@@ -83,6 +83,8 @@ function validCalls(): Record<InvokeMethod, Payload> {
     exportCsv: [{ kind: 'samples', sessionIds: [1] }],
     cancelExport: [],
     resetSettings: [],
+    requestCameraAccess: [],
+    openCameraSettings: [],
     getStorageInfo: [],
     compactDatabase: [],
     exportReport: [{ sessionId: 1, values: 'raw' }],
@@ -283,6 +285,7 @@ describe('the IPC contract under fuzzing', { timeout: 300_000 }, () => {
       chooseFolder: spy(async () => undefined, 'chooseFolder', calls),
       chooseDataset: spy(async () => undefined, 'chooseDataset', calls),
       resetWindow: spy(() => undefined, 'resetWindow', calls),
+      camera: spy({ requestAccess: async () => 'granted' as const, openSettings: async () => false }, 'camera', calls),
     });
   });
 

@@ -73,6 +73,7 @@ function handlersWith(classified: Float32Array[], savePath?: string, folder?: st
     printReport: async (request, files) => void printedReports.push({ request, files }),
     chooseFolder: async () => folder,
     resetWindow: () => void windowResets++,
+    camera: { requestAccess: async () => 'denied', openSettings: async () => true },
     ml: {
       status,
       // Stands in for the host: a live frame goes to the crowd model here, whatever its faces.
@@ -448,6 +449,13 @@ describe('model API handlers', () => {
       ok: false,
       error: expect.stringMatching(/cannot be deleted/),
     });
+  });
+
+  it("pass on the system's word on the camera and open its settings, taking no payload", async () => {
+    const handlers = handlersWith([]);
+    expect(await invokeHandler(handlers, 'requestCameraAccess', [])).toEqual({ ok: true, value: 'denied' });
+    expect(await invokeHandler(handlers, 'openCameraSettings', [])).toEqual({ ok: true, value: true });
+    expect(await invokeHandler(handlers, 'requestCameraAccess', ['camera'])).toMatchObject({ ok: false });
   });
 
   it('reset the settings: the bundled default is live again, remembered, and the window goes back to its default size', async () => {

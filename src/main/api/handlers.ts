@@ -2,6 +2,7 @@ import {
   MAX_SAMPLES_PER_FACE_PER_SECOND,
   MAX_VIDEO_MS,
   type AppInfo,
+  type CameraAccess,
   type ClassifyResult,
   type IpcResult,
   type InvokeMethod,
@@ -57,6 +58,8 @@ export interface ApiDependencies {
   chooseDataset: (kind: 'folder' | 'csv') => Promise<string | undefined>;
   /** Puts the app's window back to its default size, centred, and forgets its kept place. */
   resetWindow: () => void;
+  /** The system's word on the camera (macOS asks the user), and its privacy settings (src/main/camera-access.ts). */
+  camera: { requestAccess: () => Promise<CameraAccess>; openSettings: () => Promise<boolean> };
 }
 
 /** The one argument of a method that takes one, with only `fields`; more arguments are refused. */
@@ -95,6 +98,7 @@ export function createApiHandlers({
   training,
   chooseDataset,
   resetWindow,
+  camera,
 }: ApiDependencies): ApiHandlers {
   const modelId = (request: Record<string, unknown>) => requiredText('id', request.id);
   const runId = (method: string, args: unknown[]) =>
@@ -250,6 +254,14 @@ export function createApiHandlers({
     listModels: async (...args) => {
       expectNoPayload('listModels', args);
       return models.list();
+    },
+    requestCameraAccess: async (...args) => {
+      expectNoPayload('requestCameraAccess', args);
+      return camera.requestAccess();
+    },
+    openCameraSettings: async (...args) => {
+      expectNoPayload('openCameraSettings', args);
+      return camera.openSettings();
     },
     resetSettings: async (...args) => {
       expectNoPayload('resetSettings', args);
