@@ -13,6 +13,10 @@ test('settings last across a restart of the page, and a reset puts them all back
   expect(SMOOTHING_FRAMES.default).not.toBe(9);
   await smoothing.fill('9');
   await mirror.uncheck();
+  // Kept as soon as they change (the page's own storage), before the page goes.
+  const kept = (name: string) => page.evaluate((key) => localStorage.getItem(`emotion-monitor.${key}`), name);
+  await expect.poll(() => kept('smoothingFrames')).toBe('9');
+  await expect.poll(() => kept('mirrored')).toBe('false');
   expect(await page.evaluate(() => window.api.activateModel({ id: 'bundled:seed' }))).toMatchObject({
     state: 'ready',
   });
