@@ -72,6 +72,10 @@ test('shortcuts and the menu: Help on F1, views on Ctrl+1 to 5, the overlay paus
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
 
+  await expect(page.getByRole('button', { name: 'History', exact: true })).toHaveAttribute(
+    'aria-keyshortcuts',
+    'Control+3',
+  );
   await page.keyboard.press('Control+3');
   await expect(page.getByRole('button', { name: 'History', exact: true })).toHaveAttribute('aria-current', 'page');
   await page.keyboard.press('Control+1');

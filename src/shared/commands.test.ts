@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_COMMANDS, commandForKey, isAppCommand, SHORTCUTS, shortcutText } from './commands';
+import { ALL_COMMANDS, ariaKeyShortcuts, commandForKey, isAppCommand, SHORTCUTS, shortcutText } from './commands';
 
 const key = (
   key: string,
@@ -33,6 +33,9 @@ describe("the app's shortcuts", () => {
     expect(shortcutText('CmdOrCtrl+3', true)).toBe('⌘3');
     expect(shortcutText('Alt+M', true)).toBe('⌥M');
     expect(shortcutText('CmdOrCtrl+3', false)).toBe('Ctrl+3');
+    expect(ariaKeyShortcuts('CmdOrCtrl+3', false)).toBe('Control+3');
+    expect(ariaKeyShortcuts('CmdOrCtrl+3', true)).toBe('Meta+3');
+    expect(ariaKeyShortcuts('Alt+R', false)).toBe('Alt+R');
   });
 
   it('are one per command, on distinct keys, and every command is known', () => {

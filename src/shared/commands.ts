@@ -53,6 +53,11 @@ export function shortcutText(accelerator: string, mac: boolean): string {
   return accelerator.replace('CmdOrCtrl+', '⌘').replace('Alt+', '⌥');
 }
 
+/** An accelerator as aria-keyshortcuts names it (ARIA's modifiers are Control and Meta, not Ctrl or ⌘). */
+export function ariaKeyShortcuts(accelerator: string, mac: boolean): string {
+  return accelerator.replace('CmdOrCtrl', mac ? 'Meta' : 'Control');
+}
+
 /** The command a key press asks for, if any (modifiers must match exactly). */
 export function commandForKey(
   event: { key: string; code: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean },

@@ -42,7 +42,7 @@ export const CREATE_SAMPLE_SUMS = `
   ) WITHOUT ROWID, STRICT`;
 
 /** The SQL of a sample's value of an emotion, and of its top emotion, for one kind of values. */
-export function sampleValueSql(values: SampleValues): { column: (emotion: Emotion) => string; top: string } {
+function sampleValueSql(values: SampleValues): { column: (emotion: Emotion) => string; top: string } {
   return values === 'calibrated'
     ? {
         column: (emotion) => `coalesce(calibrated_${emotion}, ${emotion})`,
