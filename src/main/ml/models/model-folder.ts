@@ -42,6 +42,8 @@ export interface ModelMetadata {
    */
   neutralReference?: { distribution: number[]; faces: number; split: EvaluatedSplit };
   history: EpochRecord[];
+  /** A weight-space blend of two models (models/blend.ts): their names, and the fine-tune's share. */
+  blend?: { base: string; tuned: string; weight: number };
   backend: string;
   trainingSeconds: number;
   createdAt: string;
