@@ -107,3 +107,65 @@ describe('TileSweep', () => {
     expect(sweep.plan(640, 480)).toHaveLength(0);
   });
 });
+
+describe('TileSweep with a room of small faces', () => {
+  /** Five small faces in a row, and which of them lie in a set of tiles. */
+  const faces = [0, 1, 2, 3, 4].map((i) => ({ box: { x: 40 + i * 110, y: 200, width: 40, height: 40 }, score: 0.9 }));
+  const inTiles = (tiles: Box[]) =>
+    faces.filter(({ box }) => tiles.some((t) => box.x >= t.x && box.x + box.width <= t.x + t.width));
+
+  it('looks for at most followPerFrame of them a frame, those looked for longest ago, and the rest stand where they were found', () => {
+    const sweep = new TileSweep<(typeof faces)[number]>(0, 2);
+    expect(sweep.observe(faces, 640, 480)).toEqual([]);
+    const lookedFor = new Map<number, number>();
+    for (let frame = 1; frame <= 6; frame++) {
+      const tiles = sweep.plan(640, 480);
+      expect(tiles).toHaveLength(2);
+      const due = faces.filter((f) =>
+        tiles.some((t) => JSON.stringify(t) === JSON.stringify(tileAround(f.box, 640, 480))),
+      );
+      expect(due).toHaveLength(2);
+      for (const face of due) {
+        // Each face waits its turn: five faces two a frame, so each is looked for every second or third frame.
+        const last = lookedFor.get(faces.indexOf(face));
+        if (last !== undefined) expect(frame - last).toBeGreaterThanOrEqual(2);
+        if (last !== undefined) expect(frame - last).toBeLessThanOrEqual(3);
+        lookedFor.set(faces.indexOf(face), frame);
+      }
+      const found = inTiles(tiles).filter((f) => due.includes(f));
+      const standing = sweep.observe(found, 640, 480);
+      // Every face is in this frame's faces once: found, or standing where it was last found.
+      expect([...found, ...standing].map((f) => faces.indexOf(f)).sort()).toEqual([0, 1, 2, 3, 4]);
+    }
+    expect(lookedFor.size).toBe(5);
+  });
+
+  it('lets a face that was looked for and missed stand no more, and forgets it after missing it too often', () => {
+    const sweep = new TileSweep<(typeof faces)[number]>(0, 1);
+    const [gone, stays] = faces;
+    sweep.observe([gone, stays], 640, 480);
+    const standingAfter = (found: typeof faces) => sweep.observe(found, 640, 480);
+    // Frame 1 looks for the first face (both were looked at in frame 0): it is not there.
+    expect(sweep.plan(640, 480)).toEqual([tileAround(gone.box, 640, 480)]);
+    expect(standingAfter([])).toEqual([stays]);
+    // Frame 2 looks for the second, found; the missed one does not stand.
+    expect(sweep.plan(640, 480)).toEqual([tileAround(stays.box, 640, 480)]);
+    expect(standingAfter([stays])).toEqual([]);
+    let lookups = 1;
+    for (let frame = 0; frame < 4 * SCAN.maxMissed; frame++) {
+      const tiles = sweep.plan(640, 480);
+      if (tiles.some((t) => JSON.stringify(t) === JSON.stringify(tileAround(gone.box, 640, 480)))) lookups++;
+      standingAfter(inTiles(tiles).filter((f) => f === stays));
+    }
+    // As a face followed every frame: the miss, then maxMissed more lookups before it is forgotten.
+    expect(lookups).toBe(1 + SCAN.maxMissed);
+  });
+
+  it('does not stand a face where this frame found one, at any size', () => {
+    const sweep = new TileSweep<(typeof faces)[number]>(0, 1);
+    sweep.observe(faces.slice(0, 3), 640, 480);
+    sweep.plan(640, 480);
+    const grown = { box: { x: 70, y: 130, width: 180, height: 180 }, score: 0.9 };
+    expect(sweep.observe([grown], 640, 480)).toEqual([faces[2]]);
+  });
+});

@@ -77,24 +77,42 @@ export function mergeFinds<F extends { box: Box; score: number }>(faces: F[]): F
   return kept;
 }
 
+/** A small face the sweep follows: its last find, and how it went when last looked for. */
+interface Followed<F> {
+  face: F;
+  /** Times it was looked for and not found since it was last found. */
+  missed: number;
+  /** The frame it was last looked for in. */
+  lookedAt: number;
+}
+
 /**
- * Which tiles a stream of frames (the camera, a video) looks in: around every small face seen in
- * the last few frames, so a face once found is followed at its own scale, and a rolling share of
- * the pyramid, so that new small faces are found within a sweep.
+ * Which tiles a stream of frames (the camera, a video) looks in: around small faces seen in the
+ * last few frames, so a face once found is followed at its own scale, and a rolling share of the
+ * pyramid, so that new small faces are found within a sweep. A room of small faces would cost a
+ * detector call each per frame: at most `followPerFrame` of them are looked for in a frame, those
+ * looked at longest ago, and the others stand where they were last found (`observe` hands them back).
  */
-export class TileSweep {
+export class TileSweep<F extends { box: Box }> {
   private pyramid: Box[] = [];
   private pyramidFor = '';
   private next = 0;
   /** Tiles owed to the sweep: a share of a tile a frame adds up to a whole one every few frames. */
   private owed = 0;
-  private recent: { box: Box; missed: number }[] = [];
+  private followed: Followed<F>[] = [];
+  private frame = 0;
 
-  constructor(private readonly tilesPerFrame: number) {}
+  constructor(
+    private readonly tilesPerFrame: number,
+    private readonly followPerFrame = Infinity,
+  ) {}
 
   plan(width: number, height: number): Box[] {
     this.fit(width, height);
-    const tiles = this.recent.map(({ box }) => tileAround(box, width, height));
+    this.frame++;
+    const due = [...this.followed].sort((a, b) => a.lookedAt - b.lookedAt).slice(0, this.followPerFrame);
+    for (const followed of due) followed.lookedAt = this.frame;
+    const tiles = due.map(({ face }) => tileAround(face.box, width, height));
     this.owed += this.tilesPerFrame;
     const count = Math.min(Math.floor(this.owed), this.pyramid.length);
     this.owed -= count;
@@ -103,16 +121,25 @@ export class TileSweep {
     return tiles;
   }
 
-  /** This frame's faces: the small ones are looked for around where they are next time. */
-  observe(faces: readonly { box: Box }[], width: number, height: number): void {
+  /**
+   * This frame's faces: the small ones are looked for around where they are next time. Returns the
+   * followed faces this frame did not look for, found when last looked for: they stand where they were.
+   */
+  observe(faces: readonly F[], width: number, height: number): F[] {
     this.fit(width, height);
     const long = Math.max(width, height);
-    const small = faces.filter((face) => ferSide(face.box) < long * SCAN.wholeFrameShare).map((face) => face.box);
-    const missed = this.recent
-      .filter(({ box }) => small.every((found) => overlapOfSmaller(found, box) < 0.3))
-      .map(({ box, missed }) => ({ box, missed: missed + 1 }))
-      .filter(({ missed }) => missed <= SCAN.maxMissed);
-    this.recent = [...small.map((box) => ({ box, missed: 0 })), ...missed];
+    const small = faces.filter((face) => ferSide(face.box) < long * SCAN.wholeFrameShare);
+    const kept: Followed<F>[] = [];
+    const standing: F[] = [];
+    for (const followed of this.followed) {
+      if (faces.some((found) => overlapOfSmaller(found.box, followed.face.box) >= 0.3)) continue;
+      if (followed.lookedAt < this.frame) {
+        kept.push(followed);
+        if (followed.missed === 0) standing.push(followed.face);
+      } else if (followed.missed < SCAN.maxMissed) kept.push({ ...followed, missed: followed.missed + 1 });
+    }
+    this.followed = [...small.map((face) => ({ face, missed: 0, lookedAt: this.frame })), ...kept];
+    return standing;
   }
 
   /** A new frame size (another camera, another file) starts afresh. */
@@ -121,7 +148,7 @@ export class TileSweep {
     if (size === this.pyramidFor) return;
     this.pyramid = tilePyramid(width, height, minFaceFor(width, height, false));
     this.pyramidFor = size;
-    this.recent = [];
+    this.followed = [];
     this.next = 0;
     this.owed = 0;
   }
