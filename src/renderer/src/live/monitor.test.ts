@@ -36,12 +36,15 @@ function setup(faces: number) {
   let release: (() => void)[] = [];
   const rendered: MonitorFrame[] = [];
   const classified: number[] = [];
+  let detections = 0;
   const monitor = new LiveMonitor(video, {
-    detect: () =>
-      Array.from({ length: faces }, (_, i) => ({
+    detect: () => {
+      detections++;
+      return Array.from({ length: faces }, (_, i) => ({
         box: { x: 10 + 150 * i, y: 40, width: 100, height: 100 },
         score: 0.9,
-      })),
+      }));
+    },
     crop: (_video, regions) => new Float32Array(regions.length * FACE_PIXELS),
     classify: async (crops) => {
       inFlight++;
@@ -56,13 +59,22 @@ function setup(faces: number) {
     render: (frame) => void rendered.push(frame),
   });
   const finishClassification = async () => {
+    await tick(); // a found frame's classification starts once the frame before it is shown
     const pending = release;
     release = [];
     pending.forEach((resolve) => resolve());
     await tick();
     await tick();
   };
-  return { video, monitor, rendered, classified, finishClassification, maxInFlight: () => maxInFlight };
+  return {
+    video,
+    monitor,
+    rendered,
+    classified,
+    finishClassification,
+    maxInFlight: () => maxInFlight,
+    detected: () => detections,
+  };
 }
 
 describe('LiveMonitor', () => {
@@ -75,19 +87,51 @@ describe('LiveMonitor', () => {
     expect(rendered[0].faces).toHaveLength(2);
   });
 
-  it('skips the frames that arrive while a frame is being classified, and never queues them', async () => {
-    const { video, monitor, classified, finishClassification, maxInFlight, rendered } = setup(1);
+  it("finds the next frame's faces while this frame's are classified, one frame at a time in the classifier", async () => {
+    const { video, monitor, classified, finishClassification, maxInFlight, rendered, detected } = setup(1);
     monitor.start();
-    expect(video.present()).toBe(1); // frame 1 taken
+    expect(video.present()).toBe(1); // frame 1 found, its classification started
     await tick();
-    // Frames 2-5 arrive while frame 1 is still being classified: nobody is waiting for them.
-    for (let i = 0; i < 4; i++) expect(video.present()).toBe(0);
+    expect(video.present()).toBe(1); // frame 2 found while frame 1 is classified
+    await tick();
+    expect(detected()).toBe(2);
+    expect(classified).toEqual([1]); // frame 2 waits for frame 1's classification
     await finishClassification();
     expect(rendered).toHaveLength(1);
-    expect(video.present()).toBe(1); // the next frame after the overlay is shown is taken
-    await finishClassification();
     expect(classified).toEqual([1, 1]);
+    await finishClassification();
+    expect(rendered).toHaveLength(2);
     expect(maxInFlight()).toBe(1);
+  });
+
+  it('skips the frames that arrive while one frame is classified and the next waits, and never queues them', async () => {
+    const { video, monitor, finishClassification, rendered, detected } = setup(1);
+    monitor.start();
+    video.present();
+    await tick();
+    video.present();
+    await tick();
+    // Frames 3-6 arrive while frame 1 is classified and frame 2 waits: nobody is waiting for them.
+    for (let i = 0; i < 4; i++) expect(video.present()).toBe(0);
+    expect(detected()).toBe(2);
+    await finishClassification();
+    expect(rendered).toHaveLength(1);
+    expect(video.present()).toBe(1); // once frame 1 is shown, the next frame is taken
+    expect(detected()).toBe(3);
+  });
+
+  it('shows no frame found before a stop after a new start', async () => {
+    const { video, monitor, finishClassification, rendered } = setup(1);
+    monitor.start();
+    video.present();
+    await tick();
+    monitor.stop();
+    monitor.start();
+    await finishClassification();
+    expect(rendered).toHaveLength(0);
+    expect(video.present()).toBe(1);
+    await finishClassification();
+    expect(rendered).toHaveLength(1);
   });
 
   it('does not call the classifier for a frame without faces, and shows it as empty', async () => {

@@ -1,4 +1,11 @@
-import { analyseFrame, trackFaces, type FramePipeline, type MonitorFrame } from '../vision/frame-analysis';
+import {
+  classifyFound,
+  findFaces,
+  trackFaces,
+  type FoundFaces,
+  type FramePipeline,
+  type MonitorFrame,
+} from '../vision/frame-analysis';
 import type { FaceTracker } from '../vision/tracker';
 
 /** The parts of a <video> element the monitor uses (a fake one in unit tests). */
@@ -29,10 +36,11 @@ const RECENT = 60;
 export const FRAME_MEASURE = 'emotion-monitor:frame';
 
 /**
- * The live loop: detect faces, crop them, classify them all in one call, show the result. At most
- * one frame is in flight: the next frame is requested only when this one is on screen, so when
- * classification is slower than the camera, frames are skipped rather than queued and the overlay
- * never trails the face.
+ * The live loop: detect faces, crop them, classify them all in one call, show the result. Finding
+ * a frame's faces (this page) and classifying them (the ML process) overlap: the next frame's faces
+ * are found while this frame's are classified. At most two frames are in flight, one being
+ * classified and one waiting its turn, so when classification is slower than the camera, frames
+ * are skipped rather than queued and the overlay never trails the face by more than a frame.
  */
 export class LiveMonitor<V extends VideoSource> {
   private handle: number | undefined;
@@ -40,6 +48,11 @@ export class LiveMonitor<V extends VideoSource> {
   private latencies: number[] = [];
   private shownAt: number[] = [];
   private frames = 0;
+  /** Frames found and not yet shown, and the promise of the last of them on screen. */
+  private waiting = 0;
+  private shown: Promise<void> = Promise.resolve();
+  /** Bumped by stop: a frame found before it is never shown after a new start. */
+  private run = 0;
   private readonly now: () => number;
 
   constructor(
@@ -57,39 +70,67 @@ export class LiveMonitor<V extends VideoSource> {
 
   stop(): void {
     this.running = false;
+    this.run++;
     if (this.handle !== undefined) this.video.cancelVideoFrameCallback(this.handle);
     this.handle = undefined;
     this.deps.tracker.reset();
   }
 
   private schedule(): void {
-    if (!this.running) return;
+    if (!this.running || this.handle !== undefined || this.waiting > 1) return;
     this.handle = this.video.requestVideoFrameCallback(() => {
       this.handle = undefined;
-      void this.processFrame().finally(() => this.schedule());
+      this.takeFrame();
     });
   }
 
-  /** One frame, from the video to the screen. */
-  async processFrame(): Promise<MonitorFrame> {
+  /** Finds a frame's faces now, and queues their classification behind the frame before it. */
+  private takeFrame(): void {
     const arrived = this.now();
-    const { videoWidth: width, videoHeight: height } = this.video;
-    // The detector keeps MediaPipe's timestamps growing itself.
-    const found = await analyseFrame(this.deps, this.video, { width, height }, arrived);
-    if (!this.running) return { faces: [], width, height, detectMs: 0, classifyMs: 0 };
+    const size = { width: this.video.videoWidth, height: this.video.videoHeight };
+    let found: FoundFaces;
+    try {
+      // The detector keeps MediaPipe's timestamps growing itself.
+      found = findFaces(this.deps, this.video, size, arrived);
+    } catch (error) {
+      console.error('Face detection failed on a frame', error);
+      this.schedule();
+      return;
+    }
+    this.waiting++;
+    const run = this.run;
+    this.shown = this.shown
+      .then(() => this.showFrame(found, arrived, size, run))
+      .catch((error: unknown) => console.error('A frame could not be shown', error))
+      .finally(() => {
+        this.waiting--;
+        this.schedule();
+      });
+    this.schedule();
+  }
+
+  /** A found frame's faces classified, tracked and shown. */
+  private async showFrame(
+    found: FoundFaces,
+    arrived: number,
+    { width, height }: { width: number; height: number },
+    run: number,
+  ): Promise<void> {
+    if (run !== this.run) return;
+    const classified = await classifyFound(this.deps, found);
+    if (run !== this.run) return;
     const frame: MonitorFrame = {
-      faces: trackFaces(this.deps.tracker, found),
+      faces: trackFaces(this.deps.tracker, classified),
       width,
       height,
-      classifyError: found.classifyError,
-      detectMs: found.detectMs,
-      classifyMs: found.classifyMs,
-      inferenceMs: found.inferenceMs,
-      model: found.model,
+      classifyError: classified.classifyError,
+      detectMs: classified.detectMs,
+      classifyMs: classified.classifyMs,
+      inferenceMs: classified.inferenceMs,
+      model: classified.model,
     };
     await this.deps.render(frame);
     this.record(arrived, this.now(), frame);
-    return frame;
   }
 
   private record(arrived: number, shown: number, frame: MonitorFrame): void {

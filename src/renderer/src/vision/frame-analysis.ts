@@ -48,28 +48,49 @@ export interface FrameFaces {
   model?: string;
 }
 
+/** A frame's faces found and cropped, not yet classified. */
+export interface FoundFaces {
+  detections: DetectedFace[];
+  /** FACE_PIXELS per detection, in their order. */
+  crops: Float32Array;
+  detectMs: number;
+}
+
 /**
- * Detects the faces of one frame (at most `maxFaces`; `still` for a photo), crops them and
- * classifies them, in calls of MAX_FACES_PER_CALL faces. A failed classification is reported, not
- * thrown: the faces still show.
+ * Detects the faces of one frame (at most `maxFaces`; `still` for a photo) and crops them, framed
+ * as FER2013 is. Synchronous: the crops are taken from the frame as it is now.
  */
-export async function analyseFrame<S>(
+export function findFaces<S>(
   pipeline: FramePipeline<S>,
   source: S,
   size: { width: number; height: number },
   timestampMs: number,
   { maxFaces = MAX_FACES_PER_FRAME, still = false }: { maxFaces?: number; still?: boolean } = {},
-): Promise<FrameFaces> {
+): FoundFaces {
   const now = pipeline.now ?? (() => performance.now());
   const started = now();
   const detections = pipeline.detect(source, timestampMs, still).slice(0, maxFaces);
-  const detected = now();
-  const result: FrameFaces = { detections, detectMs: detected - started, classifyMs: 0 };
+  const detectMs = now() - started;
+  const crops =
+    detections.length === 0
+      ? new Float32Array(0)
+      : pipeline.crop(
+          source,
+          detections.map((d) => alignedFerCrop(d, size.width, size.height)),
+        );
+  return { detections, crops, detectMs };
+}
+
+/**
+ * Classifies found faces in calls of MAX_FACES_PER_CALL faces. A failed classification is
+ * reported, not thrown: the faces still show.
+ */
+export async function classifyFound<S>(pipeline: FramePipeline<S>, found: FoundFaces): Promise<FrameFaces> {
+  const { detections, crops, detectMs } = found;
+  const result: FrameFaces = { detections, detectMs, classifyMs: 0 };
   if (detections.length === 0) return result;
-  const crops = pipeline.crop(
-    source,
-    detections.map((d) => alignedFerCrop(d, size.width, size.height)),
-  );
+  const now = pipeline.now ?? (() => performance.now());
+  const started = now();
   try {
     const probabilities = new Float32Array(detections.length * NUM_CLASSES);
     let inferenceMs = 0;
@@ -85,8 +106,19 @@ export async function analyseFrame<S>(
   } catch (error) {
     result.classifyError = errorMessage(error);
   }
-  result.classifyMs = now() - detected;
+  result.classifyMs = now() - started;
   return result;
+}
+
+/** One frame's faces, found, cropped and classified (see findFaces and classifyFound). */
+export async function analyseFrame<S>(
+  pipeline: FramePipeline<S>,
+  source: S,
+  size: { width: number; height: number },
+  timestampMs: number,
+  options: { maxFaces?: number; still?: boolean } = {},
+): Promise<FrameFaces> {
+  return classifyFound(pipeline, findFaces(pipeline, source, size, timestampMs, options));
 }
 
 /** Hands a frame's classified faces to the tracker, which gives them their ids and smoothed labels. */
