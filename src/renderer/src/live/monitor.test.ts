@@ -162,6 +162,30 @@ describe('LiveMonitor', () => {
     expect(video.present()).toBe(1);
   });
 
+  it('reports a frame whose faces could not be found, and goes on with the next', async () => {
+    const video = new FakeVideo();
+    const rendered: MonitorFrame[] = [];
+    const errors: string[] = [];
+    let calls = 0;
+    const monitor = new LiveMonitor(video, {
+      detect: () => {
+        if (++calls === 1) throw new Error('MediaPipe aborted');
+        return [];
+      },
+      crop: () => new Float32Array(0),
+      classify: () => Promise.reject(new Error('no faces to classify')),
+      tracker: new FaceTracker({ window: 3 }),
+      render: (frame) => void rendered.push(frame),
+      onError: (message) => errors.push(message),
+    });
+    monitor.start();
+    video.present();
+    expect(errors).toEqual(['Faces could not be found in a frame: MediaPipe aborted']);
+    expect(video.present()).toBe(1);
+    await tick();
+    expect(rendered).toHaveLength(1);
+  });
+
   it('stops asking for frames once stopped', async () => {
     const { video, monitor } = setup(0);
     monitor.start();

@@ -7,6 +7,7 @@ import {
   type MonitorFrame,
 } from '../vision/frame-analysis';
 import type { FaceTracker } from '../vision/tracker';
+import { errorMessage } from '@shared/errors';
 
 /** The parts of a <video> element the monitor uses (a fake one in unit tests). */
 export interface VideoSource {
@@ -30,6 +31,8 @@ export interface MonitorDependencies<V extends VideoSource> extends FramePipelin
   /** Shows a frame's result; resolves once it is on screen. */
   render: (frame: MonitorFrame) => Promise<void> | void;
   onStats?: (stats: MonitorStats) => void;
+  /** A frame that could not be analysed or shown (the loop goes on with the next). */
+  onError?: (message: string) => void;
 }
 
 const RECENT = 60;
@@ -93,7 +96,7 @@ export class LiveMonitor<V extends VideoSource> {
       // The detector keeps MediaPipe's timestamps growing itself.
       found = findFaces(this.deps, this.video, size, arrived);
     } catch (error) {
-      console.error('Face detection failed on a frame', error);
+      this.deps.onError?.(`Faces could not be found in a frame: ${errorMessage(error)}`);
       this.schedule();
       return;
     }
@@ -101,7 +104,7 @@ export class LiveMonitor<V extends VideoSource> {
     const run = this.run;
     this.shown = this.shown
       .then(() => this.showFrame(found, arrived, size, run))
-      .catch((error: unknown) => console.error('A frame could not be shown', error))
+      .catch((error: unknown) => this.deps.onError?.(`A frame could not be shown: ${errorMessage(error)}`))
       .finally(() => {
         this.waiting--;
         this.schedule();
