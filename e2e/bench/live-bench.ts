@@ -30,7 +30,9 @@ interface FrameEntry {
   duration: number;
   faces: number;
   detectMs: number;
+  cropMs: number;
   classifyMs: number;
+  renderMs: number;
   inferenceMs: number;
   /** The model that classified the frame's faces (the crowd model for a frame of many). */
   model?: string;
@@ -154,7 +156,10 @@ function summariseCrowd(entries: FrameEntry[]) {
     latencyMedianMs: round(percentile(latencies, 0.5)),
     latencyP95Ms: round(percentile(latencies, 0.95)),
     detectMedianMs: round(median(entries.map((e) => e.detectMs))),
+    cropMedianMs: round(median(entries.map((e) => e.cropMs))),
     classifyMedianMs: round(median(entries.map((e) => e.classifyMs))),
+    /** Showing the frame: the overlay, the faces panel and the recording's hand-off, until the page has painted. */
+    renderMedianMs: round(median(entries.map((e) => e.renderMs))),
     /** What the ML process spends on a frame's faces (one call, one batch). */
     mlMedianMs: round(median(entries.map((e) => e.inferenceMs))),
     /** Frames classified by each model: the chosen one, and the fast one for frames of more faces than it serves. */
@@ -197,7 +202,7 @@ async function runCrowd(faces: number) {
     console.log(
       `${width}x${height}, ${faces} faces (found ${summary.facesFoundMedian} a frame; camera ${summary.cameraFps} fps): ` +
         `${summary.fps} fps, latency median ${summary.latencyMedianMs} ms, p95 ${summary.latencyP95Ms} ms ` +
-        `(detect ${summary.detectMedianMs} ms, classify round trip ${summary.classifyMedianMs} ms, ML ${summary.mlMedianMs} ms a frame; ` +
+        `(detect ${summary.detectMedianMs} ms, crop ${summary.cropMedianMs} ms, render ${summary.renderMedianMs} ms, classify round trip ${summary.classifyMedianMs} ms, ML ${summary.mlMedianMs} ms a frame; ` +
         `frames by model ${JSON.stringify(summary.framesByModel)})`,
     );
   }

@@ -3,6 +3,7 @@ import {
   findFaces,
   trackFaces,
   type FoundFaces,
+  type FrameFaces,
   type FramePipeline,
   type MonitorFrame,
 } from '../vision/frame-analysis';
@@ -41,8 +42,8 @@ export const FRAME_MEASURE = 'emotion-monitor:frame';
 /**
  * The live loop: detect faces, crop them, classify them all in one call, show the result. Finding
  * a frame's faces (this page) and classifying them (the ML process) overlap: the next frame's faces
- * are found while this frame's are classified. At most two frames are in flight, one being
- * classified and one waiting its turn, so when classification is slower than the camera, frames
+ * are found and sent while this frame's are classified, and frames are shown in the order they
+ * came. At most two frames are in flight, so when classification is slower than the camera, frames
  * are skipped rather than queued and the overlay never trails the face by more than a frame.
  */
 export class LiveMonitor<V extends VideoSource> {
@@ -102,8 +103,11 @@ export class LiveMonitor<V extends VideoSource> {
     }
     this.waiting++;
     const run = this.run;
+    // Sent now, not once the frame before is shown: the ML process answers in order, and starts on
+    // this frame as soon as it has finished the last, instead of waiting for the page to show it.
+    const classified = classifyFound(this.deps, found);
     this.shown = this.shown
-      .then(() => this.showFrame(found, arrived, size, run))
+      .then(async () => this.showFrame(await classified, arrived, size, run))
       .catch((error: unknown) => this.deps.onError?.(`A frame could not be shown: ${errorMessage(error)}`))
       .finally(() => {
         this.waiting--;
@@ -114,13 +118,11 @@ export class LiveMonitor<V extends VideoSource> {
 
   /** A found frame's faces classified, tracked and shown. */
   private async showFrame(
-    found: FoundFaces,
+    classified: FrameFaces,
     arrived: number,
     { width, height }: { width: number; height: number },
     run: number,
   ): Promise<void> {
-    if (run !== this.run) return;
-    const classified = await classifyFound(this.deps, found);
     if (run !== this.run) return;
     const frame: MonitorFrame = {
       faces: trackFaces(this.deps.tracker, classified),
@@ -128,15 +130,18 @@ export class LiveMonitor<V extends VideoSource> {
       height,
       classifyError: classified.classifyError,
       detectMs: classified.detectMs,
+      cropMs: classified.cropMs,
       classifyMs: classified.classifyMs,
       inferenceMs: classified.inferenceMs,
       model: classified.model,
     };
+    const rendering = this.now();
     await this.deps.render(frame);
-    this.record(arrived, this.now(), frame);
+    const shown = this.now();
+    this.record(arrived, shown, frame, shown - rendering);
   }
 
-  private record(arrived: number, shown: number, frame: MonitorFrame): void {
+  private record(arrived: number, shown: number, frame: MonitorFrame, renderMs: number): void {
     // A User Timing entry per frame: visible in DevTools' performance panel, read by `npm run bench:live`.
     performance.measure(FRAME_MEASURE, {
       start: arrived,
@@ -144,7 +149,9 @@ export class LiveMonitor<V extends VideoSource> {
       detail: {
         faces: frame.faces.length,
         detectMs: frame.detectMs,
+        cropMs: frame.cropMs,
         classifyMs: frame.classifyMs,
+        renderMs,
         inferenceMs: frame.inferenceMs,
         model: frame.model,
       },
