@@ -10,18 +10,15 @@ import type { LoadedModel } from './model-io';
  */
 export function blendWeights(base: tf.LayersModel, tuned: tf.LayersModel, weight: number): tf.Tensor[] {
   if (!(weight >= 0 && weight <= 1)) throw new RangeError(`the blend weight must be in 0..1, not ${weight}`);
-  const from = base.getWeights();
-  const to = tuned.getWeights();
-  const names = (weights: tf.LayersModel['weights']) => weights.map((w) => `${w.name} ${w.shape.join('x')}`);
-  const baseNames = names(base.weights);
-  const tunedNames = names(tuned.weights);
   // Layer names carry a build counter (conv2d_3 vs conv2d_17), so shapes and order decide.
-  const shapesOf = (list: string[]) => list.map((n) => n.slice(n.lastIndexOf(' ') + 1)).join();
-  if (from.length !== to.length || shapesOf(baseNames) !== shapesOf(tunedNames)) {
+  const shapes = (model: tf.LayersModel) => model.weights.map((w) => w.shape.join('x')).join();
+  if (shapes(base) !== shapes(tuned)) {
     throw new ModelLoadError(
       'the two models have different weights: only a model and a fine-tune of it can be blended',
     );
   }
+  const from = base.getWeights();
+  const to = tuned.getWeights();
   return tf.tidy(() => from.map((a, i) => a.mul(1 - weight).add(to[i].mul(weight))));
 }
 

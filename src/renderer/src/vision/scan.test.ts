@@ -113,6 +113,9 @@ describe('TileSweep with a room of small faces', () => {
   const faces = [0, 1, 2, 3, 4].map((i) => ({ box: { x: 40 + i * 110, y: 200, width: 40, height: 40 }, score: 0.9 }));
   const inTiles = (tiles: Box[]) =>
     faces.filter(({ box }) => tiles.some((t) => box.x >= t.x && box.x + box.width <= t.x + t.width));
+  /** Whether the sweep looks for this face in one of these tiles: a tile around it. */
+  const looksFor = (tiles: Box[], face: (typeof faces)[number]) =>
+    tiles.some((t) => JSON.stringify(t) === JSON.stringify(tileAround(face.box, 640, 480)));
 
   it('looks for at most followPerFrame of them a frame, those looked for longest ago, and the rest stand where they were found', () => {
     const sweep = new TileSweep<(typeof faces)[number]>(0, 2);
@@ -121,9 +124,7 @@ describe('TileSweep with a room of small faces', () => {
     for (let frame = 1; frame <= 6; frame++) {
       const tiles = sweep.plan(640, 480);
       expect(tiles).toHaveLength(2);
-      const due = faces.filter((f) =>
-        tiles.some((t) => JSON.stringify(t) === JSON.stringify(tileAround(f.box, 640, 480))),
-      );
+      const due = faces.filter((f) => looksFor(tiles, f));
       expect(due).toHaveLength(2);
       for (const face of due) {
         // Each face waits its turn: five faces two a frame, so each is looked for every second or third frame.
@@ -154,7 +155,7 @@ describe('TileSweep with a room of small faces', () => {
     let lookups = 1;
     for (let frame = 0; frame < 4 * SCAN.maxMissed; frame++) {
       const tiles = sweep.plan(640, 480);
-      if (tiles.some((t) => JSON.stringify(t) === JSON.stringify(tileAround(gone.box, 640, 480)))) lookups++;
+      if (looksFor(tiles, gone)) lookups++;
       standingAfter(inTiles(tiles).filter((f) => f === stays));
     }
     // As a face followed every frame: the miss, then maxMissed more lookups before it is forgotten.
