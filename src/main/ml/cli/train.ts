@@ -24,6 +24,8 @@ const USAGE = `Usage: npm run train -- --data <folder|fer2013.csv> --arch ${ARCH
   --from DIR        start from this model folder's weights (fine-tuning; same --arch)
   --teacher DIR     distil from this model folder: every face's target blends in its ten-view
                     probabilities, softened (computed once, then cached)
+  --teacher-data D  show the teacher these faces instead: the training faces in the same order,
+                    framed otherwise (FER2013 as stored, for a copy made by dataset:framed)
   --force           train into DIR even though it already holds a finished model (replacing it)
   --seed N          seed for weights, shuffling and augmentation (default 1)
   --workers N       worker threads (default: one per core)
@@ -41,6 +43,7 @@ await runCli(USAGE, async () => {
       resume: { type: 'boolean', default: false },
       from: { type: 'string' },
       teacher: { type: 'string' },
+      'teacher-data': { type: 'string' },
       force: { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       workers: { type: 'string' },
@@ -69,10 +72,13 @@ await runCli(USAGE, async () => {
 
   const initFrom = values.from === undefined ? undefined : await fineTuneStart(values.from, values.arch);
   const teacher = values.teacher === undefined ? undefined : await teacherFolder(values.teacher);
+  if (values['teacher-data'] !== undefined && teacher === undefined && !values.resume)
+    throw new UsageError('--teacher-data needs a --teacher to show it to');
   await createOutFolder(outDir);
 
   const dataset = await loadDataset(values.data);
   console.error(formatReport(dataset.report));
+  const teacherDataset = values['teacher-data'] === undefined ? undefined : await loadDataset(values['teacher-data']);
   const controller = new AbortController();
   process.once('SIGINT', () => {
     console.error('\nCancelling after the current batch...');
@@ -85,6 +91,7 @@ await runCli(USAGE, async () => {
     resume: values.resume,
     initFrom,
     teacher,
+    teacherDataset,
     seed: positiveInt('--seed', values.seed!),
     workers: values.workers ? positiveInt('--workers', values.workers) : undefined,
     maxBatchesPerEpoch: values['max-batches'] ? positiveInt('--max-batches', values['max-batches']) : undefined,

@@ -41,9 +41,11 @@ export interface Recipe {
   /**
    * Distillation: each face's target is `weight` of its teacher's probabilities softened by
    * `temperature` (teacher-cache.ts) and the rest its (smoothed) true label. `teacher` names the
-   * teacher model, for the record; the run is given its folder. Absent: the true label alone.
+   * teacher model, for the record; the run is given its folder. `teacherFaces`: the fingerprint of
+   * the dataset the teacher was shown instead of the training faces (TrainOptions.teacherDataset).
+   * Absent: the true label alone.
    */
-  distillation?: { teacher: string; weight: number; temperature: number };
+  distillation?: { teacher: string; weight: number; temperature: number; teacherFaces?: string };
 }
 
 /** How much a student leans on its teacher, and how far the teacher's probabilities are softened. */

@@ -50,6 +50,13 @@ export interface TrainOptions {
    * cached ten-view probabilities into every training face's target. A resumed run keeps its teacher.
    */
   teacher?: string;
+  /**
+   * The faces the teacher is shown instead of the training faces: the same faces with the same
+   * labels in the same order, framed otherwise (FER2013 as stored, for a copy framed by the app's
+   * own pipeline), so that the student learns to say of the app's crop what the teacher says of
+   * the registered face. Absent: the teacher sees the training faces.
+   */
+  teacherDataset?: FaceDataset;
   /** What the recipe records as the teacher (default: its folder's name). */
   teacherName?: string;
   /** Where the teacher's probabilities are cached (default: beside the decoded datasets). */

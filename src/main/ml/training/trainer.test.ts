@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaceDataset, FaceSplit } from '../data/dataset';
@@ -222,7 +223,7 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
   it('distils from a teacher: its cached probabilities change the loss, are recorded, and are read back on a second run', async () => {
     const cacheDir = await temporaryDir();
     const teacher = path.resolve('resources/models/default');
-    const run = async (withTeacher: boolean) => {
+    const run = async (withTeacher: boolean, teacherDataset?: FaceDataset) => {
       const events: TrainProgress[] = [];
       const result = await trainModel({
         dataset: small,
@@ -231,6 +232,7 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
         seed: 3,
         maxBatchesPerEpoch: 2,
         teacher: withTeacher ? teacher : undefined,
+        teacherDataset,
         cacheDir,
         onProgress: (e) => events.push(e),
       });
@@ -244,9 +246,45 @@ describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of F
     expect(distilled.loss).not.toBeCloseTo(plain.loss, 3);
     const metadata = (await loadModel(distilled.result.outDir)).metadata;
     expect(metadata.recipe.distillation).toMatchObject({ teacher: 'default', weight: 0.7, temperature: 2 });
+    expect(metadata.recipe.distillation?.teacherFaces).toBeUndefined();
     const again = await run(true);
     expect(again.events.find((e) => e.type === 'teacher')).toMatchObject({ cached: true });
     expect(again.loss).toBeCloseTo(distilled.loss, 5);
+
+    // The teacher shown its own copy of the faces (turned upside down here, which its ten views never
+    // see): the same student steps, other targets.
+    const train = small.splits.train!;
+    const turned: FaceDataset = {
+      ...small,
+      fingerprint: 'subset-512-turned',
+      splits: { ...small.splits, train: { ...train, images: train.images.slice().reverse() } },
+    };
+    const shown = await run(true, turned);
+    expect(shown.loss).not.toBeCloseTo(distilled.loss, 3);
+    expect((await loadModel(shown.result.outDir)).metadata.recipe.distillation).toMatchObject({
+      teacher: 'default',
+      teacherFaces: 'subset-512-turned',
+    });
+  });
+
+  it("refuses a teacher's copy of the training faces that does not hold the same faces", async () => {
+    const train = small.splits.train!;
+    const run = (teacherDataset: FaceDataset) =>
+      trainModel({
+        dataset: small,
+        recipe: quickRecipe(1),
+        outDir: path.join(tmpdir(), 'never-written'),
+        teacher: path.resolve('resources/models/default'),
+        teacherDataset,
+      });
+    const relabelled: FaceDataset = {
+      ...small,
+      splits: { ...small.splits, train: { ...train, labels: Uint8Array.from(train.labels, (l) => (l + 1) % 7) } },
+    };
+    await expect(run(relabelled)).rejects.toThrow(/must hold the training faces in the same order: face 0 is/);
+    const fewer: FaceDataset = { ...small, splits: { ...small.splits, train: subset(train, 100, 4) } };
+    await expect(run(fewer)).rejects.toThrow(/100 training faces against 512/);
+    expect(runningWorkers()).toBe(0);
   });
 
   it('refuses to resume a checkpoint made from other data', async () => {

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { EMOTIONS, FACE_SIZE, NUM_CLASSES } from '@shared/emotions';
 import type { EpochRecord, EvaluationReport } from '@shared/training';
+import { DatasetError, type FaceDataset, type FaceSplit } from '../data/dataset';
 import { matchingBlurSigma } from '../data/sharpness';
 import { trainingSplits } from '../data/split';
 import { applyTemperature, calibrationFrom, negativeLogLikelihood } from '../evaluation/calibration';
@@ -47,7 +48,10 @@ function countLabels(labels: Uint8Array): number[] {
 
 /** A run's state before its first step: a new one, or where its checkpoint left off. */
 export async function resumeState(
-  options: Pick<TrainOptions, 'dataset' | 'recipe' | 'outDir' | 'seed' | 'resume' | 'teacher' | 'teacherName'>,
+  options: Pick<
+    TrainOptions,
+    'dataset' | 'recipe' | 'outDir' | 'seed' | 'resume' | 'teacher' | 'teacherName' | 'teacherDataset'
+  >,
 ): Promise<{ state: CheckpointState; resumeFrom?: string }> {
   const { dataset } = options;
   const recipe: Recipe = options.teacher
@@ -57,6 +61,7 @@ export async function resumeState(
           ...DEFAULT_DISTILLATION,
           ...options.recipe.distillation,
           teacher: options.teacherName ?? path.basename(options.teacher),
+          ...(options.teacherDataset && { teacherFaces: options.teacherDataset.fingerprint }),
         },
       }
     : options.recipe;
@@ -77,6 +82,8 @@ export async function resumeState(
     throw new Error('The checkpoint was trained on a different dataset; start a new run instead.');
   if (saved.recipe.architecture !== recipe.architecture)
     throw new Error(`The checkpoint is a ${saved.recipe.architecture} model, not ${recipe.architecture}.`);
+  if (saved.recipe.distillation?.teacherFaces !== options.teacherDataset?.fingerprint)
+    throw new Error("The checkpoint's teacher was shown other faces; resume with the same teacher data.");
   return { state: { ...saved, recipe: { ...saved.recipe, epochs: recipe.epochs } }, resumeFrom: checkpointDir };
 }
 
@@ -88,7 +95,10 @@ async function teacherTargets(
 ): Promise<Float32Array | undefined> {
   const distillation = state.recipe.distillation;
   if (!state.teacherDir || !distillation) return undefined;
-  const { probabilities, cached, file } = await teacherProbabilities(state.teacherDir, plan.split.train.images, {
+  const faces = options.teacherDataset
+    ? sameFacesOtherwiseFramed(options.teacherDataset, plan.split.train, options.holdout ?? 0.1, state.seed)
+    : plan.split.train;
+  const { probabilities, cached, file } = await teacherProbabilities(state.teacherDir, faces.images, {
     cacheDir: options.cacheDir,
     backendCandidates: options.backendCandidates,
     onComputing: () =>
@@ -103,6 +113,23 @@ async function teacherTargets(
   const shared = new Float32Array(new SharedArrayBuffer(soft.byteLength));
   shared.set(soft);
   return shared;
+}
+
+/** The teacher's copy of the training faces, checked to hold the same faces: as many, labelled alike. */
+function sameFacesOtherwiseFramed(dataset: FaceDataset, train: FaceSplit, holdout: number, seed: number): FaceSplit {
+  const theirs = trainingSplits(dataset, holdout, seed).train;
+  const mismatch = (reason: string) =>
+    new DatasetError(
+      `The teacher's data (${dataset.report.source}) must hold the training faces in the same order: ${reason}.`,
+    );
+  if (theirs.labels.length !== train.labels.length)
+    throw mismatch(`${theirs.labels.length} training faces against ${train.labels.length}`);
+  const differs = theirs.labels.findIndex((label, i) => label !== train.labels[i]);
+  if (differs >= 0)
+    throw mismatch(
+      `face ${differs} is ${EMOTIONS[theirs.labels[differs]]} there, ${EMOTIONS[train.labels[differs]]} here`,
+    );
+  return theirs;
 }
 
 /** What a run works on and how it is cut up, decided before any worker starts (so a bad choice leaves none running). */
