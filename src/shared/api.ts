@@ -234,6 +234,18 @@ export interface EmotionMonitorApi {
     /** Default calibrated: as the live view showed the faces (raw where a face had no baseline). */
     values?: SampleValues;
   }): Promise<SessionDetail>;
+  /**
+   * A stretch of a session's timeline, `fromMs` up to `toMs` (multiples of `bucketMs`), at a finer
+   * bucket than its whole timeline: what History reads when a chart is zoomed in.
+   */
+  getTimeline(request: {
+    id: number;
+    bucketMs: number;
+    fromMs: number;
+    toMs: number;
+    faceId?: number;
+    values?: SampleValues;
+  }): Promise<TimelineBucket[]>;
   updateSession(request: { id: number; name?: string; notes?: string }): Promise<SessionSummary>;
   deleteSessions(request: { ids: number[] }): Promise<number>;
   /**
@@ -328,6 +340,7 @@ export const IPC_CHANNELS = {
   mergeFaces: 'sessions:merge-faces',
   listSessions: 'sessions:list',
   getSessionDetail: 'sessions:detail',
+  getTimeline: 'sessions:timeline',
   updateSession: 'sessions:update',
   deleteSessions: 'sessions:delete',
   exportCsv: 'sessions:export-csv',

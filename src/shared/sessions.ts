@@ -125,6 +125,9 @@ export interface FaceSummary {
 /** Faces seen for less than this share one compact lane in History: people passing by, or a face numbered anew. */
 export const BRIEF_FACE_SECONDS = 3;
 
+/** The most buckets one read of a zoomed stretch may ask for (getTimeline): a few screens of points. */
+export const MAX_STRETCH_BUCKETS = 10_000;
+
 /** A face's own timeline, for History's lanes. */
 export interface FaceLane {
   faceId: number;

@@ -206,6 +206,14 @@ describe('session API handlers', () => {
       const detail = await invokeHandler(handlers, 'getSessionDetail', [{ id, bucketMs: 1000 }]);
       expect(detail.ok && detail.value.markers.map((m) => m.text)).toEqual(['question 3']);
       expect(detail.ok && detail.value.faces).toEqual([1, 2]);
+      // Stretches of it: its first hour holds both samples, its second none.
+      const hour = 3_600_000;
+      const first = await invokeHandler(handlers, 'getTimeline', [{ id, bucketMs: 1000, fromMs: 0, toMs: hour }]);
+      expect(first.ok && first.value.reduce((n, b) => n + b.samples, 0)).toBe(2);
+      const second = await invokeHandler(handlers, 'getTimeline', [
+        { id, bucketMs: 1000, fromMs: hour, toMs: 2 * hour },
+      ]);
+      expect(second).toEqual({ ok: true, value: [] });
       const exported = await invokeHandler(handlers, 'exportCsv', [{ kind: 'samples', sessionIds: [id] }]);
       expect(exported).toMatchObject({ ok: true, value: { rows: 2 } });
       expect(readFileSync(path.join(dir, 'out.csv'), 'utf8')).toContain('"Meeting, Monday"');
@@ -382,6 +390,13 @@ describe('session API handlers', () => {
     ['addMarker', [{ text: 'x'.repeat(10_001) }], /longer than 10000/],
     ['getSessionDetail', [{ id: 1, bucketMs: 0 }], /bucketMs must be a whole number/],
     ['getSessionDetail', [{ id: 'one', bucketMs: 1000 }], /id must be a whole number/],
+    ['getTimeline', [{ id: 1, bucketMs: 1000, fromMs: 5000, toMs: 5000 }], /toMs must be a whole number from 5001/],
+    [
+      'getTimeline',
+      [{ id: 1, bucketMs: 1000, fromMs: 0, toMs: 86_400_000 }],
+      /toMs must be a whole number from 1 to 10000000/,
+    ],
+    ['getTimeline', [{ id: 1, bucketMs: 1000, fromMs: 500, toMs: 9000 }], /multiples of bucketMs/],
     ['updateSession', [{ id: 1, name: '' }], /name must not be empty/],
     ['deleteSessions', [{ ids: [1.5] }], /ids\[0\] must be a whole number/],
     ['exportCsv', [{ kind: 'xlsx' }], /kind must be/],

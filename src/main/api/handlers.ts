@@ -40,6 +40,7 @@ import {
   parseValidationFraction,
 } from './validate';
 import { errorMessage } from '@shared/errors';
+import { MAX_STRETCH_BUCKETS } from '@shared/sessions';
 
 export interface ApiDependencies {
   appInfo: () => AppInfo;
@@ -197,6 +198,21 @@ export function createApiHandlers({
       return sessions.detail(
         integer('id', request.id, 1, Number.MAX_SAFE_INTEGER),
         integer('bucketMs', request.bucketMs, 1, MAX_BUCKET_MS),
+        optionalInteger('faceId', request.faceId, 0, Number.MAX_SAFE_INTEGER),
+        optionalSampleValues(request.values),
+      );
+    },
+    getTimeline: async (...args) => {
+      const request = single('getTimeline', args, ['id', 'bucketMs', 'fromMs', 'toMs', 'faceId', 'values']);
+      const bucketMs = integer('bucketMs', request.bucketMs, 1, MAX_BUCKET_MS);
+      const fromMs = integer('fromMs', request.fromMs, 0, Number.MAX_SAFE_INTEGER);
+      const toMs = integer('toMs', request.toMs, fromMs + 1, fromMs + bucketMs * MAX_STRETCH_BUCKETS);
+      if (fromMs % bucketMs !== 0 || toMs % bucketMs !== 0)
+        throw new InvalidPayloadError('fromMs and toMs must be multiples of bucketMs');
+      return sessions.timelineStretch(
+        integer('id', request.id, 1, Number.MAX_SAFE_INTEGER),
+        bucketMs,
+        { fromMs, toMs },
         optionalInteger('faceId', request.faceId, 0, Number.MAX_SAFE_INTEGER),
         optionalSampleValues(request.values),
       );

@@ -96,6 +96,13 @@ function expectReadsMatch(store: SessionStore, id: number, samples: TimedSample[
         expectClose(lanes.get(face), ref.timeline(bucket, [face]), `${values} lane ${face} ${bucket}`);
       }
       expectClose(store.timeline(id, bucket, [1, 3], values), ref.timeline(bucket, [1, 3]), `${values} faces 1+3`);
+      // A zoomed chart's stretch: the same buckets as the whole timeline's, from its start up to its end.
+      const stretch = { fromMs: 3 * bucket, toMs: 7 * bucket };
+      expectClose(
+        store.timeline(id, bucket, 2, values, stretch),
+        ref.timeline(bucket, [2]).filter((b) => b.offsetMs >= stretch.fromMs && b.offsetMs < stretch.toMs),
+        `${values} face 2 ${bucket} stretch`,
+      );
     }
     const all = ref.totals(samples);
     expectClose(

@@ -47,6 +47,12 @@ export interface StoredSample {
 /** A sample as the recorder writes it: its time, and its calibrated probabilities when the face had a baseline. */
 export type TimedSample = SampleInput & { offsetMs: number; calibrated?: readonly number[] };
 
+/** A stretch of a session, in ms from its start: `fromMs` up to (not including) `toMs`. */
+export interface Stretch {
+  fromMs: number;
+  toMs: number;
+}
+
 interface SessionRow {
   id: number;
   name: string;
@@ -147,15 +153,21 @@ export class SessionReads {
   /**
    * Mean probabilities, valence and arousal per `bucketMs` of the session, of all faces or of some
    * (their samples together). Read from the sums whose span divides the bucket, else from the samples.
+   * `stretch`: only the buckets from `fromMs` up to `toMs` (multiples of the bucket), for a zoomed chart.
    */
   timeline(
     sessionId: number,
     bucketMs: number,
     faces?: number | readonly number[],
     values: SampleValues = 'raw',
+    stretch?: Stretch,
   ): TimelineBucket[] {
     const ids = faces === undefined ? undefined : typeof faces === 'number' ? [faces] : faces;
-    return timed(this.log, 'timeline', () => this.bucketTotals(sessionId, bucketMs, ids, values, false).get(0) ?? []);
+    return timed(
+      this.log,
+      'timeline',
+      () => this.bucketTotals(sessionId, bucketMs, ids, values, false, stretch).get(0) ?? [],
+    );
   }
   /** One timeline per face (History's lanes), all in one query. */
   faceTimelines(
@@ -174,30 +186,38 @@ export class SessionReads {
     faces: readonly number[] | undefined,
     values: SampleValues,
     byFace: boolean,
+    stretch: Stretch = { fromMs: 0, toMs: Number.MAX_SAFE_INTEGER },
   ): Map<number, TimelineBucket[]> {
     const bucket = Math.max(1, Math.round(bucketMs));
     const span = spanFor(bucket);
-    const faceFilter = 'AND (:faces IS NULL OR face_id IN (SELECT value FROM json_each(:faces)))';
+    const at = span === undefined ? 'offset_ms' : 'start_ms';
+    const filter = `AND (:faces IS NULL OR face_id IN (SELECT value FROM json_each(:faces)))
+      AND ${at} >= :from AND ${at} < :to`;
     // A bucket the size of a span is that span's rows as they are: no grouping and no sort.
     const sql =
       span === undefined
         ? `SELECT ${byFace ? 'face_id' : '0'} AS face, CAST(offset_ms / ${bucket} AS INTEGER) * ${bucket} AS start,
                   ${bucketSumsSql(values, 'samples')}
-           FROM samples WHERE session_id = :session ${faceFilter}
+           FROM samples WHERE session_id = :session ${filter}
            GROUP BY start, face ORDER BY start, face`
         : span === bucket && byFace
           ? `SELECT face_id, start_ms, ${bucketSumsSql(values, 'span-rows')}
-             FROM sample_sums WHERE session_id = :session AND span_ms = ${span} ${faceFilter}
+             FROM sample_sums WHERE session_id = :session AND span_ms = ${span} ${filter}
              ORDER BY start_ms, face_id`
           : `SELECT ${byFace ? 'face_id' : '0'} AS face, CAST(start_ms / ${bucket} AS INTEGER) * ${bucket} AS start,
                     ${bucketSumsSql(values, 'sums')}
-             FROM sample_sums WHERE session_id = :session AND span_ms = ${span} ${faceFilter}
+             FROM sample_sums WHERE session_id = :session AND span_ms = ${span} ${filter}
              GROUP BY start, face ORDER BY start, face`;
     // Read raw (arrays, not objects): a day of twenty faces is tens of thousands of rows.
     const rows = this.db
       .prepare(sql)
       .raw(true)
-      .all({ session: sessionId, faces: faces === undefined ? null : JSON.stringify(faces) }) as number[][];
+      .all({
+        session: sessionId,
+        faces: faces === undefined ? null : JSON.stringify(faces),
+        from: stretch.fromMs,
+        to: stretch.toMs,
+      }) as number[][];
     const timelines = new Map<number, TimelineBucket[]>();
     for (const [face, start, n, ...sums] of rows) {
       let timeline = timelines.get(face);

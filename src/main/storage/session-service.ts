@@ -11,10 +11,12 @@ import {
   type SessionSource,
   type RecordingHalt,
   type SessionSummary,
+  type TimelineBucket,
 } from '@shared/sessions';
 import { errorMessage } from '@shared/errors';
 import { formatDuration } from '@shared/format';
 import { SessionRecorder, type RecorderOptions } from './recorder';
+import type { Stretch } from './session-reads';
 import type { SessionStore } from './session-store';
 
 /** SQLite's SQLITE_FULL (and the file system's ENOSPC): no room left for the samples. */
@@ -196,6 +198,19 @@ export class SessionService {
       values,
       baselines: this.store.baselines(id),
     };
+  }
+
+  /** A stretch of a session's timeline, read at a finer bucket than the whole one (History's zoom). */
+  timelineStretch(
+    id: number,
+    bucketMs: number,
+    stretch: Stretch,
+    faceId?: number,
+    values: SampleValues = 'calibrated',
+  ): TimelineBucket[] {
+    if (this.recorder?.session.id === id) this.recorder.flush();
+    if (!this.store.session(id)) throw new Error(`There is no session ${id}`);
+    return this.store.timeline(id, bucketMs, faceId, values, stretch);
   }
 
   /** A neutral baseline for a face of the live recording (see SessionRecorder.setBaseline). */

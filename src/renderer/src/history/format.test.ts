@@ -5,7 +5,9 @@ import {
   dominantSegments,
   EMOTION_COLORS,
   EMOTION_DASHES,
+  finerStretchFor,
   meanProbabilities,
+  withFinerStretch,
   stack,
   formatSigned,
 } from './format';
@@ -55,6 +57,54 @@ describe('history formatting', () => {
     expect(means[3]).toBeCloseTo((0.7 * 3 + 0.05) / 4);
     expect(means[0]).toBeCloseTo((0.05 * 3 + 0.7) / 4);
     expect(meanProbabilities([])).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('reads a zoomed stretch of a long session finer, on edges of both bucket sizes', () => {
+    const hours = (n: number) => n * 3_600_000;
+    // Two hours in 10 s buckets, zoomed to ten minutes: seconds, a view's width either side.
+    expect(finerStretchFor({ min: 3000, max: 3600 }, hours(2))).toEqual({
+      fromMs: 2_400_000,
+      toMs: 4_200_000,
+      bucketMs: 1000,
+    });
+    // A day in 2 min buckets, zoomed to an hour: 5 s buckets, from and to on whole 2 min edges.
+    const day = finerStretchFor({ min: 40_000.5, max: 43_600.5 }, hours(24))!;
+    expect(day.bucketMs).toBe(5000);
+    for (const edge of [day.fromMs, day.toMs]) expect([edge % 120_000, edge % 5000]).toEqual([0, 0]);
+    expect(day.fromMs).toBeLessThanOrEqual((40_000.5 - 3600) * 1000);
+    expect(day.toMs).toBeGreaterThanOrEqual((43_600.5 + 3600) * 1000);
+    // 15 s buckets and 2 s ones: edges on both (30 s).
+    const odd = finerStretchFor({ min: 1001, max: 1200 }, hours(5))!;
+    expect(odd.bucketMs).toBe(1000);
+    expect(finerStretchFor({ min: 1001, max: 3000 }, hours(5))).toMatchObject({ bucketMs: 2000, fromMs: 0 });
+    expect(finerStretchFor({ min: 6001, max: 8000 }, hours(5))!.fromMs % 30_000).toBe(0);
+    // Zoomed out, or a session already at its finest: nothing finer to read.
+    expect(finerStretchFor({ min: 0, max: 7200 }, hours(2))).toBeUndefined();
+    expect(finerStretchFor({ min: 0, max: 10 }, 600_000)).toBeUndefined();
+    // Never more buckets than one read may ask for, however long the session.
+    const long = finerStretchFor({ min: 0, max: 60 }, hours(24 * 365))!;
+    expect((long.toMs - long.fromMs) / long.bucketMs).toBeLessThanOrEqual(10_000);
+  });
+
+  it("shows a stretch read finer in place of the whole timeline's buckets it covers", () => {
+    const whole = [bucket(0, 3, 10), bucket(10_000, 4, 10), bucket(20_000, 4, 10), bucket(30_000, 3, 10)];
+    const finer = [bucket(10_000, 4, 5), bucket(15_000, 0, 5)];
+    const shown = withFinerStretch(whole, { fromMs: 10_000, toMs: 20_000, bucketMs: 5000 }, finer);
+    expect(shown.map((b) => [b.offsetMs, b.spanMs])).toEqual([
+      [0, undefined],
+      [10_000, 5000],
+      [15_000, 5000],
+      [20_000, undefined],
+      [30_000, undefined],
+    ]);
+    // The band follows each bucket's own length: no gap after the finer buckets, angry for 5 s only.
+    expect(dominantSegments(shown, 10_000)).toEqual([
+      { start: 0, end: 10, label: 3 },
+      { start: 10, end: 15, label: 4 },
+      { start: 15, end: 20, label: 0 },
+      { start: 20, end: 30, label: 4 },
+      { start: 30, end: 40, label: 3 },
+    ]);
   });
 });
 

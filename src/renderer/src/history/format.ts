@@ -1,5 +1,5 @@
 import { EMOTIONS, NUM_CLASSES, topEmotionIndex, type Emotion } from '@shared/emotions';
-import type { TimelineBucket } from '@shared/sessions';
+import { MAX_STRETCH_BUCKETS, type TimelineBucket } from '@shared/sessions';
 
 /** One colour per emotion, in EMOTIONS order: distinct, and readable on the dark background. */
 /**
@@ -59,11 +59,11 @@ export interface DominantSegment {
  * The dominant-emotion band: consecutive buckets with the same top emotion merged, and a gap
  * wherever buckets are missing (no face was seen there).
  */
-export function dominantSegments(timeline: readonly TimelineBucket[], bucketMs: number): DominantSegment[] {
+export function dominantSegments(timeline: readonly ChartBucket[], bucketMs: number): DominantSegment[] {
   const segments: DominantSegment[] = [];
   for (const bucket of timeline) {
     const start = bucket.offsetMs / 1000;
-    const end = (bucket.offsetMs + bucketMs) / 1000;
+    const end = (bucket.offsetMs + (bucket.spanMs ?? bucketMs)) / 1000;
     const label = topEmotionIndex(bucket.probabilities);
     const last = segments.at(-1);
     if (last && last.label === label && Math.abs(last.end - start) < 1e-9) last.end = end;
@@ -86,4 +86,51 @@ export function meanProbabilities(timeline: readonly TimelineBucket[]): number[]
 /** A value in [-1, 1] with its sign and two decimals (valence, arousal). */
 export function formatSigned(value: number): string {
   return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)}`;
+}
+
+/** A bucket of a chart's timeline; `spanMs` where it is not the timeline's own size (a stretch read finer). */
+export type ChartBucket = TimelineBucket & { spanMs?: number };
+
+/** A stretch of a session to read at a finer bucket than its whole timeline's (History's zoom). */
+export interface FinerStretch {
+  fromMs: number;
+  toMs: number;
+  bucketMs: number;
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * What a chart zoomed to `view` (seconds) of a session of `durationMs` should read finer, or
+ * undefined when the whole timeline's buckets are already as fine as the view can show. The stretch
+ * reaches a view's width beyond either side (a little panning stays fine) and starts and ends on
+ * edges of both bucket sizes, so that it replaces whole buckets of the whole timeline.
+ */
+export function finerStretchFor(view: { min: number; max: number }, durationMs: number): FinerStretch | undefined {
+  const coarseMs = bucketFor(durationMs);
+  const widthMs = Math.max(0, (view.max - view.min) * 1000);
+  for (let bucketMs = bucketFor(widthMs); bucketMs < coarseMs; bucketMs = bucketFor(bucketMs + 1, 1)) {
+    const edge = (coarseMs / gcd(coarseMs, bucketMs)) * bucketMs;
+    const fromMs = Math.max(0, Math.floor((view.min * 1000 - widthMs) / edge) * edge);
+    const toMs = Math.max(fromMs + edge, Math.ceil((view.max * 1000 + widthMs) / edge) * edge);
+    if ((toMs - fromMs) / bucketMs <= MAX_STRETCH_BUCKETS) return { fromMs, toMs, bucketMs };
+  }
+  return undefined;
+}
+
+/**
+ * The whole timeline with a stretch of it read finer: its own buckets outside the stretch, the
+ * finer ones inside. The stretch lies on the whole timeline's bucket edges (finerStretchFor), so no
+ * sample is counted twice or left out, and means over the chart stay the session's.
+ */
+export function withFinerStretch(
+  whole: readonly TimelineBucket[],
+  stretch: FinerStretch,
+  finer: readonly TimelineBucket[],
+): ChartBucket[] {
+  return [
+    ...whole.filter((bucket) => bucket.offsetMs < stretch.fromMs),
+    ...finer.map((bucket) => ({ ...bucket, spanMs: stretch.bucketMs })),
+    ...whole.filter((bucket) => bucket.offsetMs >= stretch.toMs),
+  ];
 }
