@@ -1,10 +1,48 @@
 import type { BackendChoice } from '../runtime/backend';
 import type { TrainProgress } from '../training/trainer';
-import type { DatasetChoice, ModelEvaluation, TrainingControl, TrainOutcome, TrainRequest } from './training-jobs';
-import type { DatasetProgress, DatasetSummary, TrainingConfig, TrainingEstimate } from '@shared/training';
+import type {
+  DatasetProgress,
+  DatasetSummary,
+  EvaluationReport,
+  Mistake,
+  TrainingConfig,
+  TrainingEstimate,
+} from '@shared/training';
 import type { CrowdModel } from '@shared/api';
 
 /** Messages between the main process and the ML host (an Electron utility process, or a worker thread in Node). */
+
+export type TrainingControl = 'pause' | 'resume' | 'cancel';
+
+/** A model scored on a run's validation faces. */
+export interface ModelEvaluation {
+  name: string;
+  evaluation: EvaluationReport;
+  mistakes: Mistake[];
+  split: 'test' | 'held-out train';
+}
+
+export interface DatasetChoice {
+  datasetPath: string;
+  validationFraction: number;
+  seed: number;
+}
+
+export interface TrainRequest {
+  runId: number;
+  config: TrainingConfig;
+  outDir: string;
+  resume: boolean;
+  initFrom?: string;
+  /** The teacher model's folder, and the name its student's recipe records. */
+  teacher?: { dir: string; name: string };
+  backendCandidates?: BackendChoice[];
+}
+
+export interface TrainOutcome {
+  cancelled: boolean;
+  epochsTrained: number;
+}
 
 export interface LoadedModelInfo {
   model: string;

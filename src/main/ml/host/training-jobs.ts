@@ -10,12 +10,18 @@ import { Random } from '../training/random';
 import { recipeFromConfig } from '../training/recipes';
 import { trainingSplits } from '../data/split';
 import { trainModel } from '../training/trainer';
-import type { HostEvent } from './protocol';
+import type {
+  DatasetChoice,
+  HostEvent,
+  ModelEvaluation,
+  TrainingControl,
+  TrainOutcome,
+  TrainRequest,
+} from './protocol';
 import { FACE_PIXELS, NUM_CLASSES } from '@shared/emotions';
 import {
   SAMPLE_FACES_PER_CLASS,
   type DatasetSummary,
-  type EvaluationReport,
   type Mistake,
   type TrainingConfig,
   type TrainingEstimate,
@@ -24,22 +30,6 @@ import { rm } from 'node:fs/promises';
 
 /** Classes with fewer than this fraction of the largest class's images are called out. */
 const UNDERREPRESENTED = 0.25;
-
-export type TrainingControl = 'pause' | 'resume' | 'cancel';
-
-/** A model scored on a run's validation faces. */
-export interface ModelEvaluation {
-  name: string;
-  evaluation: EvaluationReport;
-  mistakes: Mistake[];
-  split: 'test' | 'held-out train';
-}
-
-export interface DatasetChoice {
-  datasetPath: string;
-  validationFraction: number;
-  seed: number;
-}
 
 interface ActiveRun {
   runId: number;
@@ -55,22 +45,6 @@ interface ActiveRun {
  * The ML process's side of the training wizard: reading datasets, measuring, training and
  * evaluating. One run at a time; progress goes out through `emit`.
  */
-export interface TrainRequest {
-  runId: number;
-  config: TrainingConfig;
-  outDir: string;
-  resume: boolean;
-  initFrom?: string;
-  /** The teacher model's folder, and the name its student's recipe records. */
-  teacher?: { dir: string; name: string };
-  backendCandidates?: BackendChoice[];
-}
-
-export interface TrainOutcome {
-  cancelled: boolean;
-  epochsTrained: number;
-}
-
 export class TrainingJobs {
   private dataset: { path: string; loading: Promise<FaceDataset> } | undefined;
   private active: ActiveRun | undefined;

@@ -15,7 +15,7 @@ import { plural } from '@shared/format';
 import type { RunStore, StoredRun } from '../../storage/run-store';
 import type { MlHostClient } from '../host/client';
 import type { HostEvent } from '../host/protocol';
-import type { DatasetChoice } from '../host/training-jobs';
+import type { DatasetChoice } from '../host/protocol';
 import { readMetadata } from '../models/model-folder';
 import type { ModelService } from './model-service';
 import type { BackendChoice } from '../runtime/backend';
