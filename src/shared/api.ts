@@ -243,7 +243,8 @@ export interface EmotionMonitorApi {
     bucketMs: number;
     fromMs: number;
     toMs: number;
-    faceId?: number;
+    /** The faces whose samples it averages (a lane's one, or the brief faces'); default all. */
+    faceIds?: number[];
     values?: SampleValues;
   }): Promise<TimelineBucket[]>;
   updateSession(request: { id: number; name?: string; notes?: string }): Promise<SessionSummary>;

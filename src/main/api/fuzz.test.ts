@@ -78,7 +78,7 @@ function validCalls(): Record<InvokeMethod, Payload> {
     mergeFaces: [{ sessionId: 1, into: 1, from: 2 }],
     listSessions: [{ query: 'study', from: 0, to: 1 }],
     getSessionDetail: [{ id: 1, bucketMs: 1000, faceId: 1, values: 'raw' }],
-    getTimeline: [{ id: 1, bucketMs: 1000, fromMs: 2000, toMs: 9000, faceId: 1, values: 'raw' }],
+    getTimeline: [{ id: 1, bucketMs: 1000, fromMs: 2000, toMs: 9000, faceIds: [1, 2], values: 'raw' }],
     updateSession: [{ id: 1, name: 'renamed', notes: 'notes' }],
     deleteSessions: [{ ids: [1] }],
     exportCsv: [{ kind: 'samples', sessionIds: [1] }],

@@ -210,6 +210,10 @@ describe('session API handlers', () => {
       const hour = 3_600_000;
       const first = await invokeHandler(handlers, 'getTimeline', [{ id, bucketMs: 1000, fromMs: 0, toMs: hour }]);
       expect(first.ok && first.value.reduce((n, b) => n + b.samples, 0)).toBe(2);
+      const faceTwo = await invokeHandler(handlers, 'getTimeline', [
+        { id, bucketMs: 1000, fromMs: 0, toMs: hour, faceIds: [2] },
+      ]);
+      expect(faceTwo.ok && faceTwo.value.reduce((n, b) => n + b.samples, 0)).toBe(1);
       const second = await invokeHandler(handlers, 'getTimeline', [
         { id, bucketMs: 1000, fromMs: hour, toMs: 2 * hour },
       ]);
@@ -397,6 +401,8 @@ describe('session API handlers', () => {
       /toMs must be a whole number from 1 to 10000000/,
     ],
     ['getTimeline', [{ id: 1, bucketMs: 1000, fromMs: 500, toMs: 9000 }], /multiples of bucketMs/],
+    ['getTimeline', [{ id: 1, bucketMs: 1000, fromMs: 0, toMs: 9000, faceIds: 3 }], /faceIds must be a list/],
+    ['getTimeline', [{ id: 1, bucketMs: 1000, fromMs: 0, toMs: 9000, faceIds: [-1] }], /faceIds\[0\] must be/],
     ['updateSession', [{ id: 1, name: '' }], /name must not be empty/],
     ['deleteSessions', [{ ids: [1.5] }], /ids\[0\] must be a whole number/],
     ['exportCsv', [{ kind: 'xlsx' }], /kind must be/],

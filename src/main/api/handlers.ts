@@ -24,6 +24,7 @@ import {
   InvalidPayloadError,
   optionalInteger,
   optionalBoolean,
+  optionalFaceIds,
   optionalSampleValues,
   parseBaselineInput,
   optionalText,
@@ -203,7 +204,7 @@ export function createApiHandlers({
       );
     },
     getTimeline: async (...args) => {
-      const request = single('getTimeline', args, ['id', 'bucketMs', 'fromMs', 'toMs', 'faceId', 'values']);
+      const request = single('getTimeline', args, ['id', 'bucketMs', 'fromMs', 'toMs', 'faceIds', 'values']);
       const bucketMs = integer('bucketMs', request.bucketMs, 1, MAX_BUCKET_MS);
       const fromMs = integer('fromMs', request.fromMs, 0, Number.MAX_SAFE_INTEGER);
       const toMs = integer('toMs', request.toMs, fromMs + 1, fromMs + bucketMs * MAX_STRETCH_BUCKETS);
@@ -213,7 +214,7 @@ export function createApiHandlers({
         integer('id', request.id, 1, Number.MAX_SAFE_INTEGER),
         bucketMs,
         { fromMs, toMs },
-        optionalInteger('faceId', request.faceId, 0, Number.MAX_SAFE_INTEGER),
+        optionalFaceIds('faceIds', request.faceIds),
         optionalSampleValues(request.values),
       );
     },

@@ -238,6 +238,14 @@ export function parseSessionIds(field: string, value: unknown): number[] {
   return value.map((id, i) => integer(`${field}[${i}]`, id, 1, Number.MAX_SAFE_INTEGER));
 }
 
+/** An optional list of face ids (History's lanes: one face, or the brief faces together). */
+export function optionalFaceIds(field: string, value: unknown): number[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length > 100_000)
+    throw new InvalidPayloadError(`${field} must be a list of face ids`);
+  return value.map((id, i) => integer(`${field}[${i}]`, id, 0, Number.MAX_SAFE_INTEGER));
+}
+
 function number(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !(value >= min && value <= max)) {
     throw new InvalidPayloadError(`${field} must be a number from ${min} to ${max}`);

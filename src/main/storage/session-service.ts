@@ -205,12 +205,12 @@ export class SessionService {
     id: number,
     bucketMs: number,
     stretch: Stretch,
-    faceId?: number,
+    faceIds?: readonly number[],
     values: SampleValues = 'calibrated',
   ): TimelineBucket[] {
     if (this.recorder?.session.id === id) this.recorder.flush();
     if (!this.store.session(id)) throw new Error(`There is no session ${id}`);
-    return this.store.timeline(id, bucketMs, faceId, values, stretch);
+    return this.store.timeline(id, bucketMs, faceIds, values, stretch);
   }
 
   /** A neutral baseline for a face of the live recording (see SessionRecorder.setBaseline). */

@@ -60,29 +60,29 @@ describe('history formatting', () => {
   });
 
   it('reads a zoomed stretch of a long session finer, on edges of both bucket sizes', () => {
-    const hours = (n: number) => n * 3_600_000;
+    const bucketOfHours = (n: number) => bucketFor(n * 3_600_000); // a session of n hours: its whole timeline's bucket
     // Two hours in 10 s buckets, zoomed to ten minutes: seconds, a view's width either side.
-    expect(finerStretchFor({ min: 3000, max: 3600 }, hours(2))).toEqual({
+    expect(finerStretchFor({ min: 3000, max: 3600 }, bucketOfHours(2))).toEqual({
       fromMs: 2_400_000,
       toMs: 4_200_000,
       bucketMs: 1000,
     });
     // A day in 2 min buckets, zoomed to an hour: 5 s buckets, from and to on whole 2 min edges.
-    const day = finerStretchFor({ min: 40_000.5, max: 43_600.5 }, hours(24))!;
+    const day = finerStretchFor({ min: 40_000.5, max: 43_600.5 }, bucketOfHours(24))!;
     expect(day.bucketMs).toBe(5000);
     for (const edge of [day.fromMs, day.toMs]) expect([edge % 120_000, edge % 5000]).toEqual([0, 0]);
     expect(day.fromMs).toBeLessThanOrEqual((40_000.5 - 3600) * 1000);
     expect(day.toMs).toBeGreaterThanOrEqual((43_600.5 + 3600) * 1000);
     // 15 s buckets and 2 s ones: edges on both (30 s).
-    const odd = finerStretchFor({ min: 1001, max: 1200 }, hours(5))!;
+    const odd = finerStretchFor({ min: 1001, max: 1200 }, bucketOfHours(5))!;
     expect(odd.bucketMs).toBe(1000);
-    expect(finerStretchFor({ min: 1001, max: 3000 }, hours(5))).toMatchObject({ bucketMs: 2000, fromMs: 0 });
-    expect(finerStretchFor({ min: 6001, max: 8000 }, hours(5))!.fromMs % 30_000).toBe(0);
+    expect(finerStretchFor({ min: 1001, max: 3000 }, bucketOfHours(5))).toMatchObject({ bucketMs: 2000, fromMs: 0 });
+    expect(finerStretchFor({ min: 6001, max: 8000 }, bucketOfHours(5))!.fromMs % 30_000).toBe(0);
     // Zoomed out, or a session already at its finest: nothing finer to read.
-    expect(finerStretchFor({ min: 0, max: 7200 }, hours(2))).toBeUndefined();
-    expect(finerStretchFor({ min: 0, max: 10 }, 600_000)).toBeUndefined();
+    expect(finerStretchFor({ min: 0, max: 7200 }, bucketOfHours(2))).toBeUndefined();
+    expect(finerStretchFor({ min: 0, max: 10 }, bucketFor(600_000))).toBeUndefined();
     // Never more buckets than one read may ask for, however long the session.
-    const long = finerStretchFor({ min: 0, max: 60 }, hours(24 * 365))!;
+    const long = finerStretchFor({ min: 0, max: 60 }, bucketOfHours(24 * 365))!;
     expect((long.toMs - long.fromMs) / long.bucketMs).toBeLessThanOrEqual(10_000);
   });
 

@@ -101,16 +101,15 @@ export interface FinerStretch {
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /**
- * What a chart zoomed to `view` (seconds) of a session of `durationMs` should read finer, or
- * undefined when the whole timeline's buckets are already as fine as the view can show. The stretch
+ * What a chart zoomed to `view` (seconds) of a timeline in buckets of `wholeBucketMs` should read
+ * finer, or undefined when those buckets are already as fine as the view can show. The stretch
  * reaches a view's width beyond either side (a little panning stays fine) and starts and ends on
  * edges of both bucket sizes, so that it replaces whole buckets of the whole timeline.
  */
-export function finerStretchFor(view: { min: number; max: number }, durationMs: number): FinerStretch | undefined {
-  const coarseMs = bucketFor(durationMs);
+export function finerStretchFor(view: { min: number; max: number }, wholeBucketMs: number): FinerStretch | undefined {
   const widthMs = Math.max(0, (view.max - view.min) * 1000);
-  for (let bucketMs = bucketFor(widthMs); bucketMs < coarseMs; bucketMs = bucketFor(bucketMs + 1, 1)) {
-    const edge = (coarseMs / gcd(coarseMs, bucketMs)) * bucketMs;
+  for (let bucketMs = bucketFor(widthMs); bucketMs < wholeBucketMs; bucketMs = bucketFor(bucketMs + 1, 1)) {
+    const edge = (wholeBucketMs / gcd(wholeBucketMs, bucketMs)) * bucketMs;
     const fromMs = Math.max(0, Math.floor((view.min * 1000 - widthMs) / edge) * edge);
     const toMs = Math.max(fromMs + edge, Math.ceil((view.max * 1000 + widthMs) / edge) * edge);
     if ((toMs - fromMs) / bucketMs <= MAX_STRETCH_BUCKETS) return { fromMs, toMs, bucketMs };
