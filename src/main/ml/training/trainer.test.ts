@@ -41,8 +41,9 @@ function quickRecipe(epochs: number): Recipe {
   };
 }
 
-// Real training on two worker threads: minutes on a busy 2-core machine, so a wide hang guard.
-describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of FER2013', { timeout: 600_000 }, () => {
+// Real training on two worker threads: minutes on a busy 2-core machine (the distillation test trains four
+// small runs), so a wide hang guard.
+describe.runIf(existsSync(SHARED_FER2013))('training on a small real subset of FER2013', { timeout: 1_200_000 }, () => {
   let small: FaceDataset;
 
   beforeAll(async () => {
