@@ -59,6 +59,13 @@ describe('npm run train protects finished models', () => {
     expect(wrongArch.stderr).toContain('holds a default model and this run trains seed');
   });
 
+  it('refuses --teacher-data without a teacher to show it to, before reading data', async () => {
+    const out = await temporaryDir();
+    const result = await trainCli('--data', '/no/such/dataset', '--teacher-data', '/no/such/copy', '--out', out);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--teacher-data needs a --teacher to show it to');
+  });
+
   it('states the recipes’ own defaults in its help', async () => {
     const help = await trainCli('--help');
     expect(help.stdout).toContain(`epochs (seed: ${SEED_RECIPE.epochs}, default and fast: ${DEFAULT_RECIPE.epochs})`);
