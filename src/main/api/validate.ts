@@ -232,18 +232,20 @@ export function parseSessionFilter(payload: unknown): SessionFilter {
   };
 }
 
-export function parseSessionIds(field: string, value: unknown): number[] {
+/** A list of whole-number ids from `min` up (at most 100,000 of them), named `kind` in its error. */
+function idList(field: string, value: unknown, kind: string, min: number): number[] {
   if (!Array.isArray(value) || value.length > 100_000)
-    throw new InvalidPayloadError(`${field} must be a list of session ids`);
-  return value.map((id, i) => integer(`${field}[${i}]`, id, 1, Number.MAX_SAFE_INTEGER));
+    throw new InvalidPayloadError(`${field} must be a list of ${kind} ids`);
+  return value.map((id, i) => integer(`${field}[${i}]`, id, min, Number.MAX_SAFE_INTEGER));
+}
+
+export function parseSessionIds(field: string, value: unknown): number[] {
+  return idList(field, value, 'session', 1);
 }
 
 /** An optional list of face ids (History's lanes: one face, or the brief faces together). */
 export function optionalFaceIds(field: string, value: unknown): number[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length > 100_000)
-    throw new InvalidPayloadError(`${field} must be a list of face ids`);
-  return value.map((id, i) => integer(`${field}[${i}]`, id, 0, Number.MAX_SAFE_INTEGER));
+  return value === undefined ? undefined : idList(field, value, 'face', 0);
 }
 
 function number(field: string, value: unknown, min: number, max: number): number {
