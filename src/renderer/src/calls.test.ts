@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attempt, attemptNow } from './calls';
+import { attempt, attemptNow, sharedReads } from './calls';
 
 describe('attempt', () => {
   it('clears the error shown once the work succeeds, and resolves with its value', async () => {
@@ -41,5 +41,43 @@ describe('attempt', () => {
       ),
     ).toBeUndefined();
     expect(shown).toEqual([undefined, 'no face']);
+  });
+});
+
+describe('sharedReads', () => {
+  const counting = () => {
+    const asked: string[] = [];
+    let failNext = false;
+    const read = async (request: { fromMs: number; faceIds?: number[] }) => {
+      asked.push(JSON.stringify(request));
+      if (failNext) {
+        failNext = false;
+        throw new Error('the database is busy');
+      }
+      return request.fromMs * 2;
+    };
+    return { asked, read, failNext: () => (failNext = true) };
+  };
+
+  it('reads a request once for every view that asks for it, and other requests on their own', async () => {
+    const source = counting();
+    const read = sharedReads(source.read);
+    const [main, affect] = await Promise.all([read({ fromMs: 10 }), read({ fromMs: 10 })]);
+    expect([main, affect]).toEqual([20, 20]);
+    await expect(read({ fromMs: 10, faceIds: [2] })).resolves.toBe(20);
+    await expect(read({ fromMs: 30 })).resolves.toBe(60);
+    expect(source.asked).toEqual(['{"fromMs":10}', '{"fromMs":10,"faceIds":[2]}', '{"fromMs":30}']);
+  });
+
+  it('reads again after a failure, and past the answers it keeps', async () => {
+    const source = counting();
+    const read = sharedReads(source.read, 2);
+    source.failNext();
+    await expect(read({ fromMs: 1 })).rejects.toThrow('the database is busy');
+    await expect(read({ fromMs: 1 })).resolves.toBe(2);
+    await read({ fromMs: 2 });
+    await read({ fromMs: 3 });
+    await read({ fromMs: 1 });
+    expect(source.asked).toEqual(['{"fromMs":1}', '{"fromMs":1}', '{"fromMs":2}', '{"fromMs":3}', '{"fromMs":1}']);
   });
 });

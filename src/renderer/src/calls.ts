@@ -39,3 +39,28 @@ export function attemptNow<T>(
 
 const failure = (caught: unknown, prefix?: string) =>
   prefix ? `${prefix}: ${errorMessage(caught)}` : errorMessage(caught);
+
+/**
+ * A read that views asking for the same thing at once share: the main and affect charts of a
+ * session zoomed together ask for the same stretch, and it is read once. The last `keep` answers
+ * stay shared; a failed read is not, so asking again tries again. Make one per state of the data
+ * read (a new one after an edit), since an answer kept is never read again.
+ */
+export function sharedReads<Request, Answer>(
+  read: (request: Request) => Promise<Answer>,
+  keep = 16,
+): (request: Request) => Promise<Answer> {
+  const reads = new Map<string, Promise<Answer>>();
+  return (request) => {
+    const key = JSON.stringify(request);
+    const held = reads.get(key);
+    if (held) return held;
+    const reading = read(request);
+    reads.set(key, reading);
+    if (reads.size > keep) reads.delete(reads.keys().next().value!);
+    reading.catch(() => {
+      if (reads.get(key) === reading) reads.delete(key);
+    });
+    return reading;
+  };
+}
