@@ -384,6 +384,8 @@ export function defaultTrainingConfig(architecture: TrainingConfig['architecture
     };
   }
   const on = { flip: true, shift: true, rotate: true, zoom: true, erase: true, intensity: true, webcam: true };
+  // The fast model's recipe leaves off erasing and webcam conditions (see FAST_RECIPE).
+  const augment = architecture === 'fast' ? { ...on, erase: false, webcam: false } : on;
   return {
     ...common,
     classWeighting: true,
@@ -392,7 +394,7 @@ export function defaultTrainingConfig(architecture: TrainingConfig['architecture
     batchSize: 128,
     learningRate: 2e-3,
     schedule: 'warmup-cosine',
-    augment: on,
+    augment,
   };
 }
 
@@ -406,5 +408,6 @@ export const ARCHITECTURE_NOTES: Record<TrainingConfig['architecture'], string> 
     'learning-rate schedule, label smoothing and test-time averaging over ten shifted and mirrored views.',
   fast:
     'The default design at half its widths: a quarter of the work per face, for rooms full of faces. ' +
-    'Trained the default way; it gains most when it learns from a teacher (the default model).',
+    'Trained the default way with lighter augmentation (no erasing, no webcam conditions); it gains most when it ' +
+    'learns from a teacher (the default model).',
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultTrainingConfig } from '@shared/training';
 import { WEBCAM_AUGMENT } from './augment';
-import { classWeights, DEFAULT_RECIPE, learningRateAt, recipeFromConfig, SEED_RECIPE } from './recipes';
+import { classWeights, DEFAULT_RECIPE, FAST_RECIPE, learningRateAt, recipeFromConfig, SEED_RECIPE } from './recipes';
 
 describe('learning-rate schedules', () => {
   it('decays like Keras Adam(decay=1e-6) for the seed recipe', () => {
@@ -40,6 +40,18 @@ describe('recipes from the wizard', () => {
   it("gives back each architecture's own recipe from its default settings", () => {
     expect(recipeFromConfig(defaultTrainingConfig('seed'))).toEqual({ ...SEED_RECIPE, classWeighting: false });
     expect(recipeFromConfig(defaultTrainingConfig('default'))).toEqual(DEFAULT_RECIPE);
+    expect(recipeFromConfig(defaultTrainingConfig('fast'))).toEqual(FAST_RECIPE);
+  });
+
+  it("gives a switch the default model's strength where the architecture's recipe leaves it off", () => {
+    const config = defaultTrainingConfig('fast');
+    const all = recipeFromConfig({ ...config, augment: { ...config.augment, erase: true, webcam: true } }).augment!;
+    expect(all.eraseProbability).toBe(WEBCAM_AUGMENT.eraseProbability);
+    expect(all.jpegProbability).toBe(WEBCAM_AUGMENT.jpegProbability);
+    expect(all.maxZoom).toBe(FAST_RECIPE.augment!.maxZoom);
+    const seed = defaultTrainingConfig('seed');
+    const shifted = recipeFromConfig({ ...seed, augment: { ...seed.augment, shift: true } }).augment!;
+    expect(shifted).toMatchObject({ maxShift: WEBCAM_AUGMENT.maxShift, maxRotation: 0, eraseProbability: 0 });
   });
 
   it('adds webcam conditions with their switch, at the default recipe strengths', () => {
