@@ -71,11 +71,22 @@ async function inferenceMs(architecture: Architecture, batch: number, repeats: n
   }
 }
 
+// For a few seconds after the backend starts, inference runs slower whatever the calls: the first model
+// timed read 1.7-2.0 ms a face at batch 1 against 0.9-1.0 ms for the same model timed next, and 25
+// warm-up calls did not help where 3 s did (V8 optimising the wasm kernels in the background, likely).
+const WASM_WARM_UP_MS = 3000;
+let wasmWarm = false;
+
 /** Median ms per face of `model` (left for the caller to dispose). */
 async function timeInference(model: tf.LayersModel, batch: number, repeats: number, fused: boolean) {
   const fusedModel = fused ? fuseForInference(model) : undefined;
   const predictor = fusedModel ?? model;
   const faces = new Uint8Array(batch * FACE_PIXELS).map((_, i) => (i * 31) % 256);
+  if (!wasmWarm) {
+    const until = performance.now() + WASM_WARM_UP_MS;
+    while (performance.now() < until) await predictProbabilities(predictor, faces);
+    wasmWarm = true;
+  }
   for (let i = 0; i < 5; i++) await predictProbabilities(predictor, faces);
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {
